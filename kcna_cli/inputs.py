@@ -1,0 +1,250 @@
+"""What ``kcna ingest`` reads: paths to files, and files to text.
+
+``expand`` turns the command line's arguments (files, folders searched
+recursively, globs, ``-`` for standard input) into ``Source`` objects;
+``decode`` turns a file's bytes into text, whatever the encoding a user's
+tools saved it in (UTF-8 with or without BOM, UTF-16 with BOM, cp1252), and
+saved HTML pages into their visible text. Anything that is not text raises
+``InputError`` with a one-line reason.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+#: files taken from a folder (a file named on the command line is always read)
+FOLDER_SUFFIXES = {".txt", ".text", ".htm", ".html", ".dump", ""}
+#: a file larger than this is refused (a dump page is a few kilobytes)
+MAX_BYTES = 2 * 1024**3
+
+
+class InputError(Exception):
+    """A file that cannot be read as dumps; the message says why."""
+
+
+@dataclass(frozen=True)
+class Source:
+    path: str  # as the user will recognize it; "-" is standard input
+    error: str | None = None
+
+    def read(self) -> bytes:
+        if self.error:
+            raise InputError(self.error)
+        if self.path == "-":
+            return sys.stdin.buffer.read()
+        try:
+            size = os.path.getsize(self.path)
+            if size > MAX_BYTES:
+                raise InputError(f"file too large ({size} bytes; the limit is {MAX_BYTES})")
+            with open(self.path, "rb") as fh:
+                return fh.read()
+        except IsADirectoryError:
+            raise InputError("is a folder") from None
+        except PermissionError:
+            raise InputError("permission denied") from None
+        except FileNotFoundError:
+            raise InputError("no such file") from None
+        except OSError as exc:
+            raise InputError(exc.strerror or str(exc)) from None
+
+
+def expand(args: list[str]) -> Iterator[Source]:
+    """Files, folders (recursive), globs and ``-`` -> sources, each once."""
+    seen: set[str] = set()
+
+    def once(path: str) -> bool:
+        key = os.path.realpath(path) if path != "-" else "-"
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
+    for arg in args:
+        if arg == "-":
+            if once("-"):
+                yield Source("-")
+            continue
+        if os.path.isdir(arg):
+            yield from (s for s in _walk(arg) if once(s.path) or s.error)
+            continue
+        if os.path.lexists(arg):
+            if once(arg):
+                yield Source(arg)
+            continue
+        if glob.has_magic(arg):
+            matches = sorted(glob.glob(arg, recursive=True))
+            if not matches:
+                yield Source(arg, "no file matches this pattern")
+            for m in matches:
+                if os.path.isdir(m):
+                    yield from (s for s in _walk(m) if once(s.path) or s.error)
+                elif once(m):
+                    yield Source(m)
+            continue
+        yield Source(arg, "no such file or folder")
+
+
+def _walk(root: str) -> Iterator[Source]:
+    errors: list[Source] = []
+
+    def onerror(exc: OSError) -> None:
+        errors.append(Source(exc.filename or root, f"cannot read folder: {exc.strerror}"))
+
+    for folder, dirs, files in os.walk(root, onerror=onerror, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            if os.path.splitext(name)[1].lower() not in FOLDER_SUFFIXES:
+                continue
+            path = os.path.join(folder, name)
+            if os.path.islink(path) and not os.path.exists(path):
+                yield Source(path, "broken symbolic link")
+                continue
+            yield Source(path)
+    yield from errors
+
+
+# --- bytes to text -------------------------------------------------------------
+
+
+def decode(data: bytes) -> str:
+    """Bytes of a saved page -> text. Raises InputError for non-text."""
+    if not data.strip():
+        raise InputError("empty file")
+    if data.startswith(b"\xef\xbb\xbf"):
+        text = data[3:].decode("utf-8", "replace")
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError("broken UTF-16 text") from None
+    else:
+        if b"\x00" in data[:8192]:
+            text = _utf16_without_bom(data)
+            if text is None:
+                raise InputError("binary file, not text")
+        else:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                text = _legacy(data)
+    text = text.lstrip("\ufeff")
+    if _looks_binary(text):
+        raise InputError("binary file, not text")
+    if _looks_html(text):
+        text = html_to_text(text)
+    if not text.strip():
+        raise InputError("empty file")
+    return text
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    sample = data[:4096]
+    even_zero = sample[0::2].count(0)
+    odd_zero = sample[1::2].count(0)
+    half = len(sample) / 2
+    codec = None
+    if odd_zero > 0.3 * half and even_zero < 0.05 * half:
+        codec = "utf-16-le"
+    elif even_zero > 0.3 * half and odd_zero < 0.05 * half:
+        codec = "utf-16-be"
+    if codec is None:
+        return None
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+
+
+def _legacy(data: bytes) -> str:
+    """Windows-1252 (curly quotes saved by Windows tools), else Latin-1."""
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:8192]
+    if not sample:
+        return False
+    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\n\r\t\f\v")
+    return "\x00" in sample or controls > 0.05 * len(sample)
+
+
+def _looks_html(text: str) -> bool:
+    head = text[:2048].lstrip().lower()
+    return head.startswith(("<!doctype html", "<html", "<?xml")) or ("<html" in head and "</" in text[:200000].lower())
+
+
+def html_to_text(html: str) -> str:
+    """The visible text of a saved HTML page, one block element per line."""
+    from html.parser import HTMLParser
+
+    blocks = {
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "tr",
+        "table",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "title",
+        "hr",
+        "blockquote",
+        "pre",
+        "main",
+        "nav",
+        "aside",
+        "dd",
+        "dt",
+    }
+
+    class _Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.out: list[str] = []
+            self.skip = 0
+
+        def handle_starttag(self, tag, attrs):
+            if tag in ("script", "style", "noscript", "template", "head"):
+                self.skip += 1
+            elif tag in blocks:
+                self.out.append("\n")
+
+        def handle_endtag(self, tag):
+            if tag in ("script", "style", "noscript", "template", "head"):
+                self.skip = max(0, self.skip - 1)
+            elif tag in blocks:
+                self.out.append("\n")
+
+        def handle_data(self, data):
+            if not self.skip:
+                self.out.append(data.replace("\n", " "))
+
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    lines = [" ".join(ln.split()) for ln in "".join(parser.out).split("\n")]
+    out: list[str] = []
+    for ln in lines:
+        if ln:
+            out.append(ln)
+            out.append("")
+    return "\n".join(out)

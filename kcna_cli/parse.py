@@ -1,0 +1,582 @@
+"""Parse KCNA Watch page dumps: text in, records out, no I/O.
+
+A dump is the plain text of one KCNA Watch page. ``split_pages`` cuts a file
+that holds several pages back to back into one text per page, and
+``parse_page`` reads one page into a ``Dump``: the main ``Record`` (kind
+``article``) and the ``Record`` of each "More From" teaser (kind
+``teaser``). A text that is not a dump raises ``NotADump`` with a reason a
+user can read. ``parse_text`` does both and never raises.
+
+Three renderings are understood (see ``fixtures/README.md``):
+
+* page: capture-date line, ``KCNA <label>`` line, title, ``Date:`` line,
+  paragraphs, ``More From <label>``, teasers (title, title, lede, date, lede);
+* body-only: paragraphs from the first line, teasers as lede / date / lede;
+* old layout: no capture line, ``Share Button`` noise, a newsletter footer.
+
+Any part after the title may be missing: the parser keeps what is there and
+never invents the rest. ``fold`` and ``Record.key`` define identity
+(SPEC section 3): normalized title, publication date, outlet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+
+from . import dates
+
+# --- text normalization -------------------------------------------------------
+
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u00b4": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+    }
+)
+_SPACE_BEFORE_PUNCT = re.compile(r" +(?=[.,;:!?')\]]|'s\b)")
+_TRAILING_PUNCT = re.compile(r"[\s.,;:!?\-]+$")
+_FOLD_DASHES = re.compile(r"-{2,}")
+
+
+def clean_line(line: str) -> str:
+    """One printed line with odd spaces folded and ends trimmed (text kept)."""
+    return _SPACES.sub(" ", line).strip()
+
+
+def normalize(text: str) -> str:
+    """Fold quote, dash and space variants; drop spaces before punctuation.
+
+    ``Kim Jong Un .`` and ``Kim Jong Un.`` normalize alike, as do curly and
+    straight quotes and ``--`` and an em dash. Case is kept.
+    """
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = _FOLD_DASHES.sub("-", text)
+    text = _SPACES.sub(" ", text).strip()
+    return _SPACE_BEFORE_PUNCT.sub("", text)
+
+
+def fold(text: str) -> str:
+    """The identity form of a title: normalized, case-folded, no trailing punctuation."""
+    return _TRAILING_PUNCT.sub("", normalize(text).casefold())
+
+
+# --- source labels --------------------------------------------------------------
+
+_LABEL = re.compile(r"^(?P<outlet>.*?)\s*\((?P<lang>[A-Za-z]{2,3})\)\s*$")
+LANGUAGES = {
+    "en": "en",
+    "kr": "ko",
+    "ko": "ko",
+    "ru": "ru",
+    "sp": "es",
+    "es": "es",
+    "fr": "fr",
+    "cn": "zh",
+    "ch": "zh",
+    "zh": "zh",
+    "jp": "ja",
+    "ja": "ja",
+    "ar": "ar",
+    "de": "de",
+}
+
+
+def split_label(label: str | None) -> tuple[str | None, str | None]:
+    """``KCNA.kp (En)`` -> ``("KCNA.kp", "en")``; ``Pyongyang Times`` -> (it, None)."""
+    if not label:
+        return None, None
+    m = _LABEL.match(label)
+    if not m:
+        return label.strip() or None, None
+    tag = m.group("lang").lower()
+    return (m.group("outlet").strip() or None), LANGUAGES.get(tag, tag)
+
+
+def outlet_group(outlet: str | None) -> str:
+    """The outlet as identity sees it: KCNA.kp and KCNA.co.jp are one, KCNA."""
+    if not outlet:
+        return ""
+    low = outlet.strip().lower()
+    if low in ("kcna", "kcna.kp", "kcna.co.jp", "www.kcna.kp", "www.kcna.co.jp"):
+        return "kcna"
+    return fold(low)
+
+
+# --- records ------------------------------------------------------------------------
+
+
+@dataclass
+class Record:
+    """One item as read from one dump: the main article or a teaser."""
+
+    kind: str  # "article" or "teaser"
+    title: str | None
+    date: str | None
+    source: str | None
+    outlet: str | None
+    language: str | None
+    dateline: str | None
+    lede: str | None
+    body: str | None
+    date_note: str | None = None
+    group: str = ""  # identity outlet (see outlet_group)
+
+    @property
+    def key(self) -> str:
+        """Identity: outlet, date, folded title (folded lede when untitled)."""
+        if self.title:
+            return f"{self.group}|{self.date or ''}|{fold(self.title)}"
+        return f"{self.group}|{self.date or ''}|lede:{self.lede_prefix}"
+
+    @property
+    def lede_key(self) -> str | None:
+        """Outlet, date and the lede's first words: matches untitled records."""
+        if not self.lede:
+            return None
+        return f"{self.group}|{self.date or ''}|{self.lede_prefix}"
+
+    @property
+    def lede_prefix(self) -> str:
+        return fold(self.lede or "")[:80]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Dump:
+    """One page: its capture date, label, main article and teasers."""
+
+    rendering: str  # "page", "body-only" or "old"
+    capture_date: str | None
+    source: str | None
+    article: Record | None
+    teasers: list[Record] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def records(self) -> list[Record]:
+        return ([self.article] if self.article else []) + self.teasers
+
+    def to_dict(self) -> dict:
+        return {
+            "rendering": self.rendering,
+            "capture_date": self.capture_date,
+            "source": self.source,
+            "article": self.article.to_dict() if self.article else None,
+            "teasers": [t.to_dict() for t in self.teasers],
+            "warnings": list(self.warnings),
+        }
+
+
+class NotADump(ValueError):
+    """The text is not recognizable as a KCNA Watch page."""
+
+
+@dataclass
+class Page:
+    """One page cut from a file: its number (1-based), text, and what it parsed to."""
+
+    number: int
+    text: str
+    dump: Dump | None
+    error: str | None = None
+
+    @property
+    def sha256(self) -> str:
+        return content_hash(self.text)
+
+
+def content_hash(text: str) -> str:
+    """Hash of a page with line endings and trailing spaces normalized."""
+    lines = [ln.rstrip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    canon = "\n".join(lines).strip("\n")
+    return hashlib.sha256(canon.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# --- line classes -----------------------------------------------------------------
+
+_MORE_FROM = re.compile(r"(?i)^More From\s*(?P<label>.*)$")
+_MORE_ARTICLES = re.compile(r"(?i)^More Articles\.?$")
+_FOOTER = re.compile(
+    r"(?i)^(Get North Korea headlines delivered to your inbox|Subscribe to\b|"
+    r"Sign up for (our|the) newsletter)"
+)
+_NOISE = re.compile(r"(?i)^(Share Button|Share|Join the NK Pro team|Print|Tweet)$")
+_SHARE = re.compile(r"(?i)^Share Button$")
+_END_MARK = re.compile(r"\s*-0-\s*$")
+_LABEL_LINE = re.compile(r"^KCNA\s+(?P<label>\S.*)$")
+
+
+def _is_noise(line: str) -> bool:
+    return bool(_NOISE.match(line))
+
+
+def _similar(a: str, b: str) -> bool:
+    """Two printings of one teaser lede (the second may be cut shorter)."""
+    fa, fb = fold(a), fold(b)
+    if not fa or not fb:
+        return False
+    return fa == fb or fa.startswith(fb) or fb.startswith(fa)
+
+
+def _dateline(paragraph: str | None) -> tuple[str | None, int | None, int | None]:
+    """``Pyongyang, February 10 (KCNA) --`` -> (city, month, day)."""
+    if not paragraph:
+        return None, None, None
+    m = dates.DATELINE.match(normalize(paragraph))
+    if not m:
+        return None, None, None
+    return (
+        m.group("city").strip(),
+        dates.MONTHS[m.group("month").lower()],
+        int(m.group("day")),
+    )
+
+
+# --- splitting a file into pages ------------------------------------------------
+
+
+def _nonblank(lines: list[str], start: int) -> int | None:
+    for j in range(start, len(lines)):
+        if lines[j]:
+            return j
+    return None
+
+
+def split_pages(text: str) -> list[str]:
+    """Cut a text holding one or several pages into one text per page.
+
+    A page starts at its capture-date line (glued long+short form, or the
+    long form followed by a ``KCNA <label>`` line). Pages without a capture
+    line (old layout) start at a ``KCNA <label>`` line followed by a title
+    and a ``Date:`` line. Text before the first start belongs to the first
+    page.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    raw = text.split("\n")
+    lines = [clean_line(ln) for ln in raw]
+    starts: list[int] = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        line = lines[i]
+        if line:
+            cap = dates.read_capture_line(line)
+            nxt = _nonblank(lines, i + 1)
+            if cap is not None:
+                if cap[1] or (nxt is not None and _LABEL_LINE.match(lines[nxt])):
+                    starts.append(i)
+                    i = nxt if nxt is not None else n  # skip its label line
+                    i += 1
+                    continue
+            elif _LABEL_LINE.match(line) and nxt is not None:
+                after = _nonblank(lines, nxt + 1)
+                if after is not None and dates.DATE_LINE.match(lines[after]):
+                    prev = _prev_nonblank(lines, i - 1)
+                    if prev is None or dates.read_capture_line(lines[prev]) is None:
+                        starts.append(i)
+        i += 1
+    if not starts or starts[0] != 0:
+        # leading text (blank lines, or a page without a recognized start)
+        if not starts or any(lines[: starts[0]]):
+            starts.insert(0, 0)
+        else:
+            starts[0] = 0
+    pages = []
+    for a, b in zip(starts, starts[1:] + [n], strict=True):
+        chunk = "\n".join(raw[a:b]).strip("\n")
+        if chunk.strip():
+            pages.append(chunk)
+    return pages
+
+
+def _prev_nonblank(lines: list[str], start: int) -> int | None:
+    for j in range(start, -1, -1):
+        if lines[j]:
+            return j
+    return None
+
+
+# --- parsing one page ----------------------------------------------------------------
+
+
+def parse_page(text: str) -> Dump:
+    """Read one page. Raises ``NotADump`` when nothing in it is recognizable."""
+    lines = [ln for ln in (clean_line(x) for x in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")) if ln]
+    if not lines:
+        raise NotADump("empty: no text")
+    warnings: list[str] = []
+    idx = 0
+    capture_date = None
+    rendering = "page"
+
+    cap = dates.read_capture_line(lines[0])
+    if cap is not None:
+        capture_date = cap[0]
+        idx = 1
+        if cap[0] is None:
+            warnings.append(f"capture date does not exist: {lines[0]!r}")
+
+    # the Date: line, within the first few lines of the header
+    date_at = None
+    for j in range(idx, min(len(lines), idx + 8)):
+        if dates.DATE_LINE.match(lines[j]):
+            date_at = j
+            break
+        if _MORE_FROM.match(lines[j]):
+            break
+
+    label = None
+    if idx < len(lines):
+        m = _LABEL_LINE.match(lines[idx])
+        title_room = date_at is None or date_at > idx + 1
+        evidence = date_at is not None or capture_date is not None or _LABEL.match(m.group("label")) if m else None
+        if m and title_room and evidence:
+            label = m.group("label").strip()
+            idx += 1
+
+    title = None
+    date_line = None
+    body_start = idx
+    if date_at is not None:
+        date_line = dates.read_date_line(lines[date_at])
+        t = date_at - 1
+        while t >= idx and _is_noise(lines[t]):
+            t -= 1
+        if t >= idx:
+            title = lines[t]
+            if t > idx:
+                warnings.append(f"unrecognized header lines: {lines[idx:t]!r}")
+        body_start = date_at + 1
+    elif (label is not None or capture_date is not None) and idx < len(lines) and not _MORE_FROM.match(lines[idx]):
+        # header without a Date: line: the capture was cut right after the title
+        title = lines[idx]
+        body_start = idx + 1
+
+    if any(_SHARE.match(ln) for ln in lines) or any(_FOOTER.match(ln) for ln in lines):
+        rendering = "old"
+    if title is None and date_line is None and label is None and capture_date is None:
+        rendering = "body-only"
+
+    source = (date_line.source if date_line else None) or label
+    if label and source and split_label(source)[0] is None:
+        # old layout: "Source: (En)" names no outlet; the label line does
+        source = label
+
+    # body, up to the end marker / stamp / More From / teaser triple / footer
+    body: list[str] = []
+    trailer: list[str] = []
+    stamp_date = None
+    ended = False
+    teaser_lines: list[str] = []
+    more_from_label = None
+    stop = False
+    j = body_start
+    while j < len(lines):
+        line = lines[j]
+        if _FOOTER.match(line) or _MORE_ARTICLES.match(line):
+            stop = True
+            break
+        if _is_noise(line):
+            j += 1
+            continue
+        mf = _MORE_FROM.match(line)
+        if mf:
+            more_from_label = mf.group("label").strip() or None
+            j += 1
+            break
+        st = dates.read_stamp(line)
+        if st is not None:
+            if st[0] is None:
+                warnings.append(f"stamp date does not exist: {st[1]!r}")
+            else:
+                stamp_date = stamp_date or st[0]
+            ended = True
+            j += 1
+            continue
+        if j + 2 < len(lines) and dates.LONG_DATE.match(lines[j + 1]) and _similar(line, lines[j + 2]):
+            # teasers without a "More From" line: lede / date / lede, maybe
+            # after the title printed twice, which is not body text
+            if j - 2 >= body_start and fold(lines[j - 1]) == fold(lines[j - 2]):
+                taken = trailer if trailer else body
+                if len(taken) >= 2:
+                    del taken[-2:]
+                    j -= 2
+            break
+        if ended:
+            trailer.append(line)
+        else:
+            stripped = _END_MARK.sub("", line)
+            if stripped != line:
+                ended = True
+            if stripped:
+                body.append(stripped)
+        j += 1
+
+    if not stop:
+        teaser_lines = lines[j:]
+    if trailer:
+        warnings.append(f"text after the end of the article: {trailer!r}")
+
+    # teasers
+    teaser_source = more_from_label or source
+    teasers = _parse_teasers(teaser_lines, teaser_source, warnings)
+
+    # main article
+    article = None
+    if title is not None or body:
+        outlet, language = split_label(source)
+        if language is None and date_line is not None and date_line.source:
+            language = split_label(date_line.source)[1]
+        lede = body[0] if body else None
+        city, month, day = _dateline(lede)
+        problems = []
+        if date_line is not None and date_line.date is None:
+            problems.append(f"Date: line {date_line.text} is not a real date")
+        dl_date = date_line.date if date_line else None
+        near = dl_date or stamp_date or capture_date
+        dateline_iso = dates.dateline_date(month, day, near) if month else None
+        if month and near is None:
+            problems.append(f"dateline gives no year ({month}/{day})")
+        rec = dates.reconcile(dl_date, dateline_iso, stamp_date, problems=problems)
+        group = outlet_group(outlet)
+        if not group and (stamp_date or (lede and "(KCNA)" in normalize(lede))):
+            group = "kcna"
+        article = Record(
+            kind="article",
+            title=title,
+            date=rec.date,
+            source=source,
+            outlet=outlet,
+            language=language,
+            dateline=city,
+            lede=lede,
+            body="\n\n".join(body) if body else None,
+            date_note=rec.note,
+            group=group,
+        )
+        if title is None and not (city or stamp_date or ended or teasers):
+            # body-only text with no KCNA trace at all: not a dump
+            article = None
+
+    if article is None and not teasers:
+        raise NotADump(_why_not(lines))
+
+    # teasers repeated within the page are one teaser
+    seen: set[str] = {article.key} if article else set()
+    unique = []
+    for t in teasers:
+        if t.key in seen:
+            continue
+        seen.add(t.key)
+        unique.append(t)
+    return Dump(
+        rendering=rendering,
+        capture_date=capture_date,
+        source=source or teaser_source,
+        article=article,
+        teasers=unique,
+        warnings=warnings,
+    )
+
+
+def _why_not(lines: list[str]) -> str:
+    head = " ".join(lines[:3]).lower()
+    if "<html" in head or "<!doctype" in head or "<body" in head:
+        return "HTML page with no KCNA Watch article in it"
+    return "no KCNA Watch article or teaser found (no Date: line, dateline, stamp or teaser list)"
+
+
+def _parse_teasers(lines: list[str], label: str | None, warnings: list[str]) -> list[Record]:
+    """Read ``title, title, lede, date, lede`` groups (titles may be absent)."""
+    outlet, language = split_label(label)
+    group = outlet_group(outlet)
+    out: list[Record] = []
+    buf: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if _MORE_ARTICLES.match(line) or _FOOTER.match(line):
+            break
+        if _is_noise(line) or _MORE_FROM.match(line):
+            i += 1
+            continue
+        d = dates.read_long_date(line) if dates.LONG_DATE.match(line) else None
+        if dates.LONG_DATE.match(line) and buf:
+            lede = buf[-1]
+            heads = buf[:-1]
+            title = None
+            if heads:
+                title = heads[-1]
+                k = len(heads) - 1
+                while k > 0 and fold(heads[k - 1]) == fold(title):
+                    k -= 1
+                if k > 0:
+                    warnings.append(f"unrecognized lines in teaser list: {heads[:k]!r}")
+            if d is None:
+                warnings.append(f"teaser date does not exist: {line!r}")
+            if i + 1 < len(lines) and _similar(lines[i + 1], lede):
+                if len(lines[i + 1]) > len(lede):
+                    lede = lines[i + 1]
+                i += 1
+            city, month, day = _dateline(lede)
+            note = None
+            if d and month and (int(d[5:7]), int(d[8:10])) != (month, day):
+                note = f"teaser date {d} but its dateline says {month}/{day}"
+            out.append(
+                Record(
+                    kind="teaser",
+                    title=title,
+                    date=d,
+                    source=label,
+                    outlet=outlet,
+                    language=language,
+                    dateline=city,
+                    lede=lede,
+                    body=None,
+                    date_note=note,
+                    group=group or ("kcna" if "(KCNA)" in normalize(lede) else ""),
+                )
+            )
+            buf = []
+        else:
+            buf.append(line)
+        i += 1
+    if buf:
+        warnings.append(f"last teaser cut off, not stored: {buf[0][:60]!r}")
+    return out
+
+
+def parse_text(text: str) -> list[Page]:
+    """Split a text into pages and parse each; never raises."""
+    pages = []
+    for n, chunk in enumerate(split_pages(text), 1):
+        try:
+            pages.append(Page(n, chunk, parse_page(chunk)))
+        except NotADump as exc:
+            pages.append(Page(n, chunk, None, str(exc)))
+    return pages

@@ -1,0 +1,328 @@
+"""Questions asked of the corpus: filters -> SQL -> item dicts.
+
+``Filters`` holds what a user can ask for (words, places, dates, sources,
+kind); ``search`` returns one page of matching items and the total count;
+``iter_items`` streams every match (for export); ``get_items`` fetches items
+by id. Items come back as plain dicts with the public field names of SPEC
+section 7, in that order; rendering them is ``render``'s job.
+
+User words are never passed to FTS5 as syntax unless ``raw`` is set:
+``fts_query`` quotes every word, keeps ``"quoted phrases"`` and a trailing
+``*`` for prefixes, and drops what is not a word, so no input can raise.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from .dates import date_range
+from .errors import UsageError
+
+#: public item fields, in output order (SPEC section 7); add, never rename
+ITEM_FIELDS = [
+    "id",
+    "kind",
+    "title",
+    "date",
+    "source",
+    "outlet",
+    "language",
+    "dateline",
+    "places",
+    "lede",
+    "body",
+    "date_note",
+    "first_seen",
+    "seen_in",
+]
+SEARCH_FIELDS = ITEM_FIELDS + ["snippet", "score"]
+#: snippet highlight markers in JSON/CSV output
+MARK_START, MARK_END = "**", "**"
+_SNIP_START, _SNIP_END = "\x02", "\x03"
+
+#: the match of a search whose words hold no word at all: nothing matches
+NOTHING = "\x00nothing"
+_TOKEN = re.compile(r'"[^"]*"?|[^\s"]+')
+_WORD = re.compile(r"\w", re.UNICODE)
+
+
+def fts_query(text: str | None) -> str | None:
+    """Make any user text a safe FTS5 query; None when it holds no word.
+
+    Plain words must all match (as words, in any column); ``"a phrase"``
+    matches as a phrase (an unclosed quote runs to the end); ``word*`` is a
+    prefix. FTS5 operators typed by a user (``AND``, ``NEAR``, ``^``, ``:``)
+    are plain words here.
+    """
+    if not text:
+        return None
+    parts = []
+    for tok in _TOKEN.findall(text):
+        prefix = False
+        if tok.startswith('"'):
+            inner = tok[1:-1] if len(tok) > 1 and tok.endswith('"') else tok[1:]
+        else:
+            prefix = tok.endswith("*")
+            inner = tok.strip("*")
+        words = re.findall(r"\w+", inner, re.UNICODE)
+        if not words:
+            continue
+        phrase = " ".join(words)
+        parts.append(f'"{phrase}"' + ("*" if prefix else ""))
+    return " ".join(parts) if parts else None
+
+
+@dataclass
+class Filters:
+    """What to look for. Empty fields do not filter."""
+
+    words: str | None = None
+    raw: bool = False
+    places: list[str] = field(default_factory=list)
+    since: str | None = None
+    until: str | None = None
+    on: str | None = None
+    year: str | None = None
+    sources: list[str] = field(default_factory=list)
+    kind: str | None = None
+
+    @property
+    def has_words(self) -> bool:
+        return bool(self.words and self.words.strip())
+
+
+@dataclass
+class SearchResult:
+    items: list[dict]
+    total: int
+    limit: int
+    offset: int = 0
+
+    @property
+    def more(self) -> int:
+        return max(0, self.total - self.offset - len(self.items))
+
+
+class _Sql:
+    def __init__(self) -> None:
+        self.where: list[str] = []
+        self.params: list = []
+
+    def add(self, cond: str, *params) -> None:
+        self.where.append(cond)
+        self.params.extend(params)
+
+    @property
+    def clause(self) -> str:
+        return (" WHERE " + " AND ".join(self.where)) if self.where else ""
+
+
+def _date_bounds(f: Filters) -> tuple[str | None, str | None]:
+    lo = hi = None
+
+    def tighten(a, b):
+        nonlocal lo, hi
+        if a and (lo is None or a > lo):
+            lo = a
+        if b and (hi is None or b < hi):
+            hi = b
+
+    try:
+        if f.since:
+            tighten(date_range(f.since)[0], None)
+        if f.until:
+            tighten(None, date_range(f.until)[1])
+        if f.on:
+            tighten(*date_range(f.on))
+        if f.year:
+            if not re.fullmatch(r"\s*\d{4}\s*", f.year):
+                raise ValueError(f"not a year: {f.year!r}")
+            tighten(*date_range(f.year.strip()))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return lo, hi
+
+
+def place_ids(corpus, names: list[str]) -> set[str]:
+    """User place names -> ids of those places and everything inside them."""
+    g = corpus.gazetteer
+    ids: set[str] = set()
+    for name in names:
+        for p in g.resolve(name):
+            ids |= g.descendants(p.id)
+    return ids
+
+
+def _where(corpus, f: Filters, match: str | None) -> _Sql:
+    sql = _Sql()
+    if match is not None:
+        sql.add("items_fts MATCH ?", match)
+    lo, hi = _date_bounds(f)
+    if lo:
+        sql.add("items.date >= ?", lo)
+    if hi:
+        sql.add("items.date <= ?", hi)
+    if f.kind:
+        if f.kind not in ("article", "teaser"):
+            raise UsageError(f"--kind must be article or teaser, not {f.kind!r}")
+        sql.add("items.kind = ?", f.kind)
+    if f.sources:
+        conds = []
+        for s in f.sources:
+            like = s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            conds.append("(items.outlet LIKE ? ESCAPE '\\' OR items.source LIKE ? ESCAPE '\\')")
+            sql.params.extend([like, like])
+        sql.where.append("(" + " OR ".join(conds) + ")")
+    if f.places:
+        ids = sorted(place_ids(corpus, f.places))
+        marks = ",".join("?" * len(ids))
+        sql.add(f"items.id IN (SELECT item_id FROM item_places WHERE place_id IN ({marks}))", *ids)
+    return sql
+
+
+def _match(f: Filters) -> str | None:
+    if not f.has_words:
+        return None
+    if f.raw:
+        return f.words
+    return fts_query(f.words) or NOTHING
+
+
+_COLUMNS = (
+    "items.id, items.kind, items.title, items.date, items.source, items.outlet,"
+    " items.language, items.dateline, items.lede, items.body, items.date_note"
+)
+
+
+def search(
+    corpus,
+    f: Filters,
+    *,
+    sort: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> SearchResult:
+    """One page of matching items, newest first (best match first with words)."""
+    if limit < 0:
+        raise UsageError("--limit must be 0 (all) or more")
+    match = _match(f)
+    sort = sort or ("relevance" if match else "date")
+    if sort not in ("date", "relevance"):
+        raise UsageError(f"--sort must be date or relevance, not {sort!r}")
+    sql = _where(corpus, f, match)
+    if match is NOTHING:
+        return SearchResult([], 0, limit, offset)
+    if match:
+        select = (
+            f"SELECT {_COLUMNS}, snippet(items_fts, -1, '{_SNIP_START}', '{_SNIP_END}', '…', 24),"
+            " -bm25(items_fts, 10.0, 3.0, 1.0) FROM items_fts JOIN items ON items.id = items_fts.rowid"
+        )
+        count = "SELECT count(*) FROM items_fts JOIN items ON items.id = items_fts.rowid"
+    else:
+        select = f"SELECT {_COLUMNS} FROM items"
+        count = "SELECT count(*) FROM items"
+    if sort == "relevance" and match:
+        order = " ORDER BY bm25(items_fts, 10.0, 3.0, 1.0), items.date DESC, items.id DESC"
+    else:
+        order = " ORDER BY items.date IS NULL, items.date DESC, items.id DESC"
+    page = (
+        f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit else (f" LIMIT -1 OFFSET {int(offset)}" if offset else "")
+    )
+    try:
+        rows = corpus.conn.execute(select + sql.clause + order + page, sql.params).fetchall()
+        total = corpus.conn.execute(count + sql.clause, sql.params).fetchone()[0]
+    except sqlite3.OperationalError as exc:
+        if match and f.raw:
+            raise UsageError(f"bad full-text query {f.words!r}: {exc}") from None
+        raise
+    items = _complete(corpus, rows, with_score=bool(match))
+    return SearchResult(items, total, limit, offset)
+
+
+def iter_items(corpus, f: Filters, *, chunk: int = 500) -> Iterator[dict]:
+    """Every matching item, oldest first, streamed in chunks."""
+    match = _match(f)
+    sql = _where(corpus, f, match)
+    if match is NOTHING:
+        return
+    if match:
+        base = f"SELECT {_COLUMNS} FROM items_fts JOIN items ON items.id = items_fts.rowid"
+    else:
+        base = f"SELECT {_COLUMNS} FROM items"
+    last = 0
+    while True:
+        cond = list(sql.where) + ["items.id > ?"]
+        q = base + " WHERE " + " AND ".join(cond) + f" ORDER BY items.id LIMIT {chunk}"
+        try:
+            rows = corpus.conn.execute(q, [*sql.params, last]).fetchall()
+        except sqlite3.OperationalError as exc:
+            if match and f.raw:
+                raise UsageError(f"bad full-text query {f.words!r}: {exc}") from None
+            raise
+        if not rows:
+            return
+        yield from _complete(corpus, rows, with_score=False)
+        last = rows[-1][0]
+
+
+def get_items(corpus, ids: list[int]) -> list[dict]:
+    """Items by id, in the order asked; a missing id raises KcnaError."""
+    from .errors import KcnaError
+
+    marks = ",".join("?" * len(ids))
+    rows = corpus.conn.execute(f"SELECT {_COLUMNS} FROM items WHERE items.id IN ({marks})", ids).fetchall()
+    by_id = {r[0]: r for r in rows}
+    missing = [i for i in ids if i not in by_id]
+    if missing:
+        raise KcnaError(f"no item with id {', '.join(map(str, missing))}")
+    return _complete(corpus, [by_id[i] for i in ids], with_score=False)
+
+
+def _complete(corpus, rows, *, with_score: bool) -> list[dict]:
+    """Rows -> public item dicts, with places and provenance filled in."""
+    if not rows:
+        return []
+    ids = [r[0] for r in rows]
+    marks = ",".join("?" * len(ids))
+    places: dict[int, set[str]] = {}
+    for item_id, name in corpus.conn.execute(
+        f"SELECT ip.item_id, p.full_name FROM item_places ip JOIN places p ON p.id = ip.place_id"
+        f" WHERE ip.item_id IN ({marks})",
+        ids,
+    ):
+        places.setdefault(item_id, set()).add(name)
+    seen: dict[int, tuple[int, str | None]] = {}
+    for item_id, n, first in corpus.conn.execute(
+        f"SELECT s.item_id, count(DISTINCT s.dump_id), min(d.capture_date) FROM sightings s"
+        f" JOIN dumps d ON d.id = s.dump_id WHERE s.item_id IN ({marks}) GROUP BY s.item_id",
+        ids,
+    ):
+        seen[item_id] = (n, first)
+    out = []
+    for r in rows:
+        n, first = seen.get(r[0], (0, None))
+        item = {
+            "id": r[0],
+            "kind": r[1],
+            "title": r[2],
+            "date": r[3],
+            "source": r[4],
+            "outlet": r[5],
+            "language": r[6],
+            "dateline": r[7],
+            "places": sorted(places.get(r[0], ())),
+            "lede": r[8],
+            "body": r[9] if r[1] == "article" else None,
+            "date_note": r[10],
+            "first_seen": first,
+            "seen_in": n,
+        }
+        if with_score:
+            snippet = r[11] or ""
+            item["snippet"] = snippet.replace(_SNIP_START, MARK_START).replace(_SNIP_END, MARK_END)
+            item["score"] = round(r[12], 4)
+        out.append(item)
+    return out

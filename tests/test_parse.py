@@ -1,0 +1,218 @@
+"""The parser on every shape in the fixtures: golden files plus the facts that matter."""
+
+import json
+
+import pytest
+from golden import fixture_files, golden_path, parsed
+
+from kcna_cli.parse import NotADump, fold, parse_page, parse_text, split_label, split_pages
+
+FILES = fixture_files()
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_fixture_parses_to_its_golden_json(path):
+    expected = json.loads(golden_path(path).read_text(encoding="utf-8"))
+    assert parsed(path) == expected
+
+
+def one(fixture_text, name):
+    pages = parse_text(fixture_text(name))
+    assert len(pages) == 1
+    assert pages[0].dump is not None, pages[0].error
+    return pages[0].dump
+
+
+def test_page_rendering_reads_every_part(fixture_text):
+    d = one(fixture_text, "page-kcna-kp.txt")
+    a = d.article
+    assert d.rendering == "page"
+    assert d.capture_date == "2026-03-06"
+    assert a.title == "Model Greenhouse Farm Built in Kimhwa County"
+    assert a.date == "2026-03-04"  # Date: 04/03/2026 is day first
+    assert (a.source, a.outlet, a.language, a.dateline) == ("KCNA.kp (En)", "KCNA.kp", "en", "Pyongyang")
+    assert a.date_note is None
+    assert "-0-" not in a.body and "www.kcna.kp" not in a.body
+    assert a.body.endswith("all the year round.")
+    assert a.body.count("\n\n") == 3  # four paragraphs
+    assert a.lede.startswith("Pyongyang, March 4 (KCNA) -- A modern greenhouse")
+    # the Press Review teaser printed twice in a row is one teaser
+    titles = [t.title for t in d.teasers]
+    assert titles == [
+        "Spring Sowing Starts on Farms of Ryanggang Province",
+        "Press Review",
+        "Tales of Mount Paektu",
+        "Delegation of DPRK Ministry of Public Health Leaves for Laos",
+    ]
+    paektu = d.teasers[2]
+    assert paektu.dateline is None and paektu.date == "2026-03-05"
+    assert paektu.lede.startswith("One day in April 1993")
+    # a teaser dated after the capture date is kept as printed
+    assert d.teasers[3].date == "2026-03-07"
+    assert d.teasers[3].lede.endswith("visit Laos. -")
+    assert all(t.kind == "teaser" and t.body is None and t.source == "KCNA.kp (En)" for t in d.teasers)
+
+
+def test_seed_shaped_page_has_fifteen_teasers_when_fifteen_are_printed(fixture_text):
+    # same five-block shape as the reference capture, teasers built from the fixture's own
+    text = fixture_text("page-kcna-kp.txt").split("More From")[0] + "More From KCNA.kp (En)\n\n"
+    for n in range(15):
+        title = f"Teaser Number {n} Published"
+        lede = f"Pyongyang, March {1 + n % 5} (KCNA) -- Item {n} says that work goes on in the"
+        text += f"{title}\n\n{title}\n\n{lede}\n\nMarch {1 + n % 5:02d}, 2026\n\n{lede}\n\n"
+    text += "More Articles\n"
+    d = one(lambda _: text, "x")
+    assert len(d.teasers) == 15
+    assert {t.date for t in d.teasers} == {f"2026-03-0{k}" for k in range(1, 6)}
+
+
+def test_long_capture_line_juche_stamp_and_nk_pro_line(fixture_text):
+    d = one(fixture_text, "page-long-capture-juche-stamp.txt")
+    a = d.article
+    assert d.capture_date == "2024-04-26" and d.rendering == "page"
+    assert a.title == "Int'l Seminar on Juche Idea Held in Nepal"
+    assert "Join the NK Pro team" not in a.body
+    # Date: 12/04 and stamp Juche113.4.12 agree against the dateline "April 13"
+    assert a.date == "2024-04-12"
+    assert "dateline 2024-04-13" in a.date_note
+    assert d.teasers[0].title == "Kim Il Sung 's Works Published in Various Countries"
+
+
+def test_body_only_rendering(fixture_text):
+    d = one(fixture_text, "body-only.txt")
+    assert d.rendering == "body-only" and d.capture_date is None
+    a = d.article
+    assert a.title is None and a.date == "2025-07-21" and a.dateline == "Pyongyang"
+    assert a.body.count("\n\n") == 2  # single-newline paragraphs
+    assert [t.date for t in d.teasers] == ["2025-07-21", "2025-07-20"]
+    assert all(t.title is None for t in d.teasers)
+    assert d.teasers[1].lede.startswith("Pyongyang, July 20 (KCNA) -- The Chongjin Bag Factory")
+
+
+def test_old_layout(fixture_text):
+    d = one(fixture_text, "old-layout.txt")
+    a = d.article
+    assert d.rendering == "old"
+    assert a.title == "Taekwon-Do Championships Open in Pyongyang"
+    assert a.date == "2018-09-15" and a.language == "en"
+    assert a.source == "Sports DPRK English"
+    assert "Share Button" not in a.body and "Subscribe" not in a.body
+    assert d.teasers == []
+
+
+@pytest.mark.parametrize(
+    "name,source,outlet,language,dateline",
+    [
+        ("kcna-co-jp-single-paragraph.txt", "KCNA.co.jp (En)", "KCNA.co.jp", "en", "Pyongyang"),
+        ("rodong-sinmun.txt", "Rodong Sinmun (En)", "Rodong Sinmun", "en", None),
+        ("naenara.txt", "Naenara (En)", "Naenara", "en", None),
+        ("voice-of-korea.txt", "Voice of Korea (EN)", "Voice of Korea", "en", None),
+        ("pyongyang-times.txt", "Pyongyang Times", "Pyongyang Times", None, None),
+        ("minju-choson.txt", "Minju Choson (EN)", "Minju Choson", "en", None),
+        ("korean.txt", "KCNA.kp (Kr)", "KCNA.kp", "ko", None),
+    ],
+)
+def test_outlets_and_language_tags(fixture_text, name, source, outlet, language, dateline):
+    d = one(fixture_text, name)
+    a = d.article
+    assert (a.source, a.outlet, a.language, a.dateline) == (source, outlet, language, dateline)
+    assert len(d.teasers) == 1
+    assert d.teasers[0].outlet == outlet and d.teasers[0].language == language
+
+
+def test_single_paragraph_body(fixture_text):
+    a = one(fixture_text, "kcna-co-jp-single-paragraph.txt").article
+    assert "\n" not in a.body and a.date == "2014-03-03"
+
+
+def test_naenara_keeps_curly_apostrophes_and_byline(fixture_text):
+    a = one(fixture_text, "naenara.txt").article
+    assert a.title == "Pyongyang Children\u2019s Department Store"
+    assert a.body.endswith("By Ri Myong Hui")
+
+
+def test_truncated_teaser_list_keeps_what_is_there(fixture_text):
+    d = one(fixture_text, "truncated-teaser.txt")
+    assert [t.title for t in d.teasers] == ["Snowfall Recorded in Northern Areas"]
+    # the longer printing of a cut lede wins
+    assert d.teasers[0].lede.endswith("Ryanggang Province from")
+    assert any("cut off" in w for w in d.warnings)
+
+
+def test_truncated_body_and_title_only(fixture_text):
+    d = one(fixture_text, "truncated-body.txt")
+    assert d.article.body.endswith("frame work of the hospi") and d.teasers == []
+    t = one(fixture_text, "title-only.txt")
+    assert t.article.title == "Pledge" and t.article.body is None and t.article.date is None
+
+
+def test_several_pages_in_one_file(fixture_text):
+    pages = parse_text(fixture_text("multi-page.txt"))
+    assert [p.dump.capture_date for p in pages] == ["2026-01-20", "2026-01-21"]
+    assert [p.dump.article.title for p in pages] == ["Ice Festival Held in Samjiyon", "Review of Rodong Sinmun"]
+    # same title on two dates: two different items
+    assert pages[1].dump.article.key != pages[0].dump.teasers[0].key
+    assert pages[1].dump.teasers[0].key == pages[0].dump.teasers[0].key
+
+
+def test_crlf_nbsp_curly_quotes_em_dash(fixture_text):
+    a = one(fixture_text, "crlf-nbsp-quotes.txt").article
+    assert a.dateline == "Pyongyang" and a.date == "2025-10-10"
+    assert "\r" not in a.body and "\u00a0" not in a.body
+    assert a.body.endswith("The hospital has 1 000 beds.")
+
+
+def test_press_review_bullets_and_headings_stay_in_body(fixture_text):
+    a = one(fixture_text, "press-review-bullets.txt").article
+    assert "\n\nRodong Sinmun\n\n- Kim Jong Un visits" in a.body
+    assert a.body.endswith("- Bumper harvest expected in Sinchon County")
+
+
+def test_date_rules(fixture_text):
+    a = one(fixture_text, "date-disagree.txt").article
+    assert a.date == "2025-05-11" and "Date: line 2025-05-10" in a.date_note
+    b = one(fixture_text, "date-one-day-gap.txt").article
+    assert b.date == "2025-03-01" and "kept the Date: line" in b.date_note
+    c = one(fixture_text, "impossible-date.txt").article
+    assert c.date == "2025-02-28" and "31/02/2025 is not a real date" in c.date_note
+
+
+def test_repost_with_em_dash_and_no_year(fixture_text):
+    a = one(fixture_text, "repost-em-dash.txt").article
+    assert a.dateline == "Pyongyang" and a.date is None
+    assert "no year" in a.date_note
+
+
+def test_html_saved_page():
+    path = [p for p in FILES if p.suffix == ".html"][0]
+    (page,) = parsed(path)
+    assert page["dump"]["article"]["title"] == "Bridge Opened in Hamhung"
+    assert page["dump"]["article"]["date"] == "2025-11-04"
+
+
+def test_not_a_dump(fixture_text):
+    with pytest.raises(NotADump):
+        parse_page(fixture_text("bad/not-a-dump.txt"))
+    (page,) = parse_text(fixture_text("bad/not-a-dump.txt"))
+    assert page.dump is None and "no KCNA Watch article" in page.error
+    with pytest.raises(NotADump):
+        parse_page("   \n\n")
+
+
+def test_identity_folding():
+    assert fold("Kim Jong Un\u2019s Visit  -- Part 2.") == fold("KIM JONG UN'S VISIT \u2014 part 2")
+    assert fold("Press Review") == fold("press review.")
+    assert split_label("KCNA.kp (En)") == ("KCNA.kp", "en")
+    assert split_label("Voice of Korea (EN)") == ("Voice of Korea", "en")
+    assert split_label("Pyongyang Times") == ("Pyongyang Times", None)
+
+
+def test_kcna_co_jp_and_kcna_kp_are_one_outlet(fixture_text):
+    a = one(fixture_text, "kcna-co-jp-single-paragraph.txt").article
+    b = one(fixture_text, "page-kcna-kp.txt").article
+    assert a.key.split("|")[0] == b.key.split("|")[0] == "kcna"
+
+
+def test_split_pages_keeps_a_single_page_whole(fixture_text):
+    text = fixture_text("page-kcna-kp.txt")
+    assert split_pages(text) == [text.strip("\n")]

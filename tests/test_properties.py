@@ -1,0 +1,115 @@
+"""Property-based tests: no input makes the parser or the search raise."""
+
+import random
+import sqlite3
+
+from conftest import FIXTURES
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kcna_cli.parse import NotADump, parse_page, parse_text, split_pages
+from kcna_cli.query import Filters, fts_query, search
+
+TEXTS = [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.glob("*.txt"))]
+LINES = [ln for t in TEXTS for ln in t.splitlines()]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_parser_never_raises_on_arbitrary_text(text):
+    for page in parse_text(text):
+        assert (page.dump is None) != (page.error is None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(LINES) | st.text(max_size=40), max_size=60))
+def test_parser_never_raises_on_shuffled_dump_lines(lines):
+    parse_text("\n".join(lines))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(TEXTS), st.integers(0, 10_000), st.integers(0, 10_000), st.integers(0, 2**32))
+def test_random_cuts_and_splices_of_fixtures(text, a, b, seed):
+    rng = random.Random(seed)
+    cut = text[: a % (len(text) + 1)]
+    other = rng.choice(TEXTS)
+    spliced = cut + other[b % (len(other) + 1) :]
+    mutated = list(spliced)
+    for _ in range(rng.randint(0, 5)):
+        if mutated:
+            mutated[rng.randrange(len(mutated))] = rng.choice(["\n", " ", "\u00a0", "-", "\u2019", "0", "\r"])
+    for t in (cut, spliced, "".join(mutated)):
+        for page in parse_text(t):
+            if page.dump:
+                for rec in page.dump.records:
+                    assert rec.kind in ("article", "teaser")
+                    assert rec.date is None or len(rec.date) == 10
+                    if rec.kind == "teaser":
+                        assert rec.body is None
+
+
+# pages that start with a capture-date or label line (body-only text has no start to split at)
+HEADED = [t for t in TEXTS if t.lstrip().split("\n")[0][:1].isalpha() and not t.startswith("Pyongyang")]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(HEADED), st.integers(1, 4))
+def test_pages_back_to_back_split_into_the_same_dumps(text, n):
+    singles = [p for p in split_pages(text)]
+    joined = "\n".join([text] * n)
+    assert len(split_pages(joined)) == n * len(singles)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=200))
+def test_prefix_cut_of_a_page_keeps_title_and_never_invents_teasers(suffix):
+    text = TEXTS[0]
+    for cut in range(0, len(text), 97):
+        try:
+            d = parse_page(text[:cut] + suffix)
+        except NotADump:
+            continue
+        full = parse_page(text)
+        full_titles = {t.title for t in full.teasers}
+        assert all(t.title in full_titles or suffix for t in d.teasers)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text())
+def test_fts_query_is_always_valid_fts5(text):
+    q = fts_query(text)
+    if q is None:
+        return
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE VIRTUAL TABLE t USING fts5(x)")
+    conn.execute("INSERT INTO t VALUES ('kim jong un visits kimhwa county')")
+    conn.execute("SELECT * FROM t WHERE t MATCH ?", (q,)).fetchall()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    words=st.text(max_size=60), limit=st.integers(0, 20), since=st.sampled_from([None, "2025", "2026-01", "2026-03-04"])
+)
+def test_search_never_raises_on_any_words(corpus_with_data, words, limit, since):
+    res = search(corpus_with_data, Filters(words=words, since=since), limit=limit)
+    assert res.total >= len(res.items)
+    if limit:
+        assert len(res.items) <= limit
+    if since:
+        assert all(it["date"] >= since[:4] for it in res.items)
+
+
+def test_search_results_are_a_subset_ordered_newest_first(corpus_with_data):
+    everything = search(corpus_with_data, Filters(), limit=0).items
+    dates = [i["date"] for i in everything if i["date"]]
+    assert dates == sorted(dates, reverse=True)
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def corpus_with_data(corpus):
+    for p in sorted(FIXTURES.glob("*.txt")):
+        corpus.ingest_text(p.read_text(encoding="utf-8"), p.name)
+    return corpus
