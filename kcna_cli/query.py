@@ -321,7 +321,7 @@ def _complete(corpus, rows, *, with_score: bool) -> list[dict]:
             "seen_in": n,
         }
         if with_score:
-            snippet = r[11] or ""
+            snippet = " ".join((r[11] or "").split())
             item["snippet"] = snippet.replace(_SNIP_START, MARK_START).replace(_SNIP_END, MARK_END)
             item["score"] = round(r[12], 4)
         out.append(item)

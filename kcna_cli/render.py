@@ -139,16 +139,22 @@ def items_table(env: Env, items: list[dict], *, total: int | None = None, hint: 
 
     console = env.console()
     with_snippet = any("snippet" in it for it in items)
-    table = Table(show_lines=False, expand=False, pad_edge=False, header_style="bold")
-    table.add_column("id", justify="right", style="cyan", no_wrap=True)
-    table.add_column("date", no_wrap=True)
-    table.add_column("kind", no_wrap=True)
+    table = Table(show_lines=False, expand=True, pad_edge=False, header_style="bold")
+    table.add_column(
+        "id",
+        justify="right",
+        style="cyan",
+        no_wrap=True,
+        min_width=len(str(max((it["id"] for it in items), default=1))),
+    )
+    table.add_column("date", no_wrap=True, min_width=10)
+    table.add_column("kind", no_wrap=True, min_width=7)
     table.add_column("outlet", no_wrap=True, max_width=14, overflow="ellipsis")
     table.add_column("title", no_wrap=True, overflow="ellipsis", ratio=3, min_width=20)
     if with_snippet:
-        table.add_column("snippet", ratio=4, overflow="fold")
+        table.add_column("snippet", ratio=3, overflow="fold")
     else:
-        table.add_column("places", ratio=2, overflow="ellipsis", no_wrap=True)
+        table.add_column("places", ratio=1, overflow="ellipsis", no_wrap=True)
     for it in items:
         title = it["title"] or Text((it.get("lede") or "")[:80], style="italic")
         row = [str(it["id"]), it["date"] or "—", it["kind"], it["outlet"] or "", title]
