@@ -431,6 +431,41 @@ def places(
         )
 
 
+# --- reparse ------------------------------------------------------------------------------
+
+
+@app.command()
+def reparse(
+    db: DbOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Re-read every stored dump with this version's parser and rebuild the corpus.
+
+    Items, sightings, text versions, places and the search index are rebuilt
+    from the raw dumps in one transaction: if anything fails, nothing changes.
+    Items keep their ids when their identity is unchanged.
+
+    Example: [bold]kcna reparse[/bold]
+    """
+    with _guard():
+        from .render import Env, message, write_json
+
+        env = Env()
+        corpus = _open(db)
+        result = corpus.reparse()
+        if json_:
+            write_json(env, result)
+        else:
+            message(
+                env,
+                f"{result['dumps']} dumps re-read; items {result['items_before']} -> {result['items_after']} "
+                f"({result['items_added']} added, {result['items_removed']} removed, "
+                f"{result['items_changed']} changed); {len(result['dumps_unparsable'])} dumps no longer parse",
+            )
+        for d in result["dumps_unparsable"]:
+            sys.stderr.write(f"kcna: dump {d['dump_id']} ({d['path']}): {d['error']}\n")
+
+
 # --- raw ---------------------------------------------------------------------------------
 
 

@@ -276,8 +276,13 @@ class Gazetteer:
             parts = list(re.finditer(_NAME, names_text))
             if not plural:
                 parts = parts[-1:]
-            for part in parts:
+            for k, part in enumerate(parts):
                 name = part.group(0)
+                if name in ("South", "North") and k + 1 < len(parts):
+                    # "South and North Hwanghae provinces"
+                    following = parts[k + 1].group(0).split(" ", 1)
+                    if len(following) == 2 and following[0] in ("South", "North"):
+                        name = f"{name} {following[1]}"
                 ids = self._with_unit(name, unit)
                 if not ids and " " in name:
                     # "Songchon County" inside "In Songchon County": try the last word
@@ -291,7 +296,7 @@ class Gazetteer:
                     continue
                 if ids:
                     s, e = base + part.start(), base + part.end()
-                    surface = text[s : m.end()] if part is parts[-1] else name
+                    surface = text[s : m.end()] if part is parts[-1] else part.group(0)
                     found.extend(self._mentions(ids, s, e, surface, text))
                     taken.append((s, m.end() if part is parts[-1] else e))
         for m in self._bare_re.finditer(text):

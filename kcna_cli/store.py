@@ -349,6 +349,64 @@ class Corpus:
         if rows:
             self.conn.executemany("INSERT OR IGNORE INTO item_places VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
+    def reparse(self, *, progress: Callable[[int, int], None] | None = None) -> dict:
+        """Re-read every stored dump with the current parser, in one transaction.
+
+        Items, sightings, versions, places and the full-text index are
+        rebuilt from the raw dumps; an item keeps its id when its identity
+        key is unchanged. Any failure rolls everything back: the corpus is
+        then exactly as it was.
+        """
+        from .parse import NotADump, parse_page
+
+        conn = self.conn
+        before = self.counts()
+        old_ids = dict(conn.execute("SELECT key, id FROM items"))
+        old_fp = _items_fingerprint(conn)
+        total = before["dumps"]
+        report = IngestReport()
+        unparsable: list[dict] = []
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for table in ("sightings", "item_places", "versions", "items"):
+                conn.execute(f"DELETE FROM {table}")
+            writer = _Writer(self, report, ids=old_ids)
+            rows = conn.execute("SELECT id, raw, path, page FROM dumps ORDER BY id").fetchall()
+            for done, (dump_id, raw, path, page) in enumerate(rows, 1):
+                text = zlib.decompress(raw).decode("utf-8", "surrogatepass")
+                try:
+                    dump = parse_page(text)
+                except NotADump as exc:
+                    unparsable.append({"dump_id": dump_id, "path": path, "page": page, "error": str(exc)})
+                    dump = None
+                if dump is not None:
+                    conn.execute(
+                        "UPDATE dumps SET capture_date = ?, source = ?, rendering = ?, warnings = ? WHERE id = ?",
+                        (dump.capture_date, dump.source, dump.rendering, "\n".join(dump.warnings) or None, dump_id),
+                    )
+                    writer.store_records(dump_id, dump)
+                if progress:
+                    progress(done, total)
+            conn.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        after = self.counts()
+        new_ids = dict(conn.execute("SELECT key, id FROM items"))
+        new_fp = _items_fingerprint(conn)
+        return {
+            "dumps": total,
+            "dumps_unparsable": unparsable,
+            "items_before": before["items"],
+            "items_after": after["items"],
+            "items_added": len(set(new_ids) - set(old_ids)),
+            "items_removed": len(set(old_ids) - set(new_ids)),
+            "items_changed": sum(1 for k in set(new_fp) & set(old_fp) if new_fp[k] != old_fp[k]),
+            "versions_before": before["versions"],
+            "versions_after": after["versions"],
+        }
+
     # --- reading --------------------------------------------------------------------
 
     def raw_text(self, dump_id: int) -> str:
@@ -369,6 +427,19 @@ class Corpus:
         }
 
 
+def _items_fingerprint(conn) -> dict[str, str]:
+    """key -> hash of everything public about an item (to report what a reparse changed)."""
+    out = {}
+    rows = conn.execute(
+        "SELECT i.key, i.kind, i.title, i.date, i.source, i.dateline, i.lede, i.body, i.date_note,"
+        " (SELECT group_concat(place_id) FROM (SELECT DISTINCT place_id FROM item_places p"
+        "  WHERE p.item_id = i.id ORDER BY place_id)) FROM items i"
+    )
+    for row in rows:
+        out[row[0]] = hashlib.sha1(repr(row[1:]).encode("utf-8", "surrogatepass")).hexdigest()
+    return out
+
+
 def _statements(script: str) -> list[str]:
     """Split a schema script into statements (triggers hold semicolons)."""
     out, buf = [], []
@@ -386,13 +457,24 @@ def _statements(script: str) -> list[str]:
 class _Writer:
     """Batches dumps into short write transactions, one savepoint per dump."""
 
-    def __init__(self, corpus: Corpus, report: IngestReport):
+    def __init__(self, corpus: Corpus, report: IngestReport, *, ids: dict[str, int] | None = None):
         self.corpus = corpus
         self.conn = corpus.conn
         self.report = report
         self.in_tx = False
         self.started = 0.0
         self.count = 0
+        #: reparse: keep the id an item had before, found by its key
+        self.ids = ids or {}
+        self.next_id = max(self.ids.values(), default=0) + 1
+
+    def _new_id(self, key: str) -> int | None:
+        if not self.ids:
+            return None  # plain ingest: SQLite picks the next rowid
+        if key in self.ids:
+            return self.ids.pop(key)  # an id is given back once
+        self.next_id += 1
+        return self.next_id - 1
 
     def _begin(self) -> None:
         if not self.in_tx:
@@ -470,7 +552,10 @@ class _Writer:
                 "\n".join(dump.warnings) or None,
             ),
         )
-        dump_id = cur.lastrowid
+        self.store_records(cur.lastrowid, dump)
+
+    def store_records(self, dump_id: int, dump: Dump) -> None:
+        """Items and sightings of one parsed dump already in ``dumps``."""
         capture = dump.capture_date or ""
         for position, rec in enumerate(dump.records):
             role = "article" if rec.kind == "article" and position == 0 and dump.article else "teaser"
@@ -494,9 +579,10 @@ class _Writer:
         row = self._find(rec)
         if row is None:
             cur = self.conn.execute(
-                "INSERT INTO items (key, lede_key, kind, title, date, source, outlet, language,"
-                " dateline, lede, body, date_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO items (id, key, lede_key, kind, title, date, source, outlet, language,"
+                " dateline, lede, body, date_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
+                    self._new_id(rec.key),
                     rec.key,
                     rec.lede_key,
                     rec.kind,
