@@ -190,8 +190,8 @@ def ingest(
     Example: [bold]kcna ingest ~/dumps/ new-capture.txt[/bold]
     """
     with _guard():
-        from .inputs import InputError, decode, expand
-        from .parse import parse_text
+        from .inputs import InputError, expand, iter_page_texts
+        from .parse import parse_pages
         from .render import Env, message, write_json
         from .store import IngestReport
 
@@ -202,14 +202,11 @@ def ingest(
         def pages():
             for src in expand(paths):
                 report.files_read += 1
+                stored = src.path if src.path == "-" else os.path.abspath(src.path)
                 try:
-                    text = decode(src.read())
+                    yield from ((stored, page) for page in parse_pages(iter_page_texts(src)))
                 except InputError as exc:
                     report.fail(src.path, str(exc))
-                    continue
-                stored = src.path if src.path == "-" else os.path.abspath(src.path)
-                for page in parse_text(text):
-                    yield stored, page
 
         show_progress = env.stderr_isatty and not quiet
         if show_progress:

@@ -109,6 +109,74 @@ def _walk(root: str) -> Iterator[Source]:
     yield from errors
 
 
+# --- streaming ------------------------------------------------------------------
+
+#: files up to this size are read whole; larger ones are streamed
+STREAM_CHUNK = 8 * 1024 * 1024
+
+
+def iter_page_texts(source: Source, *, chunk_bytes: int = STREAM_CHUNK) -> Iterator[str]:
+    """The page texts of a source, streamed: memory stays near one chunk.
+
+    Small files, stdin and HTML are decoded whole (``decode``); a large
+    file is decoded incrementally in the encoding its start shows, and
+    pages are cut as they complete (the last, possibly unfinished, page is
+    carried over to the next chunk).
+    """
+    from .parse import split_pages
+
+    if source.path == "-" or source.error:
+        yield from split_pages(decode(source.read()))
+        return
+    try:
+        size = os.path.getsize(source.path)
+    except OSError:
+        size = 0
+    if size <= chunk_bytes:
+        yield from split_pages(decode(source.read()))
+        return
+    import codecs
+
+    try:
+        fh = open(source.path, "rb")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise InputError(exc.strerror or str(exc)) from None
+    with fh:
+        head = fh.read(chunk_bytes)
+        sample = decode(head[:65536]) if head.strip() else ""
+        if _looks_html(sample):
+            raise InputError("HTML file too large to read as one page")
+        if head.startswith(b"\xef\xbb\xbf"):
+            codec, head = "utf-8", head[3:]
+        elif head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            codec = "utf-16"
+        else:
+            try:
+                head[:65536].decode("utf-8")
+                codec = "utf-8"
+            except UnicodeDecodeError as exc:
+                codec = "utf-8" if exc.start > 65530 else "cp1252"
+        decoder = codecs.getincrementaldecoder(codec)(errors="replace")
+        carry = ""
+        chunk = head
+        while chunk:
+            text = carry + decoder.decode(chunk)
+            if _looks_binary(text[:8192]):
+                raise InputError("binary file, not text")
+            pages = split_pages(text)
+            # the last page may go on in the next chunk; cut at a line end
+            if pages:
+                carry = pages.pop()
+                tail_start = text.rfind(carry[:200]) if carry else len(text)
+                carry = text[tail_start:] if tail_start >= 0 else carry
+            else:
+                carry = text
+            yield from pages
+            chunk = fh.read(chunk_bytes)
+        rest = carry + decoder.decode(b"", final=True)
+        yield from split_pages(rest)
+
+
 # --- bytes to text -------------------------------------------------------------
 
 

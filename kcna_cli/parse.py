@@ -571,6 +571,15 @@ def _parse_teasers(lines: list[str], label: str | None, warnings: list[str]) -> 
     return out
 
 
+def parse_pages(texts, start: int = 1):
+    """Parse page texts (as ``split_pages`` cut them), numbering from ``start``."""
+    for n, chunk in enumerate(texts, start):
+        try:
+            yield Page(n, chunk, parse_page(chunk))
+        except NotADump as exc:
+            yield Page(n, chunk, None, str(exc))
+
+
 def parse_text(text: str) -> list[Page]:
     """Split a text into pages and parse each; never raises."""
     pages = []

@@ -370,7 +370,7 @@ class Corpus:
         try:
             for table in ("sightings", "item_places", "versions", "items"):
                 conn.execute(f"DELETE FROM {table}")
-            writer = _Writer(self, report, ids=old_ids)
+            writer = _Writer(self, report, ids=dict(old_ids))
             rows = conn.execute("SELECT id, raw, path, page FROM dumps ORDER BY id").fetchall()
             for done, (dump_id, raw, path, page) in enumerate(rows, 1):
                 text = zlib.decompress(raw).decode("utf-8", "surrogatepass")

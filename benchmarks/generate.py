@@ -1,0 +1,150 @@
+"""Generate realistic KCNA Watch page dumps with known ground truth.
+
+A timeline of about ``per_day`` items a day (with recurring daily titles
+such as "Press Review"); each page capture is one full article plus the 15
+newest items as teasers at its capture date, in the page rendering. The
+ground truth is the number of distinct items the captures show.
+
+    python benchmarks/generate.py --dumps 2000 --out benchmarks/out/dumps
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+from pathlib import Path
+
+PLACES = [
+    "Kimhwa County, Kangwon Province",
+    "Songchon County, South Phyongan Province",
+    "Hamhung City",
+    "Samjiyon City, Ryanggang Province",
+    "Unpha County of North Hwanghae Province",
+    "Sinuiju City",
+    "Kaesong City",
+    "Nampho City",
+    "Jagang Province",
+    "Kyongsong County of North Hamgyong Province",
+]
+SUBJECTS = [
+    "New Houses Built",
+    "Factory Expanded",
+    "Sports Games Held",
+    "Exhibition Opened",
+    "Farm Modernized",
+    "Hospital Renovated",
+    "Meeting Held",
+    "Bridge Completed",
+    "School Opened",
+    "Power Station Upgraded",
+]
+DAILY = ["Press Review", "Review of Rodong Sinmun"]
+WORDS = [
+    "officials",
+    "workers",
+    "builders",
+    "farmers",
+    "production",
+    "plan",
+    "construction",
+    "increase",
+    "county",
+    "province",
+    "modern",
+    "equipment",
+    "people",
+    "living",
+    "standard",
+    "development",
+    "regional",
+    "industry",
+    "factory",
+    "goods",
+    "quality",
+]
+
+
+def timeline(days: int, per_day: int, seed: int = 1, start: dt.date = dt.date(2024, 1, 1)):
+    rng = random.Random(seed)
+    items = []
+    for d in range(days):
+        day = start + dt.timedelta(days=d)
+        for title in DAILY:
+            items.append((day, title, rng.choice(PLACES)))
+        for k in range(per_day - len(DAILY)):
+            title = f"{rng.choice(SUBJECTS)} in {rng.choice(PLACES).split(',')[0].split(' of ')[0]} ({d}-{k})"
+            items.append((day, title, rng.choice(PLACES)))
+    return items
+
+
+def lede(day: dt.date, title: str, place: str) -> str:
+    return f"Pyongyang, {day:%B} {day.day} (KCNA) -- Work on {title.lower()} was reported in {place} by the officials"
+
+
+def body(rng: random.Random, day: dt.date, title: str, place: str) -> str:
+    paras = [lede(day, title, place) + " and working people there."]
+    for _ in range(rng.randint(3, 8)):
+        paras.append(" ".join(rng.choice(WORDS) for _ in range(rng.randint(20, 60))).capitalize() + ".")
+    return "\n\n".join(paras) + " -0-"
+
+
+def page(rng, items, idx: int, capture: dt.date) -> str:
+    day, title, place = items[idx]
+    newest = [it for it in items if it[0] <= capture][-15:]
+    out = [
+        f"{capture:%B %d, %Y}{capture:%b %d, %Y}",
+        "KCNA KCNA.kp (En)",
+        "",
+        title,
+        "",
+        f"Date: {day:%d/%m/%Y} | Source: KCNA.kp (En) | Read original version at source",
+        "",
+        body(random.Random(idx), day, title, place),
+        "",
+        f"www.kcna.kp ({day:%Y.%m.%d}.)",
+        "",
+        "More From KCNA.kp (En)",
+        "",
+    ]
+    for tday, ttitle, tplace in reversed(newest):
+        led = lede(tday, ttitle, tplace)[:128].rsplit(" ", 1)[0]
+        out += [ttitle, "", ttitle, "", led, "", f"{tday:%B %d, %Y}", "", led, ""]
+    out.append("More Articles")
+    return "\n".join(out) + "\n"
+
+
+def generate(n_dumps: int, *, per_day: int = 30, seed: int = 1):
+    """Yield ``n_dumps`` page texts; returns nothing else (see ``distinct_items``)."""
+    rng = random.Random(seed)
+    days = max(2, n_dumps // 10 + 2)
+    items = timeline(days, per_day, seed)
+    for _n in range(n_dumps):
+        idx = rng.randrange(len(items))
+        capture = items[idx][0] + dt.timedelta(days=rng.randint(0, 3))
+        yield page(rng, items, idx, capture)
+
+
+def write(n_dumps: int, out: Path, *, per_file: int = 100, per_day: int = 30, seed: int = 1) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    files, buf = [], []
+    for k, text in enumerate(generate(n_dumps, per_day=per_day, seed=seed)):
+        buf.append(text)
+        if len(buf) == per_file:
+            files.append(out / f"dumps-{k // per_file:05d}.txt")
+            files[-1].write_text("".join(buf), encoding="utf-8")
+            buf = []
+    if buf:
+        files.append(out / f"dumps-{len(files):05d}.txt")
+        files[-1].write_text("".join(buf), encoding="utf-8")
+    return files
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dumps", type=int, default=2000)
+    ap.add_argument("--out", type=Path, default=Path("benchmarks/out/dumps"))
+    ap.add_argument("--per-file", type=int, default=100)
+    args = ap.parse_args()
+    files = write(args.dumps, args.out, per_file=args.per_file)
+    print(f"wrote {args.dumps} dumps in {len(files)} files to {args.out}")

@@ -1,0 +1,408 @@
+"""Bad input, kill -9, concurrent processes, hostile queries, schema versions, reparse atomicity."""
+
+import hashlib
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, ROOT
+from typer.testing import CliRunner
+
+from kcna_cli.cli import app
+from kcna_cli.query import Filters, search
+from kcna_cli.store import SCHEMA_VERSION, Corpus
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import generate  # noqa: E402
+
+runner = CliRunner()
+PAGE = (FIXTURES / "page-kcna-kp.txt").read_text(encoding="utf-8")
+
+
+def kcna(*args, input=None):
+    return runner.invoke(app, list(args), input=input)
+
+
+def run(*args, **kw):
+    return subprocess.run([sys.executable, "-m", "kcna_cli", *args], capture_output=True, text=True, timeout=120, **kw)
+
+
+# --- bad input: one clear outcome each ---------------------------------------------------
+
+CASES = {
+    "empty.txt": (b"", "empty file"),
+    "blank.txt": (b"   \n\t\n  \n", "empty file"),
+    "binary.txt": (bytes(range(256)) * 20, "binary file"),
+    "not-a-dump.txt": (b"Dear diary,\nnothing happened today.\n", "no KCNA Watch article"),
+    "html-no-article.html": (b"<!DOCTYPE html><html><body><p>Hello</p></body></html>", "no KCNA Watch article"),
+    "utf8-bom.txt": (b"\xef\xbb\xbf" + PAGE.encode(), None),
+    "utf16-bom.txt": (PAGE.replace("Model Greenhouse", "Model Glasshouse").encode("utf-16"), None),
+    "cp1252.txt": (
+        PAGE.replace("Model Greenhouse Farm", "Children\u2019s \u201cModel\u201d Farm").encode("cp1252"),
+        None,
+    ),
+    "crlf-tabs-nbsp.txt": (
+        PAGE.replace("Model Greenhouse", "Model\u00a0Hothouse").replace("\n", "\r\n").replace(" --", "\t--").encode(),
+        None,
+    ),
+    "impossible-date.txt": ((FIXTURES / "impossible-date.txt").read_bytes(), None),
+    "saved.html": ((FIXTURES / "saved-page.html").read_bytes(), None),
+}
+
+
+def test_bad_input_matrix(tmp_path):
+    for name, (data, _) in CASES.items():
+        (tmp_path / name).write_bytes(data)
+    loop = tmp_path / "loop"
+    loop.mkdir()
+    os.symlink(loop, loop / "self")  # a symlink loop inside a folder
+    os.symlink(tmp_path / "missing", tmp_path / "broken.txt")
+    r = kcna("ingest", str(tmp_path), "--json")
+    assert r.exit_code == 1, r.output
+    assert "Traceback" not in r.output
+    summary = json.loads(r.stdout)
+    failed = {Path(f["path"]).name: f["error"] for f in summary["failed"]}
+    for name, (_, error) in CASES.items():
+        if error is None:
+            assert name not in failed, failed[name]
+        else:
+            assert error in failed[name], (name, failed.get(name))
+    assert "broken symbolic link" in failed["broken.txt"]
+    # every failure is one line on stderr naming the file
+    for name in failed:
+        assert any(name in ln for ln in r.stderr.splitlines())
+    db = Corpus(os.environ["KCNA_DB"])
+    titles = {i["title"] for i in search(db, Filters(kind="article"), limit=0).items}
+    assert {
+        "Model Glasshouse Farm Built in Kimhwa County",
+        "Children\u2019s \u201cModel\u201d Farm Built in Kimhwa County",
+        "Meeting Held in Haeju",
+        "Bridge Opened in Hamhung",
+    } <= titles
+    hothouse = search(db, Filters(words="hothouse"), limit=0).items
+    assert hothouse and "\u00a0" not in hothouse[0]["title"]
+    haeju = search(db, Filters(words="Haeju"), limit=0).items[0]
+    assert "31/02/2025" in haeju["date_note"]
+
+
+def test_unreadable_file_is_reported(tmp_path, monkeypatch):
+    f = tmp_path / "locked.txt"
+    f.write_text(PAGE)
+    import builtins
+
+    real_open = builtins.open
+
+    def fake_open(path, *a, **kw):
+        if str(path) == str(f):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *a, **kw)
+
+    monkeypatch.setattr(builtins, "open", fake_open)
+    r = kcna("ingest", str(f), str(FIXTURES / "multi-page.txt"), "--json")
+    assert r.exit_code == 1
+    summary = json.loads(r.stdout)
+    assert summary["failed"] == [{"path": str(f), "error": "permission denied"}]
+    assert summary["dumps_read"] == 2
+
+
+def test_large_file_is_streamed_in_chunks(tmp_path, monkeypatch):
+    import kcna_cli.inputs as inputs
+
+    monkeypatch.setattr(inputs, "STREAM_CHUNK", 4096)
+    texts = list(generate.generate(60))
+    big = tmp_path / "big.txt"
+    big.write_text("".join(texts))
+    assert big.stat().st_size > 20 * 4096
+    r = kcna("ingest", str(big), "--json")
+    streamed = json.loads(r.stdout)
+    assert streamed["dumps_read"] == 60 and streamed["failed"] == []
+    whole = Corpus(tmp_path / "whole.db")
+    report = whole.ingest_text("".join(texts), str(big))
+    assert report.items_new == streamed["items_new"]
+
+
+def test_debug_shows_traceback_only_when_asked(tmp_path, monkeypatch):
+    import kcna_cli.query as query
+
+    def boom(*a, **kw):
+        raise RuntimeError("simulated bug")
+
+    kcna("ingest", str(FIXTURES / "page-kcna-kp.txt"))
+    monkeypatch.setattr(query, "search", boom)
+    r = kcna("search")
+    assert r.exit_code == 70 and "internal error: RuntimeError: simulated bug" in r.stderr
+    assert "Traceback" not in r.output
+    r = kcna("--debug", "search")
+    assert isinstance(r.exception, RuntimeError)
+
+
+# --- kill -9 at random moments ---------------------------------------------------------------
+
+
+def _db_state(path):
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.execute("INSERT INTO items_fts(items_fts) VALUES ('integrity-check')")
+    counts = tuple(
+        conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("dumps", "items", "sightings", "versions")
+    )
+    fts = conn.execute("SELECT count(*) FROM items_fts WHERE items_fts MATCH 'kcna'").fetchone()[0]
+    # every dump is whole: it has its main article sighting
+    orphans = conn.execute(
+        "SELECT count(*) FROM dumps d WHERE NOT EXISTS (SELECT 1 FROM sightings s WHERE s.dump_id = d.id)"
+    ).fetchone()[0]
+    conn.close()
+    return counts, fts, orphans
+
+
+def test_kill_9_leaves_a_consistent_database_and_rerun_finishes(tmp_path):
+    files = generate.write(400, tmp_path / "dumps", per_file=40)
+    reference = tmp_path / "ref.db"
+    assert run("ingest", *map(str, files), "--db", str(reference), "-q").returncode == 0
+    expected = _db_state(reference)
+    rng = random.Random(7)
+    for attempt in range(4):
+        db = tmp_path / f"killed-{attempt}.db"
+        for _ in range(2):  # kill twice, at random moments
+            p = subprocess.Popen(
+                [sys.executable, "-m", "kcna_cli", "ingest", *map(str, files), "--db", str(db), "-q"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            time.sleep(rng.uniform(0.3, 1.5))
+            p.send_signal(signal.SIGKILL)
+            p.wait()
+            if db.exists():
+                _, _, orphans = _db_state(db)
+                assert orphans == 0
+        assert run("ingest", *map(str, files), "--db", str(db), "-q").returncode == 0
+        assert _db_state(db) == expected
+
+
+# --- concurrent use ------------------------------------------------------------------------------
+
+
+def test_two_ingests_and_searches_at_once(tmp_path):
+    files = generate.write(300, tmp_path / "dumps", per_file=30)
+    half = len(files) // 2
+    db = str(tmp_path / "c.db")
+    Corpus(db).close()
+    a = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kcna_cli",
+            "ingest",
+            *map(str, files[:half]),
+            *map(str, files[half:]),
+            "--db",
+            db,
+            "-q",
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    b = subprocess.Popen(
+        [sys.executable, "-m", "kcna_cli", "ingest", *map(str, reversed(files)), "--db", db, "-q"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    searches = 0
+    while a.poll() is None or b.poll() is None:
+        r = run("search", "county", "--db", db, "--json", "--limit", "5")
+        assert r.returncode == 0, r.stderr
+        json.loads(r.stdout)
+        searches += 1
+    assert a.wait() == 0 and b.wait() == 0, (a.stderr.read(), b.stderr.read())
+    assert "locked" not in (a.stderr.read() + b.stderr.read())
+    serial = tmp_path / "s.db"
+    run("ingest", *map(str, files), "--db", str(serial), "-q")
+    assert _db_state(db)[:2] == _db_state(serial)[:2]
+    assert searches >= 1
+
+
+# --- hostile search input ----------------------------------------------------------------------------
+
+HOSTILE = [
+    '"',
+    '""',
+    '"""',
+    '"unbalanced',
+    'balanced "phrase here"',
+    "kim-jong-un",
+    "-",
+    "--",
+    "-kim",
+    "AND",
+    "OR",
+    "NOT",
+    "NEAR",
+    "NEAR(kim jong)",
+    "kim AND",
+    "AND OR NOT",
+    "*",
+    "**",
+    "kim*",
+    "*kim",
+    "^",
+    "^kim",
+    ":",
+    "title:kim",
+    "body:",
+    "(",
+    ")",
+    "(kim",
+    "kim)",
+    "()",
+    "{",
+    "}",
+    "[",
+    "]",
+    "'",
+    "''",
+    "kim's",
+    "\\",
+    "\\\\",
+    "%",
+    "_",
+    "%_%",
+    "😀",
+    "😀 kim",
+    "김정은",
+    "김화군",
+    "Kim\u00a0Jong",
+    "\u200b",
+    "\x00",
+    "\t\n",
+    " ",
+    "",
+    "a" * 5000,
+    "kim " * 300,
+    "SELECT * FROM items; --",
+    "'; DROP TABLE items; --",
+    "NEAR/3",
+    "kim NEAR/2 jong",
+    "+",
+    "a+b",
+    "1e9",
+    "1/2",
+    "2025-02-10",
+    "#",
+    "@",
+    "!",
+    "~",
+    "`",
+    "$",
+    "&&",
+    "||",
+    "<b>",
+    "&amp;",
+    "Ryanggang Provincial",
+]
+
+
+def test_hostile_queries_never_raise(tmp_path):
+    assert len(HOSTILE) >= 50
+    corpus = Corpus(tmp_path / "h.db")
+    corpus.ingest_text(PAGE, "p.txt")
+    for q in HOSTILE:
+        res = search(corpus, Filters(words=q), limit=5)
+        assert res.total >= len(res.items)
+    r = kcna("search", "--db", str(tmp_path / "h.db"), "--json", "--", "kim-jong-un", '"unbalanced', "NEAR")
+    assert r.exit_code == 0, r.output
+
+
+def test_word_phrase_prefix_semantics(tmp_path):
+    corpus = Corpus(tmp_path / "w.db")
+    corpus.ingest_text(PAGE, "p.txt")
+    hits = lambda q: {i["title"] for i in search(corpus, Filters(words=q), limit=0).items}  # noqa: E731
+    greenhouse = "Model Greenhouse Farm Built in Kimhwa County"
+    assert greenhouse in hits("greenhouse")
+    assert greenhouse not in hits("greenhous")  # words match as words
+    assert greenhouse in hits("greenhous*")  # a trailing * is a prefix
+    assert greenhouse in hits('"modern greenhouse farm"')
+    assert greenhouse not in hits('"farm greenhouse modern"')  # a phrase keeps its order
+    assert hits("greenhouse AND") == hits("greenhouse and")
+
+
+def test_raw_fts_syntax_error_is_exit_2(tmp_path):
+    kcna("ingest", str(FIXTURES / "page-kcna-kp.txt"))
+    r = kcna("search", "--raw", "kim AND")
+    assert r.exit_code == 2 and "bad full-text query" in r.stderr
+    ok = kcna("search", "--raw", "greenhouse OR sowing", "--json")
+    assert len(json.loads(ok.stdout)) == 2
+
+
+# --- schema versions ----------------------------------------------------------------------------------
+
+
+def test_newer_schema_is_refused_and_left_untouched(tmp_path):
+    db = tmp_path / "new.db"
+    Corpus(db).close()
+    conn = sqlite3.connect(db)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    digest = hashlib.sha256(db.read_bytes()).hexdigest()
+    for args in (["search"], ["ingest", str(FIXTURES / "page-kcna-kp.txt")], ["reparse"]):
+        r = kcna(*args, "--db", str(db))
+        assert r.exit_code == 1 and "newer kcna" in r.stderr, r.output
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == digest
+    assert not Path(str(db) + "-wal").exists()
+
+
+def test_foreign_sqlite_database_is_refused(tmp_path):
+    db = tmp_path / "other.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    r = kcna("search", "--db", str(db))
+    assert r.exit_code == 1 and "not a kcna one" in r.stderr
+
+
+# --- reparse atomicity ------------------------------------------------------------------------------------
+
+
+def _dump_db(path):
+    conn = sqlite3.connect(path)
+    out = {
+        t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall()
+        for t in ("items", "sightings", "versions", "item_places")
+    }
+    conn.close()
+    return out
+
+
+def test_reparse_failure_leaves_corpus_as_it_was(tmp_path, monkeypatch):
+    db = tmp_path / "r.db"
+    corpus = Corpus(db)
+    for name in ("page-kcna-kp.txt", "multi-page.txt", "page-kcna-kp-recapture.txt", "body-only.txt"):
+        corpus.ingest_text((FIXTURES / name).read_text(), name)
+    before = _dump_db(db)
+    import kcna_cli.parse as parse
+
+    real = parse.parse_page
+    calls = {"n": 0}
+
+    def failing(text):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("parser bug mid-reparse")
+        return real(text)
+
+    monkeypatch.setattr(parse, "parse_page", failing)
+    with pytest.raises(RuntimeError):
+        corpus.reparse()
+    assert _dump_db(db) == before
+    monkeypatch.setattr(parse, "parse_page", real)
+    result = corpus.reparse()
+    assert result["items_added"] == result["items_removed"] == result["items_changed"] == 0
+    assert _dump_db(db) == before
