@@ -525,8 +525,9 @@ def _parse_teasers(lines: list[str], label: str | None, warnings: list[str]) -> 
         if _is_noise(line) or _MORE_FROM.match(line):
             i += 1
             continue
-        d = dates.read_long_date(line) if dates.LONG_DATE.match(line) else None
-        if dates.LONG_DATE.match(line) and buf:
+        is_date = dates.LONG_DATE.match(line) is not None
+        if is_date and buf:
+            d = dates.read_long_date(line)
             lede = buf[-1]
             heads = buf[:-1]
             title = None

@@ -120,16 +120,14 @@ def write_rows(env: Env, fmt: str, rows: Iterable[dict], fields: Sequence[str], 
 
 
 def _highlight(snippet: str):
-    """A search snippet with ``**word**`` marks -> rich Text, text escaped."""
+    """A search snippet with ``**word**`` marks -> rich Text (text never parsed as markup)."""
     from rich.text import Text
 
-    from .query import MARK_END, MARK_START
+    from .query import MARK_START
 
     text = Text()
-    parts = snippet.split(MARK_START)
-    if MARK_START == MARK_END:
-        for i, part in enumerate(parts):
-            text.append(part, style="bold yellow" if i % 2 else "")
+    for i, part in enumerate(snippet.split(MARK_START)):
+        text.append(part, style="bold yellow" if i % 2 else "")
     return text
 
 
