@@ -510,20 +510,19 @@ class _Writer:
             return
         self._begin()
         self.conn.execute("SAVEPOINT dump")
-        before = (report.items_new, report.teasers_upgraded, report.duplicates_merged, report.versions_new)
+        counted = ("items_new", "teasers_upgraded", "duplicates_merged", "versions_new")
+        before = {k: getattr(report, k) for k in counted}
         try:
             self._store(path, page, sha)
-        except sqlite3.IntegrityError:
-            # the same page stored by another process meanwhile
+        except BaseException as exc:
+            # the dump is undone whole, and so are its counts
             self.conn.execute("ROLLBACK TO dump")
             self.conn.execute("RELEASE dump")
-            (report.items_new, report.teasers_upgraded, report.duplicates_merged, report.versions_new) = before
-            report.dumps_known += 1
-            return
-        except BaseException:
-            self.conn.execute("ROLLBACK TO dump")
-            self.conn.execute("RELEASE dump")
-            (report.items_new, report.teasers_upgraded, report.duplicates_merged, report.versions_new) = before
+            for k, v in before.items():
+                setattr(report, k, v)
+            if isinstance(exc, sqlite3.IntegrityError):  # stored by another process meanwhile
+                report.dumps_known += 1
+                return
             raise
         self.conn.execute("RELEASE dump")
         report.dumps_new += 1
