@@ -463,6 +463,90 @@ def reparse(
             sys.stderr.write(f"kcna: dump {d['dump_id']} ({d['path']}): {d['error']}\n")
 
 
+# --- revisions ---------------------------------------------------------------------------
+
+
+@app.command()
+def revisions(
+    target: Annotated[
+        Optional[list[str]],
+        typer.Argument(
+            help="An item id: show what changed. Otherwise words that listed items must contain.",
+            show_default=False,
+        ),
+    ] = None,
+    from_: Annotated[
+        Optional[int],
+        typer.Option(
+            "--from", help="Compare from this version (default 1, the earliest capture).", rich_help_panel="Diff"
+        ),
+    ] = None,
+    to: Annotated[
+        Optional[int],
+        typer.Option(
+            "--to", help="Compare to this version (default the latest; -1 counts back).", rich_help_panel="Diff"
+        ),
+    ] = None,
+    place: PlaceOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    on: OnOpt = None,
+    year: YearOpt = None,
+    source: SourceOpt = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="At most this many items; 0 for all.")] = 50,
+    db: DbOpt = None,
+    json_: JsonOpt = False,
+    jsonl: JsonlOpt = False,
+    csv_: CsvOpt = False,
+    table: TableOpt = False,
+) -> None:
+    """Items whose text changed between captures, and what changed in one of them.
+
+    Without an id: the items with more than one text version (newest first),
+    how many words changed and which names disappeared. With an id: a
+    word-level diff of two versions (coloured on a terminal, a unified diff
+    when piped, the list of changes with --json).
+
+    Examples: [bold]kcna revisions --since 2013-12[/bold] ·
+    [bold]kcna revisions 42[/bold] · [bold]kcna revisions 42 --from 2 --to 3 --json[/bold]
+    """
+    with _guard():
+        from . import diffview, render
+        from . import revisions as rv
+
+        env = render.Env()
+        words = list(target or [])
+        if len(words) == 1 and words[0].isdigit():
+            rev = rv.revision(_open(db), int(words[0]), from_=from_, to=to)
+            if json_ or jsonl or csv_ or table:
+                fmt = render.choose_format(env, json_=json_, jsonl=jsonl, csv_=csv_, table=table)
+            else:
+                fmt = "table" if env.stdout_isatty else "diff"
+            if fmt == "csv":
+                render.write_csv(env, rev["changes"], ["op", "old", "new"])
+            elif fmt == "json":
+                render.write_json(env, rev)
+            elif fmt == "jsonl":
+                render.write_jsonl(env, [rev])
+            elif fmt == "diff":
+                env.stdout.write(diffview.unified(rev))
+            else:
+                diffview.show_diff(env, rev)
+            return
+        if from_ is not None or to is not None:
+            raise KcnaError("--from and --to need an item id: kcna revisions ID --from 1 --to 2", ExitCode.USAGE)
+        fmt = render.choose_format(env, json_=json_, jsonl=jsonl, csv_=csv_, table=table)
+        f = _filters(words, place, since, until, on, year, source, None, False)
+        result = rv.revised_items(_open(db), f, limit=limit)
+        render.write_rows(
+            env,
+            fmt,
+            result.items,
+            rv.REVISION_FIELDS,
+            table=lambda rows: diffview.revisions_table(env, rows, total=result.total),
+        )
+
+
 # --- raw ---------------------------------------------------------------------------------
 
 

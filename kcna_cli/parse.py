@@ -176,6 +176,9 @@ class Dump:
     article: Record | None
     teasers: list[Record] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: the article text reached its end (end mark, stamp, teaser list or
+    #: footer); False for a capture cut off mid-body, whose text is partial
+    complete: bool = True
 
     @property
     def records(self) -> list[Record]:
@@ -189,6 +192,7 @@ class Dump:
             "article": self.article.to_dict() if self.article else None,
             "teasers": [t.to_dict() for t in self.teasers],
             "warnings": list(self.warnings),
+            "complete": self.complete,
         }
 
 
@@ -395,11 +399,12 @@ def parse_page(text: str) -> Dump:
     teaser_lines: list[str] = []
     more_from_label = None
     stop = False
+    reached_end = False
     j = body_start
     while j < len(lines):
         line = lines[j]
         if _FOOTER.match(line) or _MORE_ARTICLES.match(line):
-            stop = True
+            stop = reached_end = True
             break
         if _is_noise(line):
             j += 1
@@ -407,6 +412,7 @@ def parse_page(text: str) -> Dump:
         mf = _MORE_FROM.match(line)
         if mf:
             more_from_label = mf.group("label").strip() or None
+            reached_end = True
             j += 1
             break
         st = dates.read_stamp(line)
@@ -426,6 +432,7 @@ def parse_page(text: str) -> Dump:
                 if len(taken) >= 2:
                     del taken[-2:]
                     j -= 2
+            reached_end = True
             break
         if ended:
             trailer.append(line)
@@ -501,6 +508,7 @@ def parse_page(text: str) -> Dump:
         article=article,
         teasers=unique,
         warnings=warnings,
+        complete=bool(reached_end or ended),
     )
 
 

@@ -88,6 +88,8 @@ class Filters:
     year: str | None = None
     sources: list[str] = field(default_factory=list)
     kind: str | None = None
+    #: only items whose text changed between captures (more than one version)
+    revised: bool = False
 
     @property
     def has_words(self) -> bool:
@@ -176,6 +178,8 @@ def _where(corpus, f: Filters, match: str | None) -> _Sql:
             conds.append("(items.outlet LIKE ? ESCAPE '\\' OR items.source LIKE ? ESCAPE '\\')")
             sql.params.extend([like, like])
         sql.where.append("(" + " OR ".join(conds) + ")")
+    if f.revised:
+        sql.add("items.id IN (SELECT item_id FROM versions WHERE number > 1)")
     if f.places:
         ids = sorted(place_ids(corpus, f.places))
         marks = ",".join("?" * len(ids))

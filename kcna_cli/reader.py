@@ -2,7 +2,8 @@
 
 ``with_provenance`` adds to item dicts where each was seen (``sightings``:
 dump id, capture date, file, page, role) and how many text versions it
-has; ``show_items`` draws the reader view: title, date and its note,
+has (each sighting names the version it showed, numbered in capture
+order; null for a teaser that agrees with the text); ``show_items`` draws the reader view: title, date and its note,
 outlet, places highlighted in the text, paragraphs, sightings.
 """
 
@@ -14,8 +15,9 @@ from .render import Env
 def with_provenance(corpus, items: list[dict]) -> list[dict]:
     for item in items:
         rows = corpus.conn.execute(
-            "SELECT d.id, d.capture_date, d.path, d.page, s.role, s.position, d.ingested_at"
-            " FROM sightings s JOIN dumps d ON d.id = s.dump_id WHERE s.item_id = ?"
+            "SELECT d.id, d.capture_date, d.path, d.page, s.role, s.position, d.ingested_at, v.number"
+            " FROM sightings s JOIN dumps d ON d.id = s.dump_id LEFT JOIN versions v ON v.id = s.version_id"
+            " WHERE s.item_id = ?"
             " ORDER BY d.capture_date IS NULL, d.capture_date, d.id",
             (item["id"],),
         ).fetchall()
@@ -28,11 +30,12 @@ def with_provenance(corpus, items: list[dict]) -> list[dict]:
                 "role": r[4],
                 "position": r[5],
                 "ingested_at": r[6],
+                "version": r[7],
             }
             for r in rows
         ]
         item["versions"] = corpus.conn.execute(
-            "SELECT count(*) FROM versions WHERE item_id = ? AND kind = 'body'", (item["id"],)
+            "SELECT count(*) FROM versions WHERE item_id = ?", (item["id"],)
         ).fetchone()[0]
     return items
 

@@ -38,7 +38,7 @@ from pathlib import Path
 from .errors import ExitCode, KcnaError
 from .parse import Dump, Page, Record, normalize
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: seconds a writer waits for another one before giving up
 BUSY_TIMEOUT = 60.0
 #: a write transaction ends after this many seconds or dumps
@@ -87,8 +87,10 @@ CREATE TABLE versions (
     fingerprint TEXT NOT NULL,
     title TEXT,
     text TEXT,
+    partial INTEGER NOT NULL DEFAULT 0,
     UNIQUE (item_id, fingerprint)
 );
+CREATE INDEX versions_revised ON versions(item_id) WHERE number > 1;
 CREATE TABLE sightings (
     item_id INTEGER NOT NULL REFERENCES items(id),
     dump_id INTEGER NOT NULL REFERENCES dumps(id),
@@ -139,8 +141,31 @@ CREATE TRIGGER items_au AFTER UPDATE OF title, lede, body ON items BEGIN
 END;
 """
 
-#: MIGRATIONS[n] upgrades a database from schema version n to n + 1.
-MIGRATIONS: dict[int, str] = {}
+
+def _migrate_1(conn) -> None:
+    """Schema 1 -> 2: versions compare body text only, are numbered in capture
+    order, know whether their text is cut off; an index finds revised items."""
+    conn.execute("ALTER TABLE versions ADD COLUMN partial INTEGER NOT NULL DEFAULT 0")
+    rows = conn.execute("SELECT id, item_id, text FROM versions ORDER BY id").fetchall()
+    conn.execute("UPDATE versions SET fingerprint = 'migrating:' || id")
+    kept: dict[tuple[int, str], int] = {}
+    for vid, item_id, text in rows:
+        fp = fingerprint(text)
+        if (item_id, fp) in kept:  # differed only by title before: one version now
+            conn.execute("UPDATE sightings SET version_id = ? WHERE version_id = ?", (kept[item_id, fp], vid))
+            conn.execute("UPDATE items SET version_id = ? WHERE version_id = ?", (kept[item_id, fp], vid))
+            conn.execute("DELETE FROM versions WHERE id = ?", (vid,))
+            continue
+        kept[item_id, fp] = vid
+        conn.execute("UPDATE versions SET fingerprint = ? WHERE id = ?", (fp, vid))
+    for (item_id,) in conn.execute("SELECT DISTINCT item_id FROM versions").fetchall():
+        renumber(conn, item_id)
+    conn.execute("CREATE INDEX versions_revised ON versions(item_id) WHERE number > 1")
+
+
+#: MIGRATIONS[n] upgrades a database from schema version n to n + 1: SQL, or a
+#: function of the connection (run inside the upgrade's transaction).
+MIGRATIONS: dict[int, str | Callable] = {1: _migrate_1}
 
 
 def default_db_path() -> Path:
@@ -153,14 +178,9 @@ def default_db_path() -> Path:
     return Path(click.get_app_dir("kcna")) / "kcna.db"
 
 
-def fingerprint(*parts: str | None) -> str:
-    """Hash of texts after normalization (whitespace, quotes, dashes, -0-)."""
-    h = hashlib.sha1()
-    for part in parts:
-        text = normalize((part or "").replace("-0-", " "))
-        h.update(text.casefold().encode("utf-8", "surrogatepass"))
-        h.update(b"\x00")
-    return h.hexdigest()
+def fingerprint(text: str | None) -> str:
+    """Hash of a text as versions compare it (whitespace, quotes, dashes, -0-, case)."""
+    return _sha1(version_text(text))
 
 
 @dataclass
@@ -256,8 +276,12 @@ class Corpus:
                 raise KcnaError(f"{self.path} was written by a newer kcna (schema {version})")
             else:
                 while version < SCHEMA_VERSION:
-                    for stmt in _statements(MIGRATIONS[version]):
-                        self.conn.execute(stmt)
+                    step = MIGRATIONS[version]
+                    if callable(step):
+                        step(self.conn)
+                    else:
+                        for stmt in _statements(step):
+                            self.conn.execute(stmt)
                     version += 1
             self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             self.conn.execute("COMMIT")
@@ -556,13 +580,19 @@ class _Writer:
     def store_records(self, dump_id: int, dump: Dump) -> None:
         """Items and sightings of one parsed dump already in ``dumps``."""
         capture = dump.capture_date or ""
+        revised: set[int] = set()
         for position, rec in enumerate(dump.records):
             role = "article" if rec.kind == "article" and position == 0 and dump.article else "teaser"
-            item_id, version_id = self._upsert(rec, capture)
+            partial = role == "article" and not dump.complete
+            item_id, version_id = self._upsert(rec, capture, partial=partial)
             self.conn.execute(
                 "INSERT OR IGNORE INTO sightings (item_id, dump_id, role, position, version_id) VALUES (?, ?, ?, ?, ?)",
                 (item_id, dump_id, role, position, version_id),
             )
+            if version_id is not None:
+                revised.add(item_id)
+        for item_id in revised:
+            self._renumber(item_id)
 
     def _find(self, rec: Record):
         q = "SELECT id, kind, title, lede, body, version_id, version_capture, key FROM items"
@@ -573,7 +603,7 @@ class _Writer:
             row = self.conn.execute(q + f" WHERE lede_key = ? AND {cond} LIMIT 1", (rec.lede_key,)).fetchone()
         return row
 
-    def _upsert(self, rec: Record, capture: str) -> tuple[int, int | None]:
+    def _upsert(self, rec: Record, capture: str, *, partial: bool = False) -> tuple[int, int | None]:
         report = self.report
         row = self._find(rec)
         if row is None:
@@ -600,8 +630,8 @@ class _Writer:
             report.items_new += 1
             self.corpus.index_places(item_id, rec.title, rec.lede, rec.body)
             version_id = None
-            if rec.kind == "article":
-                version_id = self._version(item_id, rec, "body")
+            if rec.kind == "article" and rec.body:
+                version_id, _, _ = self._body_version(item_id, rec, partial)
                 self.conn.execute(
                     "UPDATE items SET version_id = ?, version_capture = ? WHERE id = ?",
                     (version_id, capture, item_id),
@@ -616,11 +646,15 @@ class _Writer:
             report.duplicates_merged += 1
             if lede is None and rec.lede:
                 self.conn.execute("UPDATE items SET lede = ? WHERE id = ?", (rec.lede, item_id))
-            elif kind == "article" and rec.lede and body and not _lede_matches(rec.lede, body):
-                return item_id, self._version(item_id, rec, "lede")
-            return item_id, None
+                return item_id, None
+            return item_id, self._lede_version(item_id, rec.lede, kind, lede)
         # an article
-        version_id = self._version(item_id, rec, "body")
+        if not rec.body:  # a capture cut before the body: nothing to compare
+            report.duplicates_merged += 1
+            if kind == "teaser":
+                self.conn.execute("UPDATE items SET title = coalesce(title, ?) WHERE id = ?", (rec.title, item_id))
+            return item_id, None
+        version_id, text, grown = self._body_version(item_id, rec, partial)
         if kind == "teaser":
             report.teasers_upgraded += 1
             self.conn.execute(
@@ -635,7 +669,7 @@ class _Writer:
                     rec.language,
                     rec.dateline,
                     rec.lede,
-                    rec.body,
+                    text,
                     rec.date_note,
                     rec.lede_key,
                     version_id,
@@ -643,30 +677,99 @@ class _Writer:
                     item_id,
                 ),
             )
-            self.corpus.index_places(item_id, rec.title or title, rec.lede or lede, rec.body)
+            self.corpus.index_places(item_id, rec.title or title, rec.lede or lede, text)
+            if lede and not _lede_matches(lede, text):
+                # the teasers seen before showed another text: evidence of an edit
+                earlier = self._version(item_id, "lede", lede, title)
+                self.conn.execute(
+                    "UPDATE sightings SET version_id = ? WHERE item_id = ? AND role = 'teaser' AND version_id IS NULL",
+                    (earlier, item_id),
+                )
             return item_id, version_id
         report.duplicates_merged += 1
-        if version_id != cur_version and capture >= (cur_capture or ""):
-            # a newer capture shows another text: it becomes the current one
+        if (version_id != cur_version and capture >= (cur_capture or "")) or (version_id == cur_version and grown):
+            # the latest capture's text is the current one (a cut capture
+            # counts as the version it is the start of)
             self.conn.execute(
                 "UPDATE items SET title = coalesce(?, title), lede = coalesce(?, lede), body = ?,"
                 " date_note = ?, version_id = ?, version_capture = ? WHERE id = ?",
-                (rec.title, rec.lede, rec.body, rec.date_note, version_id, capture, item_id),
+                (rec.title, rec.lede, text, rec.date_note, version_id, max(capture, cur_capture or ""), item_id),
             )
-            self.corpus.index_places(item_id, rec.title or title, rec.lede or lede, rec.body)
+            self.corpus.index_places(item_id, rec.title or title, rec.lede or lede, text)
         elif version_id == cur_version and capture > (cur_capture or ""):
             self.conn.execute("UPDATE items SET version_capture = ? WHERE id = ?", (capture, item_id))
         return item_id, version_id
 
-    def _version(self, item_id: int, rec: Record, kind: str) -> int | None:
-        if kind == "body":
-            if not rec.body:
+    def _body_version(self, item_id: int, rec: Record, partial: bool) -> tuple[int, str, bool]:
+        """The version an article capture shows: (id, its full text, whether it grew).
+
+        A capture cut off mid-body (``partial``) is the version whose text it
+        starts; a complete capture that continues a partial version completes
+        that version in place (same id, same sightings), so the order in
+        which captures arrive does not matter.
+        """
+        body: str = rec.body  # type: ignore[assignment]
+        norm = version_text(body)
+        fp = _sha1(norm)
+        row = self.conn.execute(
+            "SELECT id, text FROM versions WHERE item_id = ? AND fingerprint = ?", (item_id, fp)
+        ).fetchone()
+        if row:
+            return row[0], row[1], False
+        others = self.conn.execute(
+            "SELECT id, text, partial FROM versions WHERE item_id = ? AND kind = 'body' ORDER BY id DESC", (item_id,)
+        ).fetchall()
+        for vid, vtext, vpartial in others:
+            vnorm = version_text(vtext)
+            if partial and vnorm.startswith(norm):
+                return vid, vtext, False
+            if vpartial and not partial and norm.startswith(vnorm):
+                self.conn.execute(
+                    "UPDATE versions SET text = ?, fingerprint = ?, partial = 0, title = coalesce(?, title)"
+                    " WHERE id = ?",
+                    (body, fp, rec.title, vid),
+                )
+                return vid, body, True
+        return self._version(item_id, "body", body, rec.title, partial=partial, fp=fp), body, False
+
+    def _lede_version(self, item_id: int, new: str | None, kind: str, lede: str | None) -> int | None:
+        """A teaser's lede that no stored text starts with is a version of its own."""
+        if not new:
+            return None
+        if kind == "article":
+            rows = self.conn.execute("SELECT id, kind, text FROM versions WHERE item_id = ?", (item_id,)).fetchall()
+            if not rows:
+                rows = [(None, "body", lede or "")]
+            for vid, vkind, t in rows:
+                if _lede_matches(new, t) or (vkind == "lede" and _lede_matches(t, new)):
+                    return None if vkind == "body" else vid
+            return self._version(item_id, "lede", new, None)
+        # a teaser seen before with another lede
+        texts = [t for (t,) in self.conn.execute("SELECT text FROM versions WHERE item_id = ?", (item_id,))]
+        if not texts:
+            if lede is None or _lede_matches(new, lede) or _lede_matches(lede, new):
                 return None
-            fp = fingerprint(rec.title, rec.body)
-            text = rec.body
-        else:
-            fp = fingerprint(None, rec.lede)
-            text = rec.lede
+            first = self._version(item_id, "lede", lede, None)
+            self.conn.execute(
+                "UPDATE sightings SET version_id = ? WHERE item_id = ? AND version_id IS NULL", (first, item_id)
+            )
+            return self._version(item_id, "lede", new, None)
+        for vid, t in self.conn.execute("SELECT id, text FROM versions WHERE item_id = ?", (item_id,)).fetchall():
+            if _lede_matches(new, t) or _lede_matches(t, new):
+                return vid
+        return self._version(item_id, "lede", new, None)
+
+    def _version(
+        self,
+        item_id: int,
+        kind: str,
+        text: str,
+        title: str | None,
+        *,
+        partial: bool = False,
+        fp: str | None = None,
+    ) -> int:
+        fp = fp or _sha1(version_text(text))
         row = self.conn.execute(
             "SELECT id FROM versions WHERE item_id = ? AND fingerprint = ?", (item_id, fp)
         ).fetchone()
@@ -676,16 +779,45 @@ class _Writer:
             "SELECT coalesce(max(number), 0) + 1 FROM versions WHERE item_id = ?", (item_id,)
         ).fetchone()[0]
         cur = self.conn.execute(
-            "INSERT INTO versions (item_id, number, kind, fingerprint, title, text) VALUES (?, ?, ?, ?, ?, ?)",
-            (item_id, number, kind, fp, rec.title, text),
+            "INSERT INTO versions (item_id, number, kind, fingerprint, title, text, partial)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (item_id, number, kind, fp, title, text, int(partial)),
         )
         if number > 1:
             self.report.versions_new += 1
         return cur.lastrowid
 
+    def _renumber(self, item_id: int) -> None:
+        renumber(self.conn, item_id)
+
+
+def renumber(conn, item_id: int) -> None:
+    """Number an item's versions 1, 2, ... in the order they were first captured."""
+    rows = conn.execute(
+        "SELECT v.id, v.number, min(coalesce(d.capture_date, '')) AS first FROM versions v"
+        " LEFT JOIN sightings s ON s.version_id = v.id LEFT JOIN dumps d ON d.id = s.dump_id"
+        " WHERE v.item_id = ? GROUP BY v.id",
+        (item_id,),
+    ).fetchall()
+    if len(rows) < 2:
+        return
+    ordered = sorted(rows, key=lambda r: (r[2] or "", r[0]))
+    for n, (vid, number, _) in enumerate(ordered, 1):
+        if number != n:
+            conn.execute("UPDATE versions SET number = ? WHERE id = ?", (n, vid))
+
+
+def version_text(text: str | None) -> str:
+    """A text as versions compare it: normalized, case-folded, without ``-0-``."""
+    return normalize((text or "").replace("-0-", " ")).casefold()
+
+
+def _sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+
 
 def _lede_matches(lede: str, body: str) -> bool:
     """Is a teaser lede (cut at ~128 characters) the start of the article text?"""
-    a = normalize(lede).casefold().rstrip(" -\"'")
-    b = normalize(body).casefold()
+    a = version_text(lede).rstrip(" -\"'.…")
+    b = version_text(body)
     return b.startswith(a) or not a

@@ -1,0 +1,122 @@
+"""``kcna revisions``: drawing the list of revised items and a diff.
+
+On a terminal a diff is the newer text with the changes inline (deleted
+words red and struck through, inserted words green), under a header that
+names both versions and the names that disappeared. Piped, it is a unified
+diff of the two texts, one paragraph per line, that ``patch``-minded tools
+and people read.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from .render import Env
+from .revisions import normalize_paragraphs, trimmed_ops
+
+
+def revisions_table(env: Env, rows: list[dict], *, total: int | None = None) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    console = env.console()
+    table = Table(expand=True, pad_edge=False, header_style="bold")
+    table.add_column("id", justify="right", style="cyan", no_wrap=True)
+    table.add_column("date", no_wrap=True, min_width=10)
+    table.add_column("title", no_wrap=True, overflow="ellipsis", ratio=3, min_width=20)
+    table.add_column("versions", justify="right", no_wrap=True)
+    table.add_column("captured", no_wrap=True)
+    table.add_column("words -/+", justify="right", no_wrap=True)
+    table.add_column("names removed", ratio=1, overflow="ellipsis", no_wrap=True, style="red")
+    for r in rows:
+        captured = r["first_capture"] or "?"
+        if r["last_capture"] and r["last_capture"] != r["first_capture"]:
+            captured += f" → {r['last_capture']}"
+        table.add_row(
+            str(r["id"]),
+            r["date"] or "—",
+            r["title"] or "(untitled)",
+            str(r["versions"]),
+            captured,
+            f"-{r['words_deleted']} +{r['words_inserted']}",
+            ", ".join(r["names_removed"]),
+        )
+    console.print(table)
+    if total is not None:
+        more = total - len(rows)
+        msg = f"{len(rows)} of {total} revised item{'s' if total != 1 else ''}"
+        if more > 0:
+            msg += f"; {more} more (use --limit 0 for all)"
+        msg += " · kcna revisions ID shows what changed"
+        console.print(Text(msg, style="dim"))
+
+
+def _label(v: dict) -> str:
+    captured = v["first_capture"] or "no capture date"
+    if v["last_capture"] and v["last_capture"] != v["first_capture"]:
+        captured += f" to {v['last_capture']}"
+    what = "teaser lede" if v["kind"] == "lede" else ("cut-off capture" if v["partial"] else "text")
+    n = len(v["dumps"])
+    return f"version {v['number']}: {what}, captured {captured}, in {n} dump{'s' if n != 1 else ''}"
+
+
+def show_diff(env: Env, rev: dict) -> None:
+    """The diff on a terminal: header, removed names, text with changes inline."""
+    from rich.text import Text
+
+    console = env.console()
+    a = rev["versions"][rev["from"] - 1]
+    b = rev["versions"][rev["to"] - 1]
+    console.print(Text(rev["title"] or "(untitled)", style="bold"))
+    console.print(Text(f"#{rev['id']} · {rev['date'] or 'no date'} · {rev['outlet'] or ''}", style="dim"))
+    console.print(Text("- " + _label(a), style="red"))
+    console.print(Text("+ " + _label(b), style="green"))
+    if rev.get("title_change"):
+        console.print(Text(f"title: {rev['title_change']['old']!r} → {rev['title_change']['new']!r}", style="yellow"))
+    if rev["names_removed"]:
+        console.print(Text("names removed: " + ", ".join(rev["names_removed"]), style="bold red"))
+    console.print(
+        Text(f"{rev['words_deleted']} words deleted, {rev['words_inserted']} inserted", style="dim"),
+    )
+    console.print()
+    if not rev["changes"]:
+        console.print(Text("no change in the text (only in what was captured)", style="dim"))
+        return
+    out = Text()
+    ops = trimmed_ops(a["text"], b["text"], old_is_lede=a["kind"] == "lede", new_is_lede=b["kind"] == "lede")
+    for tag, old, new in ops:
+        old_text = "".join(w + s for w, s in old)
+        new_text = "".join(w + s for w, s in new)
+        if tag == "equal":
+            out.append(old_text)
+            continue
+        if old_text:
+            out.append(old_text.rstrip(), style="red strike")
+            out.append(" " if new_text else old_text[len(old_text.rstrip()) :])
+        if new_text:
+            out.append(new_text, style="green")
+    console.print(out)
+
+
+def unified(rev: dict) -> str:
+    """The diff as unified-diff text, one paragraph per line."""
+    a = rev["versions"][rev["from"] - 1]
+    b = rev["versions"][rev["to"] - 1]
+    old = normalize_paragraphs(a["text"]).split("\n\n")
+    new = normalize_paragraphs(b["text"]).split("\n\n")
+    if a["kind"] == "lede":  # a lede is the start of the first paragraph
+        new = new[:1]
+    elif b["kind"] == "lede":
+        old = old[:1]
+    head = []
+    if rev["names_removed"]:
+        head.append(f"# names removed: {', '.join(rev['names_removed'])}\n")
+    lines = difflib.unified_diff(
+        old,
+        new,
+        fromfile=f"item {rev['id']} {_label(a)}",
+        tofile=f"item {rev['id']} {_label(b)}",
+        lineterm="",
+        n=1,
+    )
+    return "".join(head) + "".join(line + "\n" for line in lines)
