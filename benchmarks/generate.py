@@ -11,6 +11,7 @@ ground truth is the number of distinct items the captures show.
 from __future__ import annotations
 
 import argparse
+import bisect
 import datetime as dt
 import random
 from pathlib import Path
@@ -89,9 +90,10 @@ def body(rng: random.Random, day: dt.date, title: str, place: str) -> str:
     return "\n\n".join(paras) + " -0-"
 
 
-def page(rng, items, idx: int, capture: dt.date) -> str:
+def page(rng, items, idx: int, capture: dt.date, days: list | None = None) -> str:
     day, title, place = items[idx]
-    newest = [it for it in items if it[0] <= capture][-15:]
+    end = bisect.bisect_right(days, capture) if days is not None else sum(1 for it in items if it[0] <= capture)
+    newest = items[max(0, end - 15) : end]
     out = [
         f"{capture:%B %d, %Y}{capture:%b %d, %Y}",
         "KCNA KCNA.kp (En)",
@@ -114,15 +116,33 @@ def page(rng, items, idx: int, capture: dt.date) -> str:
     return "\n".join(out) + "\n"
 
 
-def generate(n_dumps: int, *, per_day: int = 30, seed: int = 1):
-    """Yield ``n_dumps`` page texts; returns nothing else (see ``distinct_items``)."""
+def _plan(n_dumps: int, per_day: int, seed: int):
     rng = random.Random(seed)
-    days = max(2, n_dumps // 10 + 2)
-    items = timeline(days, per_day, seed)
+    # about three captures per item, as a collector who checks daily sees
+    n_days = max(2, n_dumps // per_day // 3 + 2)
+    items = timeline(n_days, per_day, seed)
+    days = [it[0] for it in items]
     for _n in range(n_dumps):
         idx = rng.randrange(len(items))
         capture = items[idx][0] + dt.timedelta(days=rng.randint(0, 3))
-        yield page(rng, items, idx, capture)
+        yield rng, items, days, idx, capture
+
+
+def generate(n_dumps: int, *, per_day: int = 30, seed: int = 1):
+    """Yield ``n_dumps`` page texts (see ``distinct_items`` for the ground truth)."""
+    for rng, items, days, idx, capture in _plan(n_dumps, per_day, seed):
+        yield page(rng, items, idx, capture, days)
+
+
+def distinct_items(n_dumps: int, *, per_day: int = 30, seed: int = 1) -> dict:
+    """Ground truth of ``generate``: distinct items shown, and how many as full articles."""
+    shown, articles = set(), set()
+    for _rng, _items, days, idx, capture in _plan(n_dumps, per_day, seed):
+        articles.add(idx)
+        end = bisect.bisect_right(days, capture)
+        shown.update(range(max(0, end - 15), end))
+    shown |= articles
+    return {"items": len(shown), "articles": len(articles), "teasers": len(shown - articles)}
 
 
 def write(n_dumps: int, out: Path, *, per_file: int = 100, per_day: int = 30, seed: int = 1) -> list[Path]:

@@ -21,6 +21,7 @@ never invents the rest. ``fold`` and ``Record.key`` define identity
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -63,6 +64,8 @@ _FOLD_DASHES = re.compile(r"-{2,}")
 
 def clean_line(line: str) -> str:
     """One printed line with odd spaces folded and ends trimmed (text kept)."""
+    if line.isascii():
+        return " ".join(line.split()) if "  " in line or "\t" in line else line.strip()
     return _SPACES.sub(" ", line).strip()
 
 
@@ -72,14 +75,24 @@ def normalize(text: str) -> str:
     ``Kim Jong Un .`` and ``Kim Jong Un.`` normalize alike, as do curly and
     straight quotes and ``--`` and an em dash. Case is kept.
     """
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    text = _FOLD_DASHES.sub("-", text)
-    text = _SPACES.sub(" ", text).strip()
+    if text.isascii():  # most text: no NFKC, no curly quotes to fold
+        if "`" in text:
+            text = text.translate(_QUOTES)
+        text = " ".join(text.split())
+    else:
+        text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+        text = _SPACES.sub(" ", text).strip()
+    if "--" in text:
+        text = _FOLD_DASHES.sub("-", text)
     return _SPACE_BEFORE_PUNCT.sub("", text)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
-    """The identity form of a title: normalized, case-folded, no trailing punctuation."""
+    """The identity form of a title: normalized, case-folded, no trailing punctuation.
+
+    Cached: titles and teaser ledes repeat across the pages of a collection.
+    """
     return _TRAILING_PUNCT.sub("", normalize(text).casefold())
 
 
@@ -235,8 +248,26 @@ _END_MARK = re.compile(r"\s*-0-\s*$")
 _LABEL_LINE = re.compile(r"^KCNA\s+(?P<label>\S.*)$")
 
 
+#: every line the four patterns above can match starts so: one test skips them all
+_SPECIAL_START = re.compile(r"(?i)^(?:More |Get North|Subscribe|Sign up|Share|Join the|Print|Tweet)")
+
+
 def _is_noise(line: str) -> bool:
     return bool(_NOISE.match(line))
+
+
+def _maybe_date(line: str) -> bool:
+    """Cheap pre-test of date and capture lines (a month name ... a year)."""
+    return line[-1:].isdigit() and line[:1].isalpha()
+
+
+class PageText(str):
+    """A page's raw text, carrying its cleaned non-blank lines from ``split_pages``.
+
+    ``parse_page`` uses them instead of cleaning the same lines a second time.
+    """
+
+    lines: list[str] | None = None
 
 
 def _similar(a: str, b: str) -> bool:
@@ -288,8 +319,8 @@ def split_pages(text: str) -> list[str]:
     n = len(lines)
     while i < n:
         line = lines[i]
-        if line:
-            cap = dates.read_capture_line(line)
+        if line and (_maybe_date(line) or line.startswith("KCNA")):
+            cap = dates.read_capture_line(line) if _maybe_date(line) else None
             nxt = _nonblank(lines, i + 1)
             if cap is not None:
                 if cap[1] or (nxt is not None and _LABEL_LINE.match(lines[nxt])):
@@ -312,8 +343,9 @@ def split_pages(text: str) -> list[str]:
             starts[0] = 0
     pages = []
     for a, b in zip(starts, starts[1:] + [n], strict=True):
-        chunk = "\n".join(raw[a:b]).strip("\n")
+        chunk = PageText("\n".join(raw[a:b]).strip("\n"))
         if chunk.strip():
+            chunk.lines = [ln for ln in lines[a:b] if ln]
             pages.append(chunk)
     return pages
 
@@ -330,7 +362,9 @@ def _prev_nonblank(lines: list[str], start: int) -> int | None:
 
 def parse_page(text: str) -> Dump:
     """Read one page. Raises ``NotADump`` when nothing in it is recognizable."""
-    lines = [ln for ln in (clean_line(x) for x in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")) if ln]
+    lines = getattr(text, "lines", None)
+    if lines is None:
+        lines = [ln for ln in map(clean_line, text.replace("\r\n", "\n").replace("\r", "\n").split("\n")) if ln]
     if not lines:
         raise NotADump("empty: no text")
     warnings: list[str] = []
@@ -528,12 +562,13 @@ def _parse_teasers(lines: list[str], label: str | None, warnings: list[str]) -> 
     i = 0
     while i < len(lines):
         line = lines[i]
-        if _MORE_ARTICLES.match(line) or _FOOTER.match(line):
-            break
-        if _is_noise(line) or _MORE_FROM.match(line):
-            i += 1
-            continue
-        is_date = dates.LONG_DATE.match(line) is not None
+        if _SPECIAL_START.match(line):
+            if _MORE_ARTICLES.match(line) or _FOOTER.match(line):
+                break
+            if _is_noise(line) or _MORE_FROM.match(line):
+                i += 1
+                continue
+        is_date = _maybe_date(line) and dates.LONG_DATE.match(line) is not None
         if is_date and buf:
             d = dates.read_long_date(line)
             lede = buf[-1]

@@ -217,6 +217,8 @@ class Corpus:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             elif self.path.is_dir():
                 raise KcnaError(f"{self.path} is a folder, not a database file")
+        #: keep text versions (SPEC section 3); off only to measure what they cost
+        self.track_versions = True
         self._check_version_before_open()
         try:
             self.conn = sqlite3.connect(
@@ -592,7 +594,9 @@ class _Writer:
             if version_id is not None:
                 revised.add(item_id)
         for item_id in revised:
-            self._renumber(item_id)
+            # only items with several versions have an order to keep
+            if self.conn.execute("SELECT 1 FROM versions WHERE item_id = ? AND number > 1", (item_id,)).fetchone():
+                self._renumber(item_id)
 
     def _find(self, rec: Record):
         q = "SELECT id, kind, title, lede, body, version_id, version_capture, key FROM items"
@@ -630,7 +634,7 @@ class _Writer:
             report.items_new += 1
             self.corpus.index_places(item_id, rec.title, rec.lede, rec.body)
             version_id = None
-            if rec.kind == "article" and rec.body:
+            if rec.kind == "article" and rec.body and self.corpus.track_versions:
                 version_id, _, _ = self._body_version(item_id, rec, partial)
                 self.conn.execute(
                     "UPDATE items SET version_id = ?, version_capture = ? WHERE id = ?",
@@ -647,14 +651,21 @@ class _Writer:
             if lede is None and rec.lede:
                 self.conn.execute("UPDATE items SET lede = ? WHERE id = ?", (rec.lede, item_id))
                 return item_id, None
-            return item_id, self._lede_version(item_id, rec.lede, kind, lede)
+            if not self.corpus.track_versions:
+                return item_id, None
+            return item_id, self._lede_version(item_id, rec.lede, kind, lede, body)
         # an article
         if not rec.body:  # a capture cut before the body: nothing to compare
             report.duplicates_merged += 1
             if kind == "teaser":
                 self.conn.execute("UPDATE items SET title = coalesce(title, ?) WHERE id = ?", (rec.title, item_id))
             return item_id, None
-        version_id, text, grown = self._body_version(item_id, rec, partial)
+        if rec.body == body and cur_version is not None:  # the usual recapture: same text
+            version_id, text, grown = cur_version, body, False
+        elif self.corpus.track_versions:
+            version_id, text, grown = self._body_version(item_id, rec, partial)
+        else:
+            version_id, text, grown = cur_version, rec.body, False
         if kind == "teaser":
             report.teasers_upgraded += 1
             self.conn.execute(
@@ -678,7 +689,7 @@ class _Writer:
                 ),
             )
             self.corpus.index_places(item_id, rec.title or title, rec.lede or lede, text)
-            if lede and not _lede_matches(lede, text):
+            if lede and self.corpus.track_versions and not _lede_matches(lede, text):
                 # the teasers seen before showed another text: evidence of an edit
                 earlier = self._version(item_id, "lede", lede, title)
                 self.conn.execute(
@@ -732,11 +743,15 @@ class _Writer:
                 return vid, body, True
         return self._version(item_id, "body", body, rec.title, partial=partial, fp=fp), body, False
 
-    def _lede_version(self, item_id: int, new: str | None, kind: str, lede: str | None) -> int | None:
+    def _lede_version(
+        self, item_id: int, new: str | None, kind: str, lede: str | None, body: str | None = None
+    ) -> int | None:
         """A teaser's lede that no stored text starts with is a version of its own."""
         if not new:
             return None
         if kind == "article":
+            if body and _lede_matches(new, body):  # the usual case: the current text starts so
+                return None
             rows = self.conn.execute("SELECT id, kind, text FROM versions WHERE item_id = ?", (item_id,)).fetchall()
             if not rows:
                 rows = [(None, "body", lede or "")]
@@ -818,6 +833,12 @@ def _sha1(text: str) -> str:
 
 def _lede_matches(lede: str, body: str) -> bool:
     """Is a teaser lede (cut at ~128 characters) the start of the article text?"""
+    raw = lede.rstrip(" -\"'.…")
+    if body.startswith(raw):  # the usual case, without normalizing anything
+        return True
     a = version_text(lede).rstrip(" -\"'.…")
-    b = version_text(body)
-    return b.startswith(a) or not a
+    if not a:
+        return True
+    # normalizing only shortens a text: a prefix of the body is enough to look at
+    head = body[: 2 * len(lede) + 64]
+    return version_text(head).startswith(a) or (len(head) < len(body) and version_text(body).startswith(a))

@@ -1,0 +1,366 @@
+"""Speed, memory and size of kcna, each measured beside a baseline in the same run.
+
+    python benchmarks/run.py --dumps 2000            # the standard run (a minute or two)
+    python benchmarks/run.py --dumps 100000          # the large run
+    python benchmarks/run.py --dumps 2000 --memory-gb 1   # add the ~1 GB memory test
+    python benchmarks/run.py --scale 1000000         # kcna alone at a million dumps
+
+Figures are ratios against a baseline measured on the same machine in the
+same run, because machines are noisy:
+
+1. ingest   ``kcna ingest`` of N generated dumps vs the storage floor:
+            ``sqlite-utils insert`` of the same parsed rows (one per
+            sighting, JSON lines) plus ``sqlite-utils enable-fts`` on title,
+            lede, body. Goal <= 1.5.
+2. search   whole-process ``kcna search WORD --json --limit 20`` vs
+            ``sqlite-utils query`` of the same FTS5 query on the floor
+            database (median of runs). Goal <= 1.1. Plus in-process p50/p95
+            of keyword, place, date-range and combined queries.
+3. startup  ``kcna --help`` and ``kcna --version`` vs ``sqlite-utils --help``.
+            Goal <= 0.6.
+4. memory   peak RSS of the ingest (and with ``--memory-gb``, of ~1 GB of
+            dumps as many-page files and as one huge file). Goal <= 150 MiB.
+5. size     database bytes / raw input bytes. Goal <= 1.0.
+6. versions ingest with version tracking vs without it. Goal < 1.10.
+
+The generated corpus has a known number of distinct items; the run checks
+that kcna stored exactly that many.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+import generate  # noqa: E402
+
+BIN = Path(sys.executable).parent
+
+
+def tool(name: str) -> str:
+    found = BIN / name
+    return str(found) if found.exists() else (shutil.which(name) or name)
+
+
+def run(cmd: list[str]) -> tuple[float, subprocess.CompletedProcess]:
+    """Run a command; return (seconds, the completed process)."""
+    start = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{done.stderr}")
+    return seconds, done
+
+
+def run_rss(cmd: list[str]) -> tuple[float, int, str]:
+    """Run a command; return (seconds, its own peak RSS in KiB from wait4, stdout)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode != 0:
+            raise SystemExit(f"failed: {' '.join(cmd)}\n{err.read()}")
+        return seconds, usage.ru_maxrss, out.read()
+
+
+def median_time(cmd: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t, _ = run(cmd)
+        times.append(t)
+    return statistics.median(times)
+
+
+def floor_rows(files: list[Path], out: Path) -> int:
+    """The parsed rows kcna stores, one per sighting, as JSON lines for sqlite-utils."""
+    from kcna_cli.parse import parse_text
+
+    n = 0
+    with out.open("w", encoding="utf-8") as fh:
+        for f in files:
+            for page in parse_text(f.read_text(encoding="utf-8")):
+                dump = page.dump
+                if dump is None:
+                    continue
+                for rec in dump.records:
+                    row = {k: getattr(rec, k) for k in ("kind", "title", "date", "source", "outlet", "language")}
+                    row.update(dateline=rec.dateline, lede=rec.lede, body=rec.body, capture_date=dump.capture_date)
+                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    n += 1
+    return n
+
+
+def percentile(values: list[float], p: float) -> float:
+    values = sorted(values)
+    k = min(len(values) - 1, max(0, round(p / 100 * (len(values) - 1))))
+    return values[k]
+
+
+def query_latency(db: Path, rounds: int = 20) -> dict[str, tuple[float, float]]:
+    """In-process p50/p95 in ms of typical questions (a warm, opened corpus)."""
+    from kcna_cli.query import Filters, search
+    from kcna_cli.store import Corpus
+
+    corpus = Corpus(db, create=False)
+    first, last = corpus.conn.execute("SELECT min(date), max(date) FROM items").fetchone()
+    months = sorted({r[0] for r in corpus.conn.execute("SELECT DISTINCT substr(date, 1, 7) FROM items LIMIT 200")})
+    words = ["county", "factory", "production", "modern", "hospital", "bridge", "plan", "regional"]
+    places = ["Kangwon", "Hamhung", "Kaesong", "Jagang", "Sinuiju", "Nampho"]
+    kinds = {
+        "keyword": lambda i: Filters(words=words[i % len(words)]),
+        "place": lambda i: Filters(places=[places[i % len(places)]]),
+        "date range": lambda i: Filters(since=months[i % len(months)], until=months[i % len(months)]),
+        "combined": lambda i: Filters(
+            words=words[i % len(words)], places=[places[i % len(places)]], since=months[i % len(months)][:4]
+        ),
+    }
+    out = {}
+    for name, make in kinds.items():
+        times = []
+        for i in range(rounds):
+            f = make(i)
+            t = time.perf_counter()
+            search(corpus, f, limit=20)
+            times.append((time.perf_counter() - t) * 1000)
+        out[name] = (percentile(times, 50), percentile(times, 95))
+    corpus.close()
+    return out
+
+
+def ingest_in_process(files: list[Path], db: Path, *, track_versions: bool) -> float:
+    from kcna_cli.inputs import Source, iter_page_texts
+    from kcna_cli.parse import parse_pages
+    from kcna_cli.store import Corpus
+
+    if db.exists():
+        db.unlink()
+    corpus = Corpus(db)
+    corpus.track_versions = track_versions
+    t = time.perf_counter()
+    for f in files:
+        corpus.ingest_pages((str(f), p) for p in parse_pages(iter_page_texts(Source(str(f)))))
+    seconds = time.perf_counter() - t
+    corpus.close()
+    return seconds
+
+
+class Table:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str, str, str]] = []
+
+    def add(self, what: str, kcna: str, baseline: str, ratio: float | None, goal: str) -> None:
+        self.rows.append((what, kcna, baseline, "" if ratio is None else f"{ratio:.2f}", goal))
+        print(f"  {what}: {kcna} vs {baseline}" + ("" if ratio is None else f" -> {ratio:.2f}"), file=sys.stderr)
+
+    def markdown(self) -> str:
+        head = ("measure", "kcna", "baseline", "ratio", "goal")
+        lines = ["| " + " | ".join(head) + " |", "| " + " | ".join("---" for _ in head) + " |"]
+        lines += ["| " + " | ".join(r) + " |" for r in self.rows]
+        return "\n".join(lines)
+
+
+def machine() -> str:
+    import sqlite3
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{platform.system()} {platform.release()}, {os.cpu_count()} CPUs ({cpu}), "
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--dumps", type=int, default=2000, help="dumps to generate (default 2000)")
+    ap.add_argument("--per-file", type=int, default=200, help="pages per generated file")
+    ap.add_argument("--memory-gb", type=float, default=0, help="also ingest ~this many GB for the memory test")
+    ap.add_argument("--scale", type=int, default=0, help="only ingest this many dumps with kcna, and query")
+    ap.add_argument("--runs", type=int, default=7, help="runs of each whole-process timing (median)")
+    ap.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    args = ap.parse_args()
+
+    work = args.keep or Path(tempfile.mkdtemp(prefix="kcna-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    kcna, su = tool("kcna"), tool("sqlite-utils")
+    table = Table()
+    print(f"# kcna benchmark\n\n{machine()}\n", file=sys.stderr)
+    try:
+        if args.scale:
+            scale(args, work, kcna, table)
+        else:
+            standard(args, work, kcna, su, table)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print(f"machine: {machine()}")
+    print(f"date: {time.strftime('%Y-%m-%d')}")
+    print(f"command: python benchmarks/run.py {' '.join(sys.argv[1:])}\n")
+    print(table.markdown())
+
+
+def standard(args, work: Path, kcna: str, su: str, table: Table) -> None:
+    n = args.dumps
+    t = time.perf_counter()
+    files = generate.write(n, work / "dumps", per_file=args.per_file)
+    truth = generate.distinct_items(n)
+    raw_bytes = sum(f.stat().st_size for f in files)
+    print(f"generated {n} dumps, {raw_bytes / 1e6:.1f} MB in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+
+    # 1. ingest vs the storage floor
+    db = work / "kcna.db"
+    t_kcna, rss_kcna, out = run_rss([kcna, "ingest", str(work / "dumps"), "--db", str(db), "--json"])
+    summary = json.loads(out)
+    rows_file = work / "rows.jsonl"
+    n_rows = floor_rows(files, rows_file)
+    floor = work / "floor.db"
+    t_insert, _ = run([su, "insert", str(floor), "items", str(rows_file), "--nl"])
+    t_fts, _ = run([su, "enable-fts", str(floor), "items", "title", "lede", "body"])
+    t_floor = t_insert + t_fts
+    table.add(
+        f"ingest {n} dumps (s)",
+        f"{t_kcna:.2f}",
+        f"{t_floor:.2f} (insert {t_insert:.2f} + fts {t_fts:.2f}, {n_rows} rows)",
+        t_kcna / t_floor,
+        "<= 1.5",
+    )
+    stored = _counts(db)
+    ok = stored["items"] == truth["items"]
+    table.add(
+        "distinct items stored / ground truth",
+        str(stored["items"]),
+        str(truth["items"]),
+        stored["items"] / truth["items"],
+        "= 1.00" + ("" if ok else " (MISMATCH)"),
+    )
+    print(f"  ingest summary: {summary['dumps_read']} read, {summary['dumps_known']} known", file=sys.stderr)
+
+    # 2. search, whole process, and in-process latency
+    word = "hospital"
+    k_search = median_time([kcna, "search", word, "--json", "--limit", "20", "--db", str(db)], args.runs)
+    f_search = median_time(
+        [
+            su,
+            "query",
+            str(floor),
+            "select rowid, title, date, lede from items where rowid in"
+            " (select rowid from items_fts where items_fts match :q order by rank limit 20)",
+            "-p",
+            "q",
+            word,
+        ],
+        args.runs,
+    )
+    table.add(
+        "search whole process (s)",
+        f"{k_search:.3f}",
+        f"{f_search:.3f} (sqlite-utils query)",
+        k_search / f_search,
+        "<= 1.1",
+    )
+    for name, (p50, p95) in query_latency(db).items():
+        table.add(f"query {name} p50 / p95 (ms)", f"{p50:.1f} / {p95:.1f}", "", None, "< 50 / < 150")
+
+    # 3. startup
+    su_help = median_time([su, "--help"], args.runs)
+    for cmd in (["--help"], ["--version"]):
+        t = median_time([kcna, *cmd], args.runs)
+        table.add(
+            f"startup kcna {cmd[0]} (s)", f"{t:.3f}", f"{su_help:.3f} (sqlite-utils --help)", t / su_help, "<= 0.6"
+        )
+
+    # 4. memory (and 5. size)
+    table.add("peak RSS of that ingest (MiB)", f"{rss_kcna / 1024:.0f}", "150", rss_kcna / 1024 / 150, "<= 1.0")
+    db_bytes = db.stat().st_size
+    table.add(
+        "database size / input (MB)",
+        f"{db_bytes / 1e6:.1f}",
+        f"{raw_bytes / 1e6:.1f}",
+        db_bytes / raw_bytes,
+        "<= 1.0",
+    )
+    table.add("floor database size / input (MB)", f"{floor.stat().st_size / 1e6:.1f}", f"{raw_bytes / 1e6:.1f}",
+              floor.stat().st_size / raw_bytes, "(no raw text kept)")  # fmt: skip
+
+    # 6. the cost of version tracking (in-process, same files, alternating, best of three)
+    subset = files[: max(1, 2000 // max(1, args.per_file))]
+    on, off = [], []
+    for _ in range(3):
+        on.append(ingest_in_process(subset, work / "v-on.db", track_versions=True))
+        off.append(ingest_in_process(subset, work / "v-off.db", track_versions=False))
+    on, off = min(on), min(off)
+    table.add("ingest with versions / without (s)", f"{on:.2f}", f"{off:.2f}", on / off, "< 1.10")
+
+    if args.memory_gb:
+        memory(args, work, kcna, table)
+
+
+def memory(args, work: Path, kcna: str, table: Table) -> None:
+    per_dump = 7500
+    n = int(args.memory_gb * 1e9 / per_dump)
+    many = work / "many"
+    files = generate.write(n, many, per_file=1000, seed=7)
+    size = sum(f.stat().st_size for f in files)
+    t, rss, _ = run_rss([kcna, "ingest", str(many), "--db", str(work / "mem1.db"), "-q"])
+    table.add(f"peak RSS, {size / 1e9:.2f} GB in {len(files)} files (MiB)", f"{rss / 1024:.0f}", "150",
+              rss / 1024 / 150, f"<= 1.0 ({t:.0f} s)")  # fmt: skip
+    huge = work / "huge.txt"
+    with huge.open("wb") as out:
+        for f in files:
+            out.write(f.read_bytes())
+            f.unlink()
+    t, rss, _ = run_rss([kcna, "ingest", str(huge), "--db", str(work / "mem2.db"), "-q"])
+    table.add(f"peak RSS, one {size / 1e9:.2f} GB file (MiB)", f"{rss / 1024:.0f}", "150", rss / 1024 / 150,
+              f"<= 1.0 ({t:.0f} s)")  # fmt: skip
+
+
+def scale(args, work: Path, kcna: str, table: Table) -> None:
+    n = args.scale
+    t = time.perf_counter()
+    files = generate.write(n, work / "dumps", per_file=2000)
+    raw_bytes = sum(f.stat().st_size for f in files)
+    print(f"generated {n} dumps, {raw_bytes / 1e9:.2f} GB in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+    db = work / "kcna.db"
+    t_kcna, rss, _ = run_rss([kcna, "ingest", str(work / "dumps"), "--db", str(db), "-q"])
+    table.add(f"ingest {n} dumps (min)", f"{t_kcna / 60:.1f}", "20", t_kcna / 60 / 20, "<= 1.0")
+    table.add("peak RSS (MiB)", f"{rss / 1024:.0f}", "150", rss / 1024 / 150, "<= 1.0")
+    table.add("database size / input (GB)", f"{db.stat().st_size / 1e9:.2f}", f"{raw_bytes / 1e9:.2f}",
+              db.stat().st_size / raw_bytes, "<= 1.0")  # fmt: skip
+    for name, (p50, p95) in query_latency(db).items():
+        table.add(f"query {name} p50 / p95 (ms)", f"{p50:.1f} / {p95:.1f}", "", None, "p50 < 100")
+
+
+def _counts(db: Path) -> dict:
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    out = {"items": conn.execute("SELECT count(*) FROM items").fetchone()[0]}
+    conn.close()
+    return out
+
+
+if __name__ == "__main__":
+    main()
