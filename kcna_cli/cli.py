@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
@@ -199,36 +200,26 @@ def ingest(
         report = IngestReport()
         corpus = _open(db, create=True)
 
+        sources = list(expand(paths))
+        done = {"bytes": 0, "files": 0, "whole": 0}
+        started = time.monotonic()
+
         def pages():
-            for src in expand(paths):
+            for src in sources:
                 report.files_read += 1
                 stored = src.path if src.path == "-" else os.path.abspath(src.path)
                 try:
-                    yield from ((stored, page) for page in parse_pages(iter_page_texts(src)))
+                    for page in parse_pages(iter_page_texts(src)):
+                        done["bytes"] += len(page.text)
+                        yield stored, page
                 except InputError as exc:
                     report.fail(src.path, str(exc))
+                done["files"] += 1
+                done["whole"] += _size(src)
+                done["bytes"] = max(done["bytes"], done["whole"])
 
-        show_progress = env.stderr_isatty and not quiet
-        if show_progress:
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-            with Progress(
-                SpinnerColumn(),
-                TextColumn("{task.description}"),
-                TimeElapsedColumn(),
-                console=env.console(stderr=True),
-                transient=True,
-            ) as bar:
-                task = bar.add_task("reading", total=None)
-
-                def tick(r):
-                    bar.update(
-                        task,
-                        description=f"{r.files_read} files, {r.dumps_read} dumps, "
-                        f"{r.items_new} new items, {r.duplicates_merged} merged",
-                    )
-
-                corpus.ingest_pages(pages(), report, progress=tick)
+        if env.stderr_isatty and not quiet:
+            _ingest_with_progress(env, corpus, pages(), report, sources, done)
         else:
             corpus.ingest_pages(pages(), report)
         corpus.close()
@@ -237,6 +228,8 @@ def ingest(
             sys.stderr.write(f"kcna: {f['path']}: {f['error']}\n")
         if json_:
             write_json(env, _summary(report))
+        elif not quiet and env.stderr_isatty:
+            _summary_table(env, report, time.monotonic() - started)
         elif not quiet:
             message(
                 env,
@@ -246,6 +239,70 @@ def ingest(
             )
         if report.failed:
             raise typer.Exit(int(ExitCode.FAILED))
+
+
+def _size(src) -> int:
+    try:
+        return os.path.getsize(src.path) if src.path != "-" and not src.error else 0
+    except OSError:
+        return 0
+
+
+def _ingest_with_progress(env, corpus, pages, report, sources, done) -> None:
+    """A progress bar on stderr: files, bytes, dumps/s, items new and merged."""
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    total = sum(_size(s) for s in sources) or None
+    started = time.monotonic()
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[stats]}"),
+        TimeElapsedColumn(),
+        console=env.console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(f"file 0/{len(sources)}", total=total, stats="")
+        last = [0.0]
+
+        def tick(r):
+            now = time.monotonic()
+            if now - last[0] < 0.1:
+                return
+            last[0] = now
+            rate = r.dumps_read / max(now - started, 1e-6)
+            bar.update(
+                task,
+                completed=done["bytes"],
+                description=f"file {min(done['files'] + 1, len(sources))}/{len(sources)}",
+                stats=f"{r.dumps_read} dumps · {rate:,.0f}/s · {r.items_new} new · {r.duplicates_merged} merged",
+            )
+
+        corpus.ingest_pages(pages, report, progress=tick)
+
+
+def _summary_table(env, report, seconds: float) -> None:
+    from rich.table import Table
+
+    table = Table(title="ingest", title_justify="left", title_style="bold", show_header=False, box=None)
+    table.add_column(style="bold")
+    table.add_column(justify="right", style="cyan")
+    rows = [
+        ("dumps read", report.dumps_read),
+        ("already known", report.dumps_known),
+        ("new items", report.items_new),
+        ("teasers upgraded", report.teasers_upgraded),
+        ("duplicates merged", report.duplicates_merged),
+        ("new text versions", report.versions_new),
+        ("failed", len(report.failed)),
+    ]
+    for k, v in rows:
+        table.add_row(k, f"{v:,}")
+    table.add_row("time", f"{seconds:.1f} s ({report.dumps_read / max(seconds, 1e-6):,.0f} dumps/s)")
+    env.console(stderr=True).print(table)
 
 
 def _summary(report) -> dict:
@@ -343,6 +400,58 @@ def show(
             reader.show_items(env, corpus, items)
 
 
+# --- stats -------------------------------------------------------------------------------
+
+
+@app.command()
+def stats(
+    words: WordsArg = None,
+    by: Annotated[
+        str, typer.Option("--by", "-b", help="month, year, source, place or kind.", show_default=True)
+    ] = "month",
+    place: PlaceOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    on: OnOpt = None,
+    year: YearOpt = None,
+    source: SourceOpt = None,
+    kind: KindOpt = None,
+    raw: RawOpt = False,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", help="Only the N largest (source, place, kind); 0 for all.")
+    ] = 0,
+    db: DbOpt = None,
+    json_: JsonOpt = False,
+    jsonl: JsonlOpt = False,
+    csv_: CsvOpt = False,
+    table: TableOpt = False,
+) -> None:
+    """Count items by month, year, source, place or kind, as a bar chart or data.
+
+    Takes the filters of search. Months and years include the empty ones
+    between the first and the last. Rows are {BY: value, "items": n}.
+
+    Examples: [bold]kcna stats --place Kimhwa[/bold] (when was Kimhwa in the news) ·
+    [bold]kcna stats --by source --year 2025[/bold] · [bold]kcna stats missile --by year --csv[/bold]
+    """
+    with _guard():
+        from . import query, render
+
+        env = render.Env()
+        fmt = render.choose_format(env, json_=json_, jsonl=jsonl, csv_=csv_, table=table)
+        if limit < 0:
+            raise KcnaError("--limit must be 0 (all) or more", ExitCode.USAGE)
+        f = _filters(words, place, since, until, on, year, source, kind, raw)
+        rows = query.stats(_open(db), f, by=by)
+        if limit and by not in ("month", "year"):
+            rows = rows[:limit]
+        what = [w for w in (" ".join(words or []), ", ".join(place or []), since and f"since {since}",
+                            until and f"until {until}", on and f"on {on}", year and f"in {year}",
+                            ", ".join(source or []), kind) if w]  # fmt: skip
+        title = f"items by {by}" + (f" · {' · '.join(what)}" if what else "")
+        render.write_rows(env, fmt, rows, [by, "items"], table=lambda r: render.bar_chart(env, r, by, title=title))
+
+
 # --- export ------------------------------------------------------------------------------
 
 
@@ -425,6 +534,48 @@ def places(
             rows,
             placeview.PLACE_FIELDS,
             table=lambda r: placeview.places_table(env, corpus, r, flat=flat),
+        )
+
+
+# --- info ---------------------------------------------------------------------------------
+
+
+@app.command()
+def info(
+    db: DbOpt = None,
+    json_: JsonOpt = False,
+    table: TableOpt = False,
+) -> None:
+    """Where the database is and what it holds: counts, date range, sources.
+
+    Example: [bold]kcna info[/bold] · [bold]kcna info --json | jq .items[/bold]
+    """
+    with _guard():
+        from . import render
+        from .info import corpus_info, human_bytes
+
+        env = render.Env()
+        data = corpus_info(_open(db))
+        if json_ or (not table and not env.stdout_isatty and os.environ.get("KCNA_FORMAT", "") != "table"):
+            render.write_json(env, data)
+            return
+        render.kv_table(
+            env,
+            [
+                ("database", data["database"]),
+                ("schema", data["schema_version"]),
+                ("size", f"{human_bytes(data['size_bytes'])} (raw dumps {human_bytes(data['raw_bytes'])})"),
+                ("dumps", data["dumps"]),
+                ("items", f"{data['items']} ({data['articles']} articles, {data['teasers']} teasers)"),
+                ("revised items", data["revised_items"]),
+                ("places named", data["places_named"]),
+                ("published", f"{data['first_date'] or '?'} to {data['last_date'] or '?'}"),
+                ("captured", f"{data['first_capture'] or '?'} to {data['last_capture'] or '?'}"),
+                (
+                    "sources",
+                    ", ".join(f"{s['outlet'] or '(unknown)'} ({s['items']})" for s in data["sources"]) or "none",
+                ),
+            ],
         )
 
 

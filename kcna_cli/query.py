@@ -330,3 +330,70 @@ def _complete(corpus, rows, *, with_score: bool) -> list[dict]:
             item["score"] = round(r[12], 4)
         out.append(item)
     return out
+
+
+# --- counts ---------------------------------------------------------------------------
+
+#: what ``stats`` can count by; each is also the name of the value's field
+STATS_BY = ("month", "year", "source", "place", "kind")
+
+
+def stats(corpus, f: Filters, by: str = "month") -> list[dict]:
+    """Matching items counted by ``by``: ``[{by: value, "items": n}, ...]``.
+
+    Months and years run from the first to the last one found, with the
+    empty ones in between (a gap is news too); items without a date come
+    last, with a null value. Sources, places and kinds come most frequent
+    first. An item naming several places counts once for each.
+    """
+    if by not in STATS_BY:
+        raise UsageError(f"--by must be one of {', '.join(STATS_BY)}, not {by!r}")
+    match = _match(f)
+    if match is NOTHING:
+        return []
+    sql = _where(corpus, f, match)
+    base = "FROM items_fts JOIN items ON items.id = items_fts.rowid" if match else "FROM items"
+    if by == "place":
+        q = (
+            f"SELECT p.full_name, count(DISTINCT items.id) {base}"
+            " JOIN item_places ip ON ip.item_id = items.id JOIN places p ON p.id = ip.place_id"
+            f"{sql.clause} GROUP BY p.full_name"
+        )
+    else:
+        expr = {
+            "month": "substr(items.date, 1, 7)",
+            "year": "substr(items.date, 1, 4)",
+            "source": "coalesce(items.outlet, items.source)",
+            "kind": "items.kind",
+        }[by]
+        q = f"SELECT {expr} AS k, count(*) {base}{sql.clause} GROUP BY k"
+    try:
+        counts = dict(corpus.conn.execute(q, sql.params).fetchall())
+    except sqlite3.OperationalError as exc:
+        if match and f.raw:
+            raise UsageError(f"bad full-text query {f.words!r}: {exc}") from None
+        raise
+    undated = counts.pop(None, 0)
+    if by in ("month", "year"):
+        keys = _fill(sorted(counts), by)
+        rows = [{by: k, "items": counts.get(k, 0)} for k in keys]
+    else:
+        rows = [{by: k, "items": n} for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    if undated:
+        rows.append({by: None, "items": undated})
+    return rows
+
+
+def _fill(keys: list[str], by: str) -> list[str]:
+    """Every month (or year) from the first key to the last."""
+    if not keys:
+        return []
+    if by == "year":
+        return [str(y) for y in range(int(keys[0]), int(keys[-1]) + 1)]
+    y, m = int(keys[0][:4]), int(keys[0][5:7])
+    last = (int(keys[-1][:4]), int(keys[-1][5:7]))
+    out = []
+    while (y, m) <= last:
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
