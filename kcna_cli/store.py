@@ -122,7 +122,7 @@ CREATE TABLE item_places (
 ) WITHOUT ROWID;
 CREATE INDEX item_places_place ON item_places(place_id, item_id);
 CREATE VIRTUAL TABLE items_fts USING fts5(
-    title, lede, body, content='items', content_rowid='id',
+    title, lede, body, content=[items], content_rowid=[id],
     tokenize='unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER items_ai AFTER INSERT ON items BEGIN
@@ -144,7 +144,8 @@ END;
 
 def _migrate_1(conn) -> None:
     """Schema 1 -> 2: versions compare body text only, are numbered in capture
-    order, know whether their text is cut off; an index finds revised items."""
+    order, know whether their text is cut off; an index finds revised items;
+    the full-text index is declared the way Datasette recognizes."""
     conn.execute("ALTER TABLE versions ADD COLUMN partial INTEGER NOT NULL DEFAULT 0")
     rows = conn.execute("SELECT id, item_id, text FROM versions ORDER BY id").fetchall()
     conn.execute("UPDATE versions SET fingerprint = 'migrating:' || id")
@@ -161,6 +162,12 @@ def _migrate_1(conn) -> None:
     for (item_id,) in conn.execute("SELECT DISTINCT item_id FROM versions").fetchall():
         renumber(conn, item_id)
     conn.execute("CREATE INDEX versions_revised ON versions(item_id) WHERE number > 1")
+    # spelled content=[items], the full-text index is found by Datasette's search
+    conn.execute("DROP TABLE items_fts")
+    for stmt in _statements(SCHEMA):
+        if stmt.startswith("CREATE VIRTUAL TABLE items_fts"):
+            conn.execute(stmt)
+    conn.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
 
 
 #: MIGRATIONS[n] upgrades a database from schema version n to n + 1: SQL, or a

@@ -163,6 +163,12 @@ def test_version_1_schema_is_migrated(tmp_path):
         return h.hexdigest()
 
     conn.execute("DROP INDEX versions_revised")
+    conn.execute("DROP TABLE items_fts")  # as schema 1 declared it
+    conn.execute(
+        "CREATE VIRTUAL TABLE items_fts USING fts5(title, lede, body, content='items', content_rowid='id',"
+        " tokenize='unicode61 remove_diacritics 2')"
+    )
+    conn.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
     conn.execute("ALTER TABLE versions DROP COLUMN partial")
     for vid, title, text in conn.execute("SELECT id, title, text FROM versions").fetchall():
         conn.execute(
@@ -179,6 +185,10 @@ def test_version_1_schema_is_migrated(tmp_path):
         report = corpus.ingest_text((REV / "capture-1-respaced.txt").read_text(encoding="utf-8"), "respaced.txt")
         assert report.versions_new == 0
         assert corpus.conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'versions_revised'").fetchone()[0]
+        fts = corpus.conn.execute("SELECT sql FROM sqlite_master WHERE name = 'items_fts'").fetchone()[0]
+        assert "content=[items]" in fts
+        hits = corpus.conn.execute("SELECT count(*) FROM items_fts WHERE items_fts MATCH 'orchard'").fetchone()[0]
+        assert hits == 1
 
 
 # --- the command ---------------------------------------------------------------------------------------
