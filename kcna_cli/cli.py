@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
@@ -191,7 +190,7 @@ def ingest(
     Example: [bold]kcna ingest ~/dumps/ new-capture.txt[/bold]
     """
     with _guard():
-        from .inputs import InputError, expand, iter_page_texts
+        from .inputs import InputError, display_path, expand, iter_page_texts
         from .parse import parse_pages
         from .render import Env, message, write_json
         from .store import IngestReport
@@ -202,12 +201,13 @@ def ingest(
 
         sources = list(expand(paths))
         done = {"bytes": 0, "files": 0, "whole": 0}
-        started = time.monotonic()
+        shown: dict[str, str] = {}  # stored (absolute) path -> as the user gave it
 
         def pages():
             for src in sources:
                 report.files_read += 1
                 stored = src.path if src.path == "-" else os.path.abspath(src.path)
+                shown[stored] = src.path
                 try:
                     for page in parse_pages(iter_page_texts(src)):
                         done["bytes"] += len(page.text)
@@ -224,12 +224,19 @@ def ingest(
             corpus.ingest_pages(pages(), report)
         corpus.close()
 
+        def as_given(where: str) -> str:
+            base, sep, rest = where.partition(" (page ")
+            return shown.get(base, display_path(base)) + sep + rest
+
         for f in report.failed:
+            f["path"] = as_given(f["path"])
             sys.stderr.write(f"kcna: {f['path']}: {f['error']}\n")
+        for w in report.warnings:
+            w["path"] = as_given(w["path"])
         if json_:
             write_json(env, _summary(report))
         elif not quiet and env.stderr_isatty:
-            _summary_table(env, report, time.monotonic() - started)
+            _summary_table(env, report)
         elif not quiet:
             message(
                 env,
@@ -250,6 +257,8 @@ def _size(src) -> int:
 
 def _ingest_with_progress(env, corpus, pages, report, sources, done) -> None:
     """A progress bar on stderr: files, bytes, dumps/s, items new and merged."""
+    import time
+
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     total = sum(_size(s) for s in sources) or None
@@ -284,7 +293,7 @@ def _ingest_with_progress(env, corpus, pages, report, sources, done) -> None:
         corpus.ingest_pages(pages, report, progress=tick)
 
 
-def _summary_table(env, report, seconds: float) -> None:
+def _summary_table(env, report) -> None:
     from rich.table import Table
 
     table = Table(title="ingest", title_justify="left", title_style="bold", show_header=False, box=None)
@@ -301,7 +310,6 @@ def _summary_table(env, report, seconds: float) -> None:
     ]
     for k, v in rows:
         table.add_row(k, f"{v:,}")
-    table.add_row("time", f"{seconds:.1f} s ({report.dumps_read / max(seconds, 1e-6):,.0f} dumps/s)")
     env.console(stderr=True).print(table)
 
 

@@ -52,6 +52,17 @@ class Source:
             raise InputError(exc.strerror or str(exc)) from None
 
 
+def display_path(path: str | None) -> str:
+    """A stored (absolute) path as a user reads it: relative to the current folder when inside it."""
+    if not path or path == "-":
+        return path or "?"
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive
+        return path
+    return path if rel.startswith("..") else rel
+
+
 def expand(args: list[str]) -> Iterator[Source]:
     """Files, folders (recursive), globs and ``-`` -> sources, each once."""
     seen: set[str] = set()

@@ -9,6 +9,7 @@ outlet, places highlighted in the text, paragraphs, sightings.
 
 from __future__ import annotations
 
+from .inputs import display_path
 from .render import Env
 
 
@@ -90,7 +91,7 @@ def show_items(env: Env, corpus, items: list[dict]) -> None:
         seen = item.get("sightings") or []
         console.print(Text(f"seen in {len(seen)} dump{'s' if len(seen) != 1 else ''}:", style="bold"))
         for s in seen:
-            where = s["path"] or "?"
+            where = display_path(s["path"])
             if s["page"] and s["page"] > 1:
                 where += f" (page {s['page']})"
             console.print(

@@ -216,7 +216,7 @@ def test_ingest_progress_and_summary_on_a_terminal(tmp_path, monkeypatch):
         cli.app(["ingest", str(FIXTURES / "page-kcna-kp.txt"), str(FIXTURES / "multi-page.txt")], standalone_mode=True)
     assert exc.value.code == 0
     text = err.getvalue()
-    assert "dumps read" in text and "new items" in text and "dumps/s" in text
+    assert "dumps read" in text and "new items" in text and "duplicates merged" in text
     assert out.getvalue() == ""
 
 
