@@ -561,6 +561,7 @@ def info(
     with _guard():
         from . import render
         from .info import corpus_info, human_bytes
+        from .inputs import display_path
 
         env = render.Env()
         data = corpus_info(_open(db))
@@ -570,7 +571,7 @@ def info(
         render.kv_table(
             env,
             [
-                ("database", data["database"]),
+                ("database", display_path(data["database"])),
                 ("schema", data["schema_version"]),
                 ("size", f"{human_bytes(data['size_bytes'])} (raw dumps {human_bytes(data['raw_bytes'])})"),
                 ("dumps", data["dumps"]),

@@ -25,19 +25,16 @@ def revisions_table(env: Env, rows: list[dict], *, total: int | None = None) -> 
     table.add_column("date", no_wrap=True, min_width=10)
     table.add_column("title", no_wrap=True, overflow="ellipsis", ratio=3, min_width=20)
     table.add_column("versions", justify="right", no_wrap=True)
-    table.add_column("captured", no_wrap=True)
-    table.add_column("words -/+", justify="right", no_wrap=True)
-    table.add_column("names removed", ratio=1, overflow="ellipsis", no_wrap=True, style="red")
+    table.add_column("last seen", no_wrap=True)
+    table.add_column("words", justify="right", no_wrap=True)
+    table.add_column("names removed", ratio=2, overflow="fold", min_width=14, style="red")
     for r in rows:
-        captured = r["first_capture"] or "?"
-        if r["last_capture"] and r["last_capture"] != r["first_capture"]:
-            captured += f" → {r['last_capture']}"
         table.add_row(
             str(r["id"]),
             r["date"] or "—",
             r["title"] or "(untitled)",
             str(r["versions"]),
-            captured,
+            r["last_capture"] or "?",
             f"-{r['words_deleted']} +{r['words_inserted']}",
             ", ".join(r["names_removed"]),
         )
@@ -82,6 +79,8 @@ def show_diff(env: Env, rev: dict) -> None:
     if not rev["changes"]:
         console.print(Text("no change in the text (only in what was captured)", style="dim"))
         return
+    # without colour, changes are marked as git's word diff does: [-old-]{+new+}
+    plain = console.no_color or console.color_system is None
     out = Text()
     ops = trimmed_ops(a["text"], b["text"], old_is_lede=a["kind"] == "lede", new_is_lede=b["kind"] == "lede")
     for tag, old, new in ops:
@@ -91,10 +90,13 @@ def show_diff(env: Env, rev: dict) -> None:
             out.append(old_text)
             continue
         if old_text:
-            out.append(old_text.rstrip(), style="red strike")
-            out.append(" " if new_text else old_text[len(old_text.rstrip()) :])
+            gone = old_text.rstrip()
+            out.append(f"[-{gone}-]" if plain else gone, style="" if plain else "red strike")
+            out.append(" " if new_text else old_text[len(gone) :])
         if new_text:
-            out.append(new_text, style="green")
+            added = new_text.rstrip()
+            out.append(f"{{+{added}+}}" if plain else added, style="" if plain else "green")
+            out.append(new_text[len(added) :])
     console.print(out)
 
 

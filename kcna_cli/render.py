@@ -213,7 +213,8 @@ def bar_chart(env: Env, rows: list[dict], by: str, *, title: str | None = None) 
     if not rows:
         console.print(Text("no matching items", style="dim"))
         return
-    labels = ["(no date)" if r[by] is None and by in ("month", "year") else str(r[by] or "(none)") for r in rows]
+    none = "(no date)" if by in ("month", "year") else "(unknown)"
+    labels = [none if r[by] is None else str(r[by]) for r in rows]
     top = max(r["items"] for r in rows)
     label_w = max(len(x) for x in labels)
     num_w = len(str(top))

@@ -277,7 +277,8 @@ def test_revisions_item_errors(revised_db):
     assert r.exit_code == 2 and "need an item id" in r.stderr
 
 
-def test_diff_on_a_forced_terminal_and_piped(corpus):
+def test_diff_on_a_forced_terminal_and_piped(corpus, monkeypatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)
     ingest(corpus, THREE)
     rev = rv.revision(corpus, orchard(corpus), from_=1, to=2)
     out = io.StringIO()
@@ -286,6 +287,11 @@ def test_diff_on_a_forced_terminal_and_piped(corpus):
     assert "\x1b[9;31m, Kang Chol Hwan\x1b[0m" in tty  # struck through, red
     assert "names removed: Kang Chol Hwan" in tty
     assert "Pak Song Chol\x1b" in tty  # no stray space before the deletion
+    monkeypatch.setenv("NO_COLOR", "1")  # a terminal without colour: git-style word-diff marks
+    out = io.StringIO()
+    show_diff(Env(stdout=out, stdout_isatty=True), rev)
+    assert "Pak Song Chol[-, Kang Chol Hwan-] and Ri Myong Su" in out.getvalue()
+    assert "\x1b[9" not in out.getvalue()
     piped = unified(rev)
     assert "\x1b" not in piped and not any(c in piped for c in "┏━│└")
     lines = piped.splitlines()
