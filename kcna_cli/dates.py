@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as _dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -64,6 +65,7 @@ def iso(year: int, month: int, day: int) -> str | None:
         return None
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def read_long_date(line: str) -> str | None:
     """``January 05, 2026`` -> ``2026-01-05``; None if not such a line."""
     m = LONG_DATE.match(line)
@@ -72,6 +74,7 @@ def read_long_date(line: str) -> str | None:
     return iso(int(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2)))
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def read_capture_line(line: str) -> tuple[str | None, bool] | None:
     """Read a capture-date line.
 

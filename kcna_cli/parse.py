@@ -62,6 +62,16 @@ _TRAILING_PUNCT = re.compile(r"[\s.,;:!?\-]+$")
 _FOLD_DASHES = re.compile(r"-{2,}")
 
 
+_ODD_ASCII_SPACE = "\t\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
+def clean_lines(raw: list[str], text: str) -> list[str]:
+    """``clean_line`` of every line of ``text`` (split into ``raw``); fast for plain ASCII."""
+    if text.isascii() and "  " not in text and not any(c in text for c in _ODD_ASCII_SPACE):
+        return [ln.strip() for ln in raw]
+    return [clean_line(ln) for ln in raw]
+
+
 def clean_line(line: str) -> str:
     """One printed line with odd spaces folded and ends trimmed (text kept)."""
     if line.isascii():
@@ -278,6 +288,7 @@ def _similar(a: str, b: str) -> bool:
     return fa == fb or fa.startswith(fb) or fb.startswith(fa)
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _dateline(paragraph: str | None) -> tuple[str | None, int | None, int | None]:
     """``Pyongyang, February 10 (KCNA) --`` -> (city, month, day)."""
     if not paragraph:
@@ -313,28 +324,29 @@ def split_pages(text: str) -> list[str]:
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     raw = text.split("\n")
-    lines = [clean_line(ln) for ln in raw]
+    lines = clean_lines(raw, text)
     starts: list[int] = []
-    i = 0
     n = len(lines)
-    while i < n:
+    # only lines that may be a capture-date or a label line are looked at
+    candidates = [i for i, ln in enumerate(lines) if ln[:1].isalpha() and (ln[-1:].isdigit() or ln[:4] == "KCNA")]
+    after_start = -1  # a page's label line is not another page's start
+    for i in candidates:
+        if i <= after_start:
+            continue
         line = lines[i]
-        if line and (_maybe_date(line) or line.startswith("KCNA")):
-            cap = dates.read_capture_line(line) if _maybe_date(line) else None
+        cap = dates.read_capture_line(line) if line[-1:].isdigit() else None
+        if cap is not None:
             nxt = _nonblank(lines, i + 1)
-            if cap is not None:
-                if cap[1] or (nxt is not None and _LABEL_LINE.match(lines[nxt])):
+            if cap[1] or (nxt is not None and _LABEL_LINE.match(lines[nxt])):
+                starts.append(i)
+                after_start = nxt if nxt is not None else n
+        elif _LABEL_LINE.match(line):
+            nxt = _nonblank(lines, i + 1)
+            after = _nonblank(lines, nxt + 1) if nxt is not None else None
+            if after is not None and dates.DATE_LINE.match(lines[after]):
+                prev = _prev_nonblank(lines, i - 1)
+                if prev is None or dates.read_capture_line(lines[prev]) is None:
                     starts.append(i)
-                    i = nxt if nxt is not None else n  # skip its label line
-                    i += 1
-                    continue
-            elif _LABEL_LINE.match(line) and nxt is not None:
-                after = _nonblank(lines, nxt + 1)
-                if after is not None and dates.DATE_LINE.match(lines[after]):
-                    prev = _prev_nonblank(lines, i - 1)
-                    if prev is None or dates.read_capture_line(lines[prev]) is None:
-                        starts.append(i)
-        i += 1
     if not starts or starts[0] != 0:
         # leading text (blank lines, or a page without a recognized start)
         if not starts or any(lines[: starts[0]]):

@@ -149,7 +149,7 @@ def test_debug_shows_traceback_only_when_asked(tmp_path, monkeypatch):
 def _db_state(path):
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    conn.execute("INSERT INTO items_fts(items_fts) VALUES ('integrity-check')")
+    conn.execute("INSERT INTO items_fts(items_fts, rank) VALUES ('integrity-check', 1)")  # index = items
     counts = tuple(
         conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("dumps", "items", "sightings", "versions")
     )

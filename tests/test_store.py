@@ -100,7 +100,7 @@ def test_schema_version_and_fts_consistent(corpus, fixture_text):
     for name in ("page-kcna-kp.txt", "multi-page.txt", "page-kcna-kp-recapture.txt"):
         corpus.ingest_text(fixture_text(name), name)
     assert corpus.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    corpus.conn.execute("INSERT INTO items_fts(items_fts) VALUES ('integrity-check')")
+    corpus.conn.execute("INSERT INTO items_fts(items_fts, rank) VALUES ('integrity-check', 1)")
     assert corpus.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
