@@ -184,14 +184,24 @@ def ingest(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar and no summary (errors still shown).")
     ] = False,
+    jobs: Annotated[
+        Optional[int],
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=0,
+            help="Processes that parse while one stores (default: one per CPU beyond the first; 0: none).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Read dumps into the database: parse, deduplicate, store with the raw text.
 
     Example: [bold]kcna ingest ~/dumps/ new-capture.txt[/bold]
     """
     with _guard():
-        from .inputs import InputError, display_path, expand, iter_page_texts
-        from .parse import parse_pages
+        from .inputs import display_path, expand
+        from .pipeline import default_jobs, parsed_sources
         from .render import Env, message, write_json
         from .store import IngestReport
 
@@ -204,19 +214,22 @@ def ingest(
         shown: dict[str, str] = {}  # stored (absolute) path -> as the user gave it
 
         def pages():
-            for src in sources:
-                report.files_read += 1
+            # workers when asked for, or by default when the input is large enough to gain
+            auto = jobs is None
+            for part in parsed_sources(sources, jobs=default_jobs() if auto else jobs, min_bytes=None if auto else 0):
+                src = part.source
                 stored = src.path if src.path == "-" else os.path.abspath(src.path)
                 shown[stored] = src.path
-                try:
-                    for page in parse_pages(iter_page_texts(src)):
-                        done["bytes"] += len(page.text)
-                        yield stored, page
-                except InputError as exc:
-                    report.fail(src.path, str(exc))
-                done["files"] += 1
-                done["whole"] += _size(src)
-                done["bytes"] = max(done["bytes"], done["whole"])
+                for page in part.pages:
+                    done["bytes"] += len(page.text)
+                    yield stored, page
+                if part.error:
+                    report.fail(src.path, part.error)
+                if part.final:
+                    report.files_read += 1
+                    done["files"] += 1
+                    done["whole"] += _size(src)
+                    done["bytes"] = max(done["bytes"], done["whole"])
 
         if env.stderr_isatty and not quiet:
             _ingest_with_progress(env, corpus, pages(), report, sources, done)

@@ -231,9 +231,13 @@ class Page:
     text: str
     dump: Dump | None
     error: str | None = None
+    #: work for storing it done ahead, in a parse worker (``store.prepare``)
+    prepared: dict | None = None
 
     @property
     def sha256(self) -> str:
+        if self.prepared:
+            return self.prepared["sha256"]
         return content_hash(self.text)
 
 

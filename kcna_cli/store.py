@@ -31,6 +31,7 @@ ingest and search it at once.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import hashlib
 import os
 import sqlite3
@@ -41,7 +42,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .errors import ExitCode, KcnaError
-from .parse import Dump, Page, Record, normalize
+from .parse import Dump, Page, Record, content_hash, normalize
 
 SCHEMA_VERSION = 2
 #: seconds a writer waits for another one before giving up
@@ -183,6 +184,40 @@ def default_db_path() -> Path:
     import click  # already imported by the CLI; cheap here
 
     return Path(click.get_app_dir("kcna")) / "kcna.db"
+
+
+def mentions(gazetteer, text: str) -> list[tuple]:
+    """Place mentions in a text as ``item_places`` rows lack them: (place_id, start, end, surface, ambiguous)."""
+    from .places import strip_dateline
+
+    return [(m.place_id, m.start, m.end, m.surface, int(m.ambiguous)) for m in gazetteer.extract(strip_dateline(text))]
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _known_mentions(text: str) -> list[tuple]:
+    """``mentions`` with the packaged gazetteer, cached: teaser titles and ledes repeat on every page."""
+    from .places import Gazetteer
+
+    return mentions(Gazetteer.load(), text)
+
+
+def prepare(page: Page) -> Page:
+    """Do ahead, with no database, what storing a page needs: its hash, its
+    compressed raw text and the place mentions of its texts. Parse workers
+    run this so the one process that writes has less to do."""
+    if page.dump is None:
+        return page
+    found: dict[str, list[tuple]] = {}
+    for rec in page.dump.records:
+        for text in (rec.title, rec.body or rec.lede):
+            if text and text not in found:
+                found[text] = _known_mentions(text)
+    page.prepared = {
+        "sha256": content_hash(page.text),
+        "raw": zlib.compress(page.text.encode("utf-8", "surrogatepass"), 6),
+        "mentions": found,
+    }
+    return page
 
 
 def fingerprint(text: str | None) -> str:
@@ -366,11 +401,15 @@ class Corpus:
 
         return self.ingest_pages(((path, p) for p in parse_text(text)), report)
 
-    def index_places(self, item_id: int, title: str | None, lede: str | None, body: str | None) -> None:
-        """(Re)compute the places one item names."""
-        from .places import strip_dateline
-
-        g = self.gazetteer
+    def index_places(
+        self,
+        item_id: int,
+        title: str | None,
+        lede: str | None,
+        body: str | None,
+        known: dict[str, list[tuple]] | None = None,
+    ) -> None:
+        """(Re)compute the places one item names (``known``: mentions found ahead, by text)."""
         self.conn.execute("DELETE FROM item_places WHERE item_id = ?", (item_id,))
         rows = []
         texts = [("title", title)]
@@ -378,8 +417,10 @@ class Corpus:
         for name, text in texts:
             if not text:
                 continue
-            for m in g.extract(strip_dateline(text)):
-                rows.append((item_id, m.place_id, name, m.start, m.end, m.surface, int(m.ambiguous)))
+            found = known.get(text) if known else None
+            if found is None:
+                found = mentions(self.gazetteer, text)
+            rows.extend((item_id, place_id, name, *rest) for place_id, *rest in found)
         if rows:
             self.conn.executemany("INSERT OR IGNORE INTO item_places VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
@@ -505,6 +546,8 @@ class _Writer:
         self.fts = fts
         self.fts_new: set[int] = set()
         self.fts_old: dict[int, tuple] = {}
+        #: place mentions of the current page's texts, found by a parse worker
+        self.known: dict[str, list[tuple]] | None = None
         self.next_id = max(self.ids.values(), default=0) + 1
 
     def _new_id(self, key: str) -> int | None:
@@ -604,6 +647,7 @@ class _Writer:
     def _store(self, path: str, page: Page, sha: str) -> None:
         dump: Dump = page.dump  # type: ignore[assignment]
         data = page.text.encode("utf-8", "surrogatepass")
+        packed = page.prepared["raw"] if page.prepared else zlib.compress(data, 6)
         cur = self.conn.execute(
             "INSERT INTO dumps (sha256, path, page, capture_date, source, rendering,"
             " ingested_at, raw_bytes, raw, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -616,11 +660,15 @@ class _Writer:
                 dump.rendering,
                 _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
                 len(data),
-                zlib.compress(data, 6),
+                packed,
                 "\n".join(dump.warnings) or None,
             ),
         )
-        self.store_records(cur.lastrowid, dump)
+        self.known = page.prepared["mentions"] if page.prepared else None
+        try:
+            self.store_records(cur.lastrowid, dump)
+        finally:
+            self.known = None
 
     def store_records(self, dump_id: int, dump: Dump) -> None:
         """Items and sightings of one parsed dump already in ``dumps``."""
@@ -680,7 +728,7 @@ class _Writer:
             if self.fts:
                 self.fts_new.add(item_id)
             report.items_new += 1
-            self.corpus.index_places(item_id, rec.title, rec.lede, rec.body)
+            self.corpus.index_places(item_id, rec.title, rec.lede, rec.body, self.known)
             version_id = None
             if rec.kind == "article" and rec.body and self.corpus.track_versions:
                 version_id, _, _ = self._body_version(item_id, rec, partial)
@@ -741,7 +789,7 @@ class _Writer:
                     item_id,
                 ),
             )
-            self.corpus.index_places(item_id, rec.title or title, rec.lede or lede, text)
+            self.corpus.index_places(item_id, rec.title or title, rec.lede or lede, text, self.known)
             if lede and self.corpus.track_versions and not _lede_matches(lede, text):
                 # the teasers seen before showed another text: evidence of an edit
                 earlier = self._version(item_id, "lede", lede, title)
@@ -760,7 +808,7 @@ class _Writer:
                 " date_note = ?, version_id = ?, version_capture = ? WHERE id = ?",
                 (rec.title, rec.lede, text, rec.date_note, version_id, max(capture, cur_capture or ""), item_id),
             )
-            self.corpus.index_places(item_id, rec.title or title, rec.lede or lede, text)
+            self.corpus.index_places(item_id, rec.title or title, rec.lede or lede, text, self.known)
         elif version_id == cur_version and capture > (cur_capture or ""):
             self.conn.execute("UPDATE items SET version_capture = ? WHERE id = ?", (capture, item_id))
         return item_id, version_id

@@ -162,28 +162,63 @@ def _db_state(path):
     return counts, fts, orphans
 
 
-def test_kill_9_leaves_a_consistent_database_and_rerun_finishes(tmp_path):
+@pytest.mark.parametrize("jobs", ["0", "2"])
+def _children(pid: int) -> list[int]:
+    out = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            if f"\nPPid:\t{pid}\n" in status.read_text():
+                out.append(int(status.parent.name))
+        except OSError:
+            continue
+    return out
+
+
+def _all_exit(pids: list[int], wait: float = 5.0) -> bool:
+    """Worker processes of a killed ingest exit by themselves (they watch their parent)."""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        alive = []
+        for pid in pids:
+            try:
+                if "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text():
+                    alive.append(pid)
+            except OSError:
+                pass
+        if not alive:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.parametrize("jobs", ["0", "2"])
+def test_kill_9_leaves_a_consistent_database_and_rerun_finishes(tmp_path, jobs):
     files = generate.write(400, tmp_path / "dumps", per_file=40)
     reference = tmp_path / "ref.db"
     assert run("ingest", *map(str, files), "--db", str(reference), "-q").returncode == 0
     expected = _db_state(reference)
     rng = random.Random(7)
+    seen_workers = 0
     for attempt in range(4):
         db = tmp_path / f"killed-{attempt}.db"
         for _ in range(2):  # kill twice, at random moments
             p = subprocess.Popen(
-                [sys.executable, "-m", "kcna_cli", "ingest", *map(str, files), "--db", str(db), "-q"],
+                [sys.executable, "-m", "kcna_cli", "ingest", *map(str, files), "--db", str(db), "-q", "-j", jobs],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
             time.sleep(rng.uniform(0.3, 1.5))
+            workers = _children(p.pid)
+            seen_workers += len(workers)
             p.send_signal(signal.SIGKILL)
             p.wait()
+            assert _all_exit(workers)
             if db.exists():
                 _, _, orphans = _db_state(db)
                 assert orphans == 0
         assert run("ingest", *map(str, files), "--db", str(db), "-q").returncode == 0
         assert _db_state(db) == expected
+    assert (seen_workers > 0) == (jobs != "0")  # the parallel case was really killed with workers running
 
 
 # --- concurrent use ------------------------------------------------------------------------------

@@ -1,0 +1,270 @@
+"""Reading and parsing dumps in worker processes while the main process stores them.
+
+Parsing is pure CPU work, about half of what an ingest does; storing must
+stay in one process (SQLite has one writer). ``parsed_sources`` yields the
+pages of every source in input order; with ``jobs`` worker processes it
+parses ahead of the consumer, a bounded number of tasks at a time, so the
+database sees exactly what a one-process ingest would give it and memory
+stays flat.
+
+A task is a small file, or a byte range of a large UTF-8 file cut at
+capture-date lines that certainly start a page (the worker reads, decodes,
+splits and parses it; this process renumbers the pages). Other large files
+are streamed and split here and parsed by workers a batch of pages at a
+time. Standard input is read here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from .inputs import InputError, Source, _looks_binary, iter_page_texts
+from .parse import Page, parse_pages, split_pages
+from .store import prepare
+
+#: pages per task when a large file is parsed by workers
+BATCH_PAGES = 200
+#: files up to this size are one task (read and parsed by a worker); larger
+#: ones are streamed here and parsed by workers a batch of pages at a time
+FILE_TASK_BYTES = 2 * 1024 * 1024
+#: below this much input, worker processes cost more than they save
+MIN_PARALLEL_BYTES = 4 * 1024 * 1024
+
+
+@dataclass
+class Parsed:
+    """Pages read from one source (or a part of it), or why it failed."""
+
+    source: Source
+    pages: list[Page] = field(default_factory=list)
+    error: str | None = None
+    #: the last part of this source
+    final: bool = True
+
+
+def default_jobs() -> int:
+    """Worker processes for parsing: one per CPU beyond the one that stores (at most 4)."""
+    return max(0, min(4, (os.cpu_count() or 1) - 1))
+
+
+def _size(src: Source) -> int:
+    if src.path == "-" or src.error:
+        return 0
+    try:
+        return os.path.getsize(src.path)
+    except OSError:
+        return 0
+
+
+def parsed_sources(sources: Iterable[Source], *, jobs: int = 0, min_bytes: int | None = None) -> Iterator[Parsed]:
+    """Parse every source; results in input order (see the module docstring).
+
+    ``jobs`` worker processes (0: parse here), used when the input is at
+    least ``min_bytes`` (default ``MIN_PARALLEL_BYTES``). Worker processes are started
+    with ``spawn``: a script that uses them must guard its entry point with
+    ``if __name__ == "__main__":``, as ``multiprocessing`` requires.
+    """
+    sources = list(sources)
+    floor = MIN_PARALLEL_BYTES if min_bytes is None else min_bytes
+    if jobs <= 0 or sum(_size(s) for s in sources) < floor:
+        for src in sources:
+            yield from _parse_here(src)
+        return
+    yield from _parse_in_workers(sources, jobs)
+
+
+def _parse_here(src: Source) -> Iterator[Parsed]:
+    """One source, in this process, a batch of pages at a time."""
+    batch: list[Page] = []
+    try:
+        for page in parse_pages(iter_page_texts(src)):
+            page.text = str(page.text)
+            batch.append(page)
+            if len(batch) >= BATCH_PAGES:
+                yield Parsed(src, batch, final=False)
+                batch = []
+    except InputError as exc:
+        yield Parsed(src, batch, str(exc))
+        return
+    yield Parsed(src, batch)
+
+
+def _work(task: tuple) -> tuple[list[Page], str | None]:
+    """In a worker: ("file", path), ("range", path, start, end) or ("texts", [page texts], first number)."""
+    if task[0] == "range":
+        _, path, start, end = task
+        try:
+            with open(path, "rb") as fh:
+                fh.seek(start)
+                text = fh.read(end - start).decode("utf-8", "replace")
+        except OSError as exc:
+            return [], exc.strerror or str(exc)
+        if _looks_binary(text[:8192]):
+            return [], "binary file, not text"
+        pages = [prepare(page) for page in parse_pages(split_pages(text))]
+        for page in pages:
+            page.text = str(page.text)
+        return pages, None
+    if task[0] == "file":
+        out: list[Page] = []
+        try:
+            for page in parse_pages(iter_page_texts(Source(task[1]))):
+                page.text = str(page.text)  # plain str: no cleaned lines to send back
+                out.append(prepare(page))
+        except InputError as exc:
+            return out, str(exc)
+        return out, None
+    pages = [prepare(page) for page in parse_pages(task[1], task[2])]
+    for page in pages:
+        page.text = str(page.text)
+    return pages, None
+
+
+def _start_worker(parent: int) -> None:
+    """In each worker: leave Ctrl-C to the main process, and exit if it dies (kill -9)."""
+    import signal
+    import threading
+    import time
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def cut_points(path: str, size: int, every: int | None = None) -> list[int] | None:
+    """Byte offsets, about ``every`` (default ``FILE_TASK_BYTES``) apart, where a
+    large UTF-8 file can be cut between pages; None when it is not plain UTF-8 text."""
+    import mmap
+
+    every = every or FILE_TASK_BYTES
+    with open(path, "rb") as fh:
+        head = fh.read(65536)
+        if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
+            return None
+        try:
+            head[: head.rfind(b"\n") + 1].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        if b"<html" in head.lower() or b"<!doctype" in head.lower():
+            return None
+        cuts = [0]
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            for m in _GLUED_CAPTURE.finditer(data):
+                at = m.start()
+                if at - cuts[-1] >= every and _starts_page(data, at):
+                    cuts.append(at)
+        cuts.append(size)
+        return cuts
+
+
+# a glued capture-date line ("March 06, 2026Mar 06, 2026") always starts a page,
+# unless it directly follows another capture-date line (checked by _starts_page)
+_DATE = rb"[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2},[ \t]*\d{4}"
+_GLUED_CAPTURE = re.compile(rb"(?m)^[ \t]*" + _DATE + rb"[ \t]*" + _DATE + rb"[ \t]*\r?$")
+
+
+def _starts_page(data, at: int) -> bool:
+    from . import dates
+
+    end = data.find(b"\n", at)
+    line = bytes(data[at : end if end >= 0 else len(data)]).decode("utf-8", "replace").strip()
+    cap = dates.read_capture_line(line)
+    if cap is None or not cap[1]:
+        return False
+    # the nearest non-blank line before must not be a capture-date line
+    k = at
+    while k > 0:
+        prev_end = k - 1
+        prev_start = data.rfind(b"\n", 0, prev_end) + 1
+        prev = bytes(data[prev_start:prev_end]).decode("utf-8", "replace").strip()
+        if prev:
+            return dates.read_capture_line(prev) is None
+        k = prev_start
+    return True
+
+
+def _tasks(sources: list[Source]) -> Iterator[tuple[Source, tuple | None, bool]]:
+    """(source, task or None for "parse here", final part of the source?)."""
+    for src in sources:
+        size = _size(src)
+        if src.path == "-" or src.error:
+            yield src, None, True
+        elif size <= FILE_TASK_BYTES:
+            yield src, ("file", src.path), True
+        elif (cuts := _cuts_or_none(src.path, size)) is not None:
+            for k, (a, b) in enumerate(zip(cuts, cuts[1:], strict=False)):
+                yield src, ("range", src.path, a, b), k == len(cuts) - 2
+        else:
+            texts: list[str] = []
+            number = 1
+            try:
+                for text in iter_page_texts(src):
+                    texts.append(str(text))
+                    if len(texts) >= BATCH_PAGES:
+                        yield src, ("texts", texts, number), False
+                        number += len(texts)
+                        texts = []
+            except InputError as exc:
+                yield src, ("error", str(exc)), True
+                continue
+            yield src, ("texts", texts, number), True
+
+
+def _cuts_or_none(path: str, size: int) -> list[int] | None:
+    try:
+        return cut_points(path, size)
+    except (OSError, ValueError):
+        return None
+
+
+def _parse_in_workers(sources: list[Source], jobs: int) -> Iterator[Parsed]:
+    import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    # spawn, not fork: the parent holds a SQLite connection and may run a
+    # progress-bar thread, neither of which a forked child should inherit
+    pool = ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(os.getpid(),),
+    )
+    window: deque[tuple[Source, Future | None, tuple | None, bool]] = deque()
+    limit = jobs + 1  # results waiting here cost memory
+
+    numbered: dict[str, int] = {}  # pages of each source given out so far
+
+    def ready(entry) -> Iterator[Parsed]:
+        src, future, task, final = entry
+        if task is None:
+            yield from _parse_here(src)
+        elif task[0] == "error":
+            yield Parsed(src, [], task[1], final)
+        else:
+            pages, error = future.result()
+            if task[0] == "range":  # numbered from 1 in each range: number them in the file
+                first = numbered.get(src.path, 0)
+                for k, page in enumerate(pages, first + 1):
+                    page.number = k
+                numbered[src.path] = first + len(pages)
+            yield Parsed(src, pages, error, final)
+
+    try:
+        for src, task, final in _tasks(sources):
+            future = pool.submit(_work, task) if task is not None and task[0] != "error" else None
+            window.append((src, future, task, final))
+            while len(window) > limit or (window and window[0][1] is not None and window[0][1].done()):
+                yield from ready(window.popleft())
+        while window:
+            yield from ready(window.popleft())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,102 @@
+"""Parsing in worker processes gives the database exactly what a one-process ingest gives."""
+
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, ROOT
+
+from kcna_cli import pipeline
+from kcna_cli.inputs import Source, expand
+from kcna_cli.parse import split_pages
+from kcna_cli.store import Corpus, IngestReport
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import generate  # noqa: E402
+
+
+def ingest(db: Path, paths: list[str], jobs: int) -> IngestReport:
+    report = IngestReport()
+    corpus = Corpus(db)
+
+    def pages():
+        for part in pipeline.parsed_sources(expand(paths), jobs=jobs):
+            for page in part.pages:
+                yield part.source.path, page
+            if part.error:
+                report.fail(part.source.path, part.error)
+
+    corpus.ingest_pages(pages(), report)
+    corpus.close()
+    return report
+
+
+def state(db: Path):
+    conn = sqlite3.connect(db)
+    out = [
+        conn.execute(q).fetchall()
+        for q in (
+            "SELECT sha256, path, page, capture_date, raw_bytes, raw FROM dumps ORDER BY id",
+            "SELECT * FROM items ORDER BY id",
+            "SELECT * FROM sightings ORDER BY item_id, dump_id, role",
+            "SELECT * FROM versions ORDER BY id",
+            "SELECT * FROM item_places ORDER BY item_id, place_id, field, start",
+        )
+    ]
+    conn.close()
+    return out
+
+
+@pytest.fixture
+def corpus_files(tmp_path, monkeypatch):
+    """Small files (one task each), a large file (cut into byte ranges), fixtures, a bad file."""
+    monkeypatch.setattr(pipeline, "MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(pipeline, "FILE_TASK_BYTES", 64 * 1024)
+    files = generate.write(300, tmp_path / "small", per_file=30)
+    big = tmp_path / "big.txt"
+    big.write_text("".join(generate.generate(200, seed=3)), encoding="utf-8")
+    bad = tmp_path / "bad.bin"
+    bad.write_bytes(b"\x00\x01\x02" * 5000)
+    return [*map(str, files), str(big), str(FIXTURES), str(bad)]
+
+
+def test_workers_store_the_same_as_one_process(tmp_path, corpus_files):
+    one = ingest(tmp_path / "one.db", corpus_files, jobs=0)
+    two = ingest(tmp_path / "two.db", corpus_files, jobs=2)
+    assert one.to_dict() == two.to_dict()
+    assert [f["path"] for f in two.failed] == [str(FIXTURES / "bad" / "not-a-dump.txt"), corpus_files[-1]]
+    assert state(tmp_path / "one.db") == state(tmp_path / "two.db")
+    # the large file was cut into ranges, and its pages are numbered through them
+    pages = sqlite3.connect(tmp_path / "two.db").execute("SELECT max(page) FROM dumps").fetchone()[0]
+    assert pages > 190
+    big = corpus_files[-3]
+    assert len(pipeline.cut_points(big, Path(big).stat().st_size)) > 10
+
+
+def test_cut_points_cut_only_between_pages(tmp_path):
+    text = "".join(generate.generate(120, seed=5))
+    # a capture line right after another one is not a page start: never cut there
+    text = text.replace("\nKCNA KCNA.kp (En)\n", "\nMarch 01, 2024Mar 01, 2024\nKCNA KCNA.kp (En)\n", 7)
+    path = tmp_path / "f.txt"
+    path.write_text(text, encoding="utf-8")
+    data = path.read_bytes()
+    cuts = pipeline.cut_points(str(path), len(data), every=4096)
+    assert cuts[0] == 0 and cuts[-1] == len(data) and len(cuts) > 10
+    pieces = [p for a, b in zip(cuts, cuts[1:], strict=False) for p in split_pages(data[a:b].decode())]
+    assert pieces == split_pages(text)
+
+
+def test_not_utf8_large_files_are_not_cut(tmp_path):
+    path = tmp_path / "u16.txt"
+    path.write_bytes("".join(generate.generate(20)).encode("utf-16"))
+    assert pipeline.cut_points(str(path), path.stat().st_size) is None
+
+
+def test_small_inputs_stay_in_one_process(monkeypatch):
+    def boom(*a, **k):
+        raise AssertionError("no worker processes for small inputs")
+
+    monkeypatch.setattr(pipeline, "_parse_in_workers", boom)
+    parts = list(pipeline.parsed_sources([Source(str(FIXTURES / "page-kcna-kp.txt"))], jobs=4))
+    assert len(parts) == 1 and len(parts[0].pages) == 1
