@@ -546,6 +546,9 @@ class _Writer:
         self.fts = fts
         self.fts_new: set[int] = set()
         self.fts_old: dict[int, tuple] = {}
+        #: items whose versions may change order with this dump: a new version,
+        #: or a sighting that may be earlier than its version's first capture
+        self.reorder: set[int] = set()
         #: place mentions of the current page's texts, found by a parse worker
         self.known: dict[str, list[tuple]] | None = None
         self.next_id = max(self.ids.values(), default=0) + 1
@@ -673,20 +676,18 @@ class _Writer:
     def store_records(self, dump_id: int, dump: Dump) -> None:
         """Items and sightings of one parsed dump already in ``dumps``."""
         capture = dump.capture_date or ""
-        revised: set[int] = set()
+        self.reorder.clear()
         seen = []
         for position, rec in enumerate(dump.records):
             role = "article" if rec.kind == "article" and position == 0 and dump.article else "teaser"
             partial = role == "article" and not dump.complete
             item_id, version_id = self._upsert(rec, capture, partial=partial)
             seen.append((item_id, dump_id, role, position, version_id))
-            if version_id is not None:
-                revised.add(item_id)
         self.conn.executemany(
             "INSERT OR IGNORE INTO sightings (item_id, dump_id, role, position, version_id) VALUES (?, ?, ?, ?, ?)",
             seen,
         )
-        for item_id in revised:
+        for item_id in self.reorder:
             # only items with several versions have an order to keep
             if self.conn.execute("SELECT 1 FROM versions WHERE item_id = ? AND number > 1", (item_id,)).fetchone():
                 self._renumber(item_id)
@@ -731,7 +732,11 @@ class _Writer:
             self.corpus.index_places(item_id, rec.title, rec.lede, rec.body, self.known)
             version_id = None
             if rec.kind == "article" and rec.body and self.corpus.track_versions:
-                version_id, _, _ = self._body_version(item_id, rec, partial)
+                version_id = self.conn.execute(
+                    "INSERT INTO versions (item_id, number, kind, fingerprint, title, text, partial)"
+                    " VALUES (?, 1, 'body', ?, ?, ?, ?)",
+                    (item_id, fingerprint(rec.body), rec.title, rec.body, int(partial)),
+                ).lastrowid
                 self.conn.execute(
                     "UPDATE items SET version_id = ?, version_capture = ? WHERE id = ?",
                     (version_id, capture, item_id),
@@ -751,7 +756,10 @@ class _Writer:
                 return item_id, None
             if not self.corpus.track_versions or (kind == "article" and lede and _lede_matches(rec.lede, lede)):
                 return item_id, None  # the usual case: the article's first paragraph starts so
-            return item_id, self._lede_version(item_id, rec.lede, kind, lede, self._body(item_id))
+            lede_version = self._lede_version(item_id, rec.lede, kind, lede, self._body(item_id))
+            if lede_version is not None:
+                self.reorder.add(item_id)
+            return item_id, lede_version
         # an article
         if not rec.body:  # a capture cut before the body: nothing to compare
             report.duplicates_merged += 1
@@ -799,6 +807,8 @@ class _Writer:
                 )
             return item_id, version_id
         report.duplicates_merged += 1
+        if version_id != cur_version or capture < (cur_capture or ""):
+            self.reorder.add(item_id)
         if (version_id != cur_version and capture >= (cur_capture or "")) or (version_id == cur_version and grown):
             # the latest capture's text is the current one (a cut capture
             # counts as the version it is the start of)
@@ -905,6 +915,7 @@ class _Writer:
         )
         if number > 1:
             self.report.versions_new += 1
+            self.reorder.add(item_id)
         return cur.lastrowid
 
     def _renumber(self, item_id: int) -> None:
