@@ -6,10 +6,15 @@ The library, layer by layer (data flows one way):
 - ``kcna_cli.dates``: date readings and their reconciliation.
 - ``kcna_cli.places``: the gazetteer, place extraction, user input resolution.
 - ``kcna_cli.inputs``: paths and bytes -> text (encodings, HTML, folders).
-- ``kcna_cli.store``: ``Corpus``, the SQLite file: schema, ingest, dedup.
-- ``kcna_cli.query``: ``Filters`` -> item dicts (search, export, show).
-- ``kcna_cli.render``: item dicts -> table, JSON, JSON Lines, CSV.
-- ``kcna_cli.cli``: the ``kcna`` command, a thin typer layer over the above.
+- ``kcna_cli.pipeline``: sources -> parsed pages, in worker processes if asked.
+- ``kcna_cli.store``: ``Corpus``, the SQLite file: schema, ingest, dedup, versions.
+- ``kcna_cli.query``: ``Filters`` -> item dicts (search, export, show), ``stats``.
+- ``kcna_cli.revisions``: text versions in capture order, word diffs, removed names.
+- ``kcna_cli.info``: what a corpus holds.
+- ``kcna_cli.render``, ``reader``, ``placeview``, ``diffview``: dicts -> table,
+  JSON, JSON Lines, CSV, reader view, charts, coloured diffs.
+- ``kcna_cli.cli``: the ``kcna`` command, a thin typer layer over the above;
+  ``kcna_cli.entry`` answers ``--help``/``--version`` before loading it.
 
 Example::
 
@@ -22,7 +27,20 @@ Example::
 
 __version__ = "0.1.0"
 
-__all__ = ["Corpus", "Filters", "IngestReport", "parse_page", "parse_text", "search", "__version__"]
+__all__ = [
+    "Corpus",
+    "Filters",
+    "IngestReport",
+    "corpus_info",
+    "parse_page",
+    "parse_text",
+    "revised_items",
+    "revision",
+    "search",
+    "stats",
+    "versions_of",
+    "__version__",
+]
 
 
 def __getattr__(name):  # lazy: importing kcna_cli stays cheap for the CLI
@@ -30,10 +48,18 @@ def __getattr__(name):  # lazy: importing kcna_cli stays cheap for the CLI
         from . import store
 
         return getattr(store, name)
-    if name in ("Filters", "search"):
+    if name in ("Filters", "search", "stats"):
         from . import query
 
         return getattr(query, name)
+    if name in ("revised_items", "revision", "versions_of"):
+        from . import revisions
+
+        return getattr(revisions, name)
+    if name == "corpus_info":
+        from .info import corpus_info
+
+        return corpus_info
     if name in ("parse_page", "parse_text"):
         from . import parse
 

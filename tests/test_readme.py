@@ -25,6 +25,8 @@ import tempfile
 import termios
 from pathlib import Path
 
+from kcna_cli.store import Corpus
+
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 START, END = "<!-- walkthrough -->", "<!-- /walkthrough -->"
@@ -131,3 +133,19 @@ if __name__ == "__main__":
         update()
     else:
         print(__doc__)
+
+
+def test_readme_python_api_example_runs(tmp_path, monkeypatch):
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("## Python API") :]
+    code = section[section.index("```python\n") + len("```python\n") :]
+    code = code[: code.index("```")]
+    shutil.copy(ROOT / "fixtures" / "revisions" / "capture-1.txt", tmp_path / "dump.txt")
+    with Corpus(tmp_path / "kcna.db") as corpus:  # a corpus with a revised item to list
+        for name in ("capture-2.txt", "capture-3.txt"):
+            corpus.ingest_text((ROOT / "fixtures" / "revisions" / name).read_text(encoding="utf-8"), name)
+    monkeypatch.chdir(tmp_path)
+    printed = []
+    exec(compile(code, "README.md", "exec"), {"print": lambda *a: printed.append(a)})
+    assert any(a[0] == "Kim Jong Un Inspects Renovated Orchard in Kimhwa County" for a in printed)
+    assert any(a and a[0] == [{"month": "2026-03", "items": 1}] for a in printed)
