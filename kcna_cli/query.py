@@ -112,6 +112,8 @@ class _Sql:
     def __init__(self) -> None:
         self.where: list[str] = []
         self.params: list = []
+        #: a condition reads an items column (not only ids)
+        self.needs_items = False
 
     def add(self, cond: str, *params) -> None:
         self.where.append(cond)
@@ -159,18 +161,32 @@ def place_ids(corpus, names: list[str]) -> set[str]:
 
 
 def _where(corpus, f: Filters, match: str | None) -> _Sql:
+    """The filters as SQL over ``items`` (joined to ``items_fts`` when words are given).
+
+    With words, date, place and revision filters test ``items_fts.rowid``
+    against sets of ids read from indexes, so matches are filtered before
+    any ``items`` row is read; only kind and source need the row
+    (``needs_items``).
+    """
     sql = _Sql()
+    # "+": test each match against the set; without it FTS5 would seek every id of the set
+    ident = "+items_fts.rowid" if match is not None else "items.id"
     if match is not None:
         sql.add("items_fts MATCH ?", match)
     lo, hi = _date_bounds(f)
-    if lo:
-        sql.add("items.date >= ?", lo)
-    if hi:
-        sql.add("items.date <= ?", hi)
+    if match is not None and (lo or hi):
+        rng = " AND ".join(c for c, v in (("date >= ?", lo), ("date <= ?", hi)) if v)
+        sql.add(f"{ident} IN (SELECT id FROM items WHERE {rng})", *[v for v in (lo, hi) if v])
+    else:
+        if lo:
+            sql.add("items.date >= ?", lo)
+        if hi:
+            sql.add("items.date <= ?", hi)
     if f.kind:
         if f.kind not in ("article", "teaser"):
             raise UsageError(f"--kind must be article or teaser, not {f.kind!r}")
         sql.add("items.kind = ?", f.kind)
+        sql.needs_items = True
     if f.sources:
         conds = []
         for s in f.sources:
@@ -178,12 +194,13 @@ def _where(corpus, f: Filters, match: str | None) -> _Sql:
             conds.append("(items.outlet LIKE ? ESCAPE '\\' OR items.source LIKE ? ESCAPE '\\')")
             sql.params.extend([like, like])
         sql.where.append("(" + " OR ".join(conds) + ")")
+        sql.needs_items = True
     if f.revised:
-        sql.add("items.id IN (SELECT item_id FROM versions WHERE number > 1)")
+        sql.add(f"{ident} IN (SELECT item_id FROM versions WHERE number > 1)")
     if f.places:
         ids = sorted(place_ids(corpus, f.places))
         marks = ",".join("?" * len(ids))
-        sql.add(f"items.id IN (SELECT item_id FROM item_places WHERE place_id IN ({marks}))", *ids)
+        sql.add(f"{ident} IN (SELECT item_id FROM item_places WHERE place_id IN ({marks}))", *ids)
     return sql
 
 
@@ -227,7 +244,7 @@ def search(
         f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit else (f" LIMIT -1 OFFSET {int(offset)}" if offset else "")
     )
     # with words: rank every match, then read snippets and rows for the one page shown
-    words_only = match is not None and len(sql.where) == 1
+    words_only = match is not None and not sql.needs_items
     try:
         if match is None:
             rows = corpus.conn.execute(f"SELECT {_COLUMNS} FROM items{sql.clause}{order}{page}", sql.params).fetchall()
@@ -235,16 +252,14 @@ def search(
         else:
             score = "-bm25(items_fts, 10.0, 3.0, 1.0)"
             if words_only and sort == "relevance":
-                # nothing to filter on in items: rank and count in the index alone,
-                # without reading an items row per match (costly for common words)
+                # no filter reads an items row: rank and count in the index alone
+                # (reading an items row per match is the costly part for common words)
                 ranked = corpus.conn.execute(
-                    f"SELECT rowid, {score} FROM items_fts WHERE items_fts MATCH ?"
+                    f"SELECT rowid, {score} FROM items_fts{sql.clause}"
                     f" ORDER BY bm25(items_fts, 10.0, 3.0, 1.0), rowid DESC{page}",
-                    [match],
+                    sql.params,
                 ).fetchall()
-                total = corpus.conn.execute(
-                    "SELECT count(*) FROM items_fts WHERE items_fts MATCH ?", [match]
-                ).fetchone()[0]
+                total = corpus.conn.execute(f"SELECT count(*) FROM items_fts{sql.clause}", sql.params).fetchone()[0]
             else:
                 base = " FROM items_fts JOIN items ON items.id = items_fts.rowid"
                 ranked = corpus.conn.execute(

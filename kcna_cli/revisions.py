@@ -135,7 +135,7 @@ def versions_of(corpus, item_id: int) -> list[Version]:
     rows = corpus.conn.execute(
         "SELECT v.id, v.kind, v.partial, v.title, v.text, min(d.capture_date), max(d.capture_date),"
         " group_concat(DISTINCT s.dump_id) FROM versions v"
-        " LEFT JOIN sightings s ON s.version_id = v.id LEFT JOIN dumps d ON d.id = s.dump_id"
+        " LEFT JOIN sightings s ON s.item_id = v.item_id AND s.version_id = v.id LEFT JOIN dumps d ON d.id = s.dump_id"
         " WHERE v.item_id = ? GROUP BY v.id",
         (item_id,),
     ).fetchall()

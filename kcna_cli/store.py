@@ -926,7 +926,7 @@ def renumber(conn, item_id: int) -> None:
     """Number an item's versions 1, 2, ... in the order they were first captured."""
     rows = conn.execute(
         "SELECT v.id, v.number, min(coalesce(d.capture_date, '')) AS first FROM versions v"
-        " LEFT JOIN sightings s ON s.version_id = v.id LEFT JOIN dumps d ON d.id = s.dump_id"
+        " LEFT JOIN sightings s ON s.item_id = v.item_id AND s.version_id = v.id LEFT JOIN dumps d ON d.id = s.dump_id"
         " WHERE v.item_id = ? GROUP BY v.id",
         (item_id,),
     ).fetchall()
