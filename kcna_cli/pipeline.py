@@ -142,9 +142,10 @@ def _start_worker(parent: int) -> None:
 
 def cut_points(path: str, size: int, every: int | None = None) -> list[int] | None:
     """Byte offsets, about ``every`` (default ``FILE_TASK_BYTES``) apart, where a
-    large UTF-8 file can be cut between pages; None when it is not plain UTF-8 text."""
-    import mmap
+    large UTF-8 file can be cut between pages; None when it is not plain UTF-8 text.
 
+    The file is scanned in chunks (memory stays small whatever its size).
+    """
     every = every or FILE_TASK_BYTES
     with open(path, "rb") as fh:
         head = fh.read(65536)
@@ -157,39 +158,47 @@ def cut_points(path: str, size: int, every: int | None = None) -> list[int] | No
         if b"<html" in head.lower() or b"<!doctype" in head.lower():
             return None
         cuts = [0]
-        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            for m in _GLUED_CAPTURE.finditer(data):
-                at = m.start()
-                if at - cuts[-1] >= every and _starts_page(data, at):
+        fh.seek(0)
+        offset = 0  # file offset of buf[0]
+        buf = b""
+        while True:
+            chunk = fh.read(SCAN_BYTES)
+            if not chunk:
+                break
+            buf += chunk
+            # only whole lines are scanned; the rest waits for the next chunk
+            end = buf.rfind(b"\n") + 1
+            for m in _GLUED_CAPTURE.finditer(buf, 0, end):
+                at = offset + m.start()
+                if at - cuts[-1] >= every and _starts_page(fh, at):
                     cuts.append(at)
+            offset += end
+            buf = buf[end:]
         cuts.append(size)
         return cuts
 
 
+#: bytes read at a time when looking for cut points
+SCAN_BYTES = 4 * 1024 * 1024
 # a glued capture-date line ("March 06, 2026Mar 06, 2026") always starts a page,
 # unless it directly follows another capture-date line (checked by _starts_page)
 _DATE = rb"[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2},[ \t]*\d{4}"
 _GLUED_CAPTURE = re.compile(rb"(?m)^[ \t]*" + _DATE + rb"[ \t]*" + _DATE + rb"[ \t]*\r?$")
 
 
-def _starts_page(data, at: int) -> bool:
+def _starts_page(fh, at: int) -> bool:
+    """Is the capture-date line at byte ``at`` a page start (not right after another one)?"""
     from . import dates
 
-    end = data.find(b"\n", at)
-    line = bytes(data[at : end if end >= 0 else len(data)]).decode("utf-8", "replace").strip()
+    back = min(at, 4096)
+    data = os.pread(fh.fileno(), back + 256, at - back)
+    line = data[back:].split(b"\n", 1)[0].decode("utf-8", "replace").strip()
     cap = dates.read_capture_line(line)
     if cap is None or not cap[1]:
         return False
-    # the nearest non-blank line before must not be a capture-date line
-    k = at
-    while k > 0:
-        prev_end = k - 1
-        prev_start = data.rfind(b"\n", 0, prev_end) + 1
-        prev = bytes(data[prev_start:prev_end]).decode("utf-8", "replace").strip()
-        if prev:
-            return dates.read_capture_line(prev) is None
-        k = prev_start
-    return True
+    before = [ln.strip() for ln in data[:back].decode("utf-8", "replace").split("\n")]
+    previous = next((ln for ln in reversed(before) if ln), None)
+    return previous is None or dates.read_capture_line(previous) is None
 
 
 def _tasks(sources: list[Source]) -> Iterator[tuple[Source, tuple | None, bool]]:
