@@ -190,7 +190,7 @@ def ingest(
             "--jobs",
             "-j",
             min=0,
-            help="Processes that parse while one stores (default: one per CPU beyond the first; 0: none).",
+            help="Worker processes that parse while this one stores (default 0: none; try on many-core machines).",
             show_default=False,
         ),
     ] = None,

@@ -122,11 +122,12 @@ def _walk(root: str) -> Iterator[Source]:
 
 # --- streaming ------------------------------------------------------------------
 
-#: files up to this size are read whole; larger ones are streamed
-STREAM_CHUNK = 8 * 1024 * 1024
+#: files up to this size are read whole; larger ones are streamed in chunks
+#: of this size (memory: a chunk, its lines and its pages, a few times over)
+STREAM_CHUNK = 2 * 1024 * 1024
 
 
-def iter_page_texts(source: Source, *, chunk_bytes: int = STREAM_CHUNK) -> Iterator[str]:
+def iter_page_texts(source: Source, *, chunk_bytes: int | None = None) -> Iterator[str]:
     """The page texts of a source, streamed: memory stays near one chunk.
 
     Small files, stdin and HTML are decoded whole (``decode``); a large
@@ -136,6 +137,7 @@ def iter_page_texts(source: Source, *, chunk_bytes: int = STREAM_CHUNK) -> Itera
     """
     from .parse import split_pages
 
+    chunk_bytes = chunk_bytes or STREAM_CHUNK
     if source.path == "-" or source.error:
         yield from split_pages(decode(source.read()))
         return

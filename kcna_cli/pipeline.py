@@ -47,8 +47,14 @@ class Parsed:
 
 
 def default_jobs() -> int:
-    """Worker processes for parsing: one per CPU beyond the one that stores (at most 4)."""
-    return max(0, min(4, (os.cpu_count() or 1) - 1))
+    """Worker processes for parsing when none are asked for: none.
+
+    Measured on a 2-CPU machine (benchmarks/RESULTS.md), one worker made a
+    100,000-dump ingest slower, not faster (124 s against 88 s): sending
+    parsed pages back costs about what parsing them does, and the two
+    processes share the CPUs. ``--jobs N`` is there to try on larger machines.
+    """
+    return 0
 
 
 def _size(src: Source) -> int:

@@ -207,17 +207,29 @@ def prepare(page: Page) -> Page:
     run this so the one process that writes has less to do."""
     if page.dump is None:
         return page
-    found: dict[str, list[tuple]] = {}
-    for rec in page.dump.records:
-        for text in (rec.title, rec.body or rec.lede):
-            if text and text not in found:
-                found[text] = _known_mentions(text)
+    # per record: mentions in (title, body or lede); texts are not sent twice
+    found = [
+        tuple(_known_mentions(text) if text else [] for text in (rec.title, rec.body or rec.lede))
+        for rec in page.dump.records
+    ]
     page.prepared = {
         "sha256": content_hash(page.text),
         "raw": zlib.compress(page.text.encode("utf-8", "surrogatepass"), 6),
         "mentions": found,
     }
     return page
+
+
+def _prepared_mentions(page: Page) -> dict[str, list[tuple]] | None:
+    """``prepare``'s mentions keyed by the texts they were found in."""
+    if not page.prepared:
+        return None
+    known: dict[str, list[tuple]] = {}
+    for rec, found in zip(page.dump.records, page.prepared["mentions"], strict=False):
+        for text, mentions_ in zip((rec.title, rec.body or rec.lede), found, strict=False):
+            if text:
+                known[text] = mentions_
+    return known
 
 
 def fingerprint(text: str | None) -> str:
@@ -667,7 +679,7 @@ class _Writer:
                 "\n".join(dump.warnings) or None,
             ),
         )
-        self.known = page.prepared["mentions"] if page.prepared else None
+        self.known = _prepared_mentions(page)
         try:
             self.store_records(cur.lastrowid, dump)
         finally:
