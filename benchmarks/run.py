@@ -3,6 +3,7 @@
     python benchmarks/run.py --dumps 2000            # the standard run (a minute or two)
     python benchmarks/run.py --dumps 100000          # the large run
     python benchmarks/run.py --dumps 2000 --memory-gb 1   # add the ~1 GB memory test
+    python benchmarks/run.py --dumps 0 --memory-gb 1  # the memory test alone
     python benchmarks/run.py --scale 1000000         # kcna alone at a million dumps
 
 Figures are ratios against a baseline measured on the same machine in the
@@ -195,7 +196,7 @@ def machine() -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--dumps", type=int, default=2000, help="dumps to generate (default 2000)")
+    ap.add_argument("--dumps", type=int, default=2000, help="dumps to generate (default 2000; 0: skip)")
     ap.add_argument("--per-file", type=int, default=200, help="pages per generated file")
     ap.add_argument("--memory-gb", type=float, default=0, help="also ingest ~this many GB for the memory test")
     ap.add_argument("--scale", type=int, default=0, help="only ingest this many dumps with kcna, and query")
@@ -211,8 +212,10 @@ def main() -> None:
     try:
         if args.scale:
             scale(args, work, kcna, table)
-        else:
+        elif args.dumps:
             standard(args, work, kcna, su, table)
+        elif args.memory_gb:
+            memory(args, work, kcna, table)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

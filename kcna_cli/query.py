@@ -114,6 +114,13 @@ class _Sql:
         self.params: list = []
         #: a condition reads an items column (not only ids)
         self.needs_items = False
+        #: the place filter's ids, and whether it is the only filter
+        self.place_ids: list[str] = []
+        self.place_marks = ""
+
+    @property
+    def place_only(self) -> bool:
+        return bool(self.place_ids) and len(self.where) == 1
 
     def add(self, cond: str, *params) -> None:
         self.where.append(cond)
@@ -201,6 +208,7 @@ def _where(corpus, f: Filters, match: str | None) -> _Sql:
         ids = sorted(place_ids(corpus, f.places))
         marks = ",".join("?" * len(ids))
         sql.add(f"{ident} IN (SELECT item_id FROM item_places WHERE place_id IN ({marks}))", *ids)
+        sql.place_ids, sql.place_marks = ids, marks
     return sql
 
 
@@ -239,7 +247,9 @@ def search(
     if sort == "relevance" and match:
         order = " ORDER BY bm25(items_fts, 10.0, 3.0, 1.0), items.date DESC, items.id DESC"
     else:
-        order = " ORDER BY items.date IS NULL, items.date DESC, items.id DESC"
+        # the items_date index order (NULL dates sort last when descending):
+        # the newest matches are found without reading and sorting every row
+        order = " ORDER BY items.date DESC, items.id DESC"
     page = (
         f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit else (f" LIMIT -1 OFFSET {int(offset)}" if offset else "")
     )
@@ -248,7 +258,13 @@ def search(
     try:
         if match is None:
             rows = corpus.conn.execute(f"SELECT {_COLUMNS} FROM items{sql.clause}{order}{page}", sql.params).fetchall()
-            total = corpus.conn.execute(f"SELECT count(*) FROM items{sql.clause}", sql.params).fetchone()[0]
+            if sql.place_only:  # count in the place index, without reading items rows
+                total = corpus.conn.execute(
+                    f"SELECT count(DISTINCT item_id) FROM item_places WHERE place_id IN ({sql.place_marks})",
+                    sql.place_ids,
+                ).fetchone()[0]
+            else:
+                total = corpus.conn.execute(f"SELECT count(*) FROM items{sql.clause}", sql.params).fetchone()[0]
         else:
             score = "-bm25(items_fts, 10.0, 3.0, 1.0)"
             if words_only and sort == "relevance":
