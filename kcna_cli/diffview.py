@@ -20,6 +20,9 @@ def revisions_table(env: Env, rows: list[dict], *, total: int | None = None) -> 
     from rich.text import Text
 
     console = env.console()
+    if not rows:
+        console.print(Text("no matching item has more than one text version", style="dim"))
+        return
     table = Table(expand=True, pad_edge=False, header_style="bold")
     table.add_column("id", justify="right", style="cyan", no_wrap=True)
     table.add_column("date", no_wrap=True, min_width=10)

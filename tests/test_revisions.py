@@ -241,6 +241,8 @@ def test_revisions_list_filters_like_search(revised_db):
     assert ids("greenhouse") == []  # an unrevised item matches the words but is not listed
     r = runner.invoke(app, ["revisions", "--db", str(revised_db), "--csv"])
     assert r.stdout.splitlines()[0] == ",".join(LIST_KEYS)
+    r = runner.invoke(app, ["revisions", "greenhouse", "--db", str(revised_db), "--table"])
+    assert r.exit_code == 0 and "no matching item has more than one text version" in r.stdout
 
 
 def test_revisions_item_json(revised_db):
