@@ -207,9 +207,26 @@ def _where(corpus, f: Filters, match: str | None) -> _Sql:
     if f.places:
         ids = sorted(place_ids(corpus, f.places))
         marks = ",".join("?" * len(ids))
-        sql.add(f"{ident} IN (SELECT item_id FROM item_places WHERE place_id IN ({marks}))", *ids)
+        if match is None and _dense(corpus, ids, marks):
+            # many items name it: walk items newest first and probe each (the
+            # first page is found after a few dozen probes, no set is built)
+            cond = f"EXISTS (SELECT 1 FROM item_places ip WHERE ip.item_id = items.id AND ip.place_id IN ({marks}))"
+        else:
+            cond = f"{ident} IN (SELECT item_id FROM item_places WHERE place_id IN ({marks}))"
+        sql.add(cond, *ids)
         sql.place_ids, sql.place_marks = ids, marks
     return sql
+
+
+#: a place is "dense" when its mentions are at least 1/DENSE_SHARE of the items
+DENSE_SHARE = 20
+
+
+def _dense(corpus, ids: list[str], marks: str) -> bool:
+    """Do the places' mentions make up a large share of the corpus (both read from indexes)?"""
+    mentions = corpus.conn.execute(f"SELECT count(*) FROM item_places WHERE place_id IN ({marks})", ids).fetchone()[0]
+    items = corpus.conn.execute("SELECT coalesce(max(id), 0) FROM items").fetchone()[0]
+    return mentions * DENSE_SHARE >= items
 
 
 def _match(f: Filters) -> str | None:
