@@ -634,18 +634,14 @@ def _parse_teasers(lines: list[str], label: str | None, warnings: list[str]) -> 
 def parse_pages(texts, start: int = 1):
     """Parse page texts (as ``split_pages`` cut them), numbering from ``start``."""
     for n, chunk in enumerate(texts, start):
+        # Page.text is a plain str: the cleaned lines a PageText carries are
+        # parse_page's business only (and would be pickled with the page)
         try:
-            yield Page(n, chunk, parse_page(chunk))
+            yield Page(n, str(chunk), parse_page(chunk))
         except NotADump as exc:
-            yield Page(n, chunk, None, str(exc))
+            yield Page(n, str(chunk), None, str(exc))
 
 
 def parse_text(text: str) -> list[Page]:
     """Split a text into pages and parse each; never raises."""
-    pages = []
-    for n, chunk in enumerate(split_pages(text), 1):
-        try:
-            pages.append(Page(n, chunk, parse_page(chunk)))
-        except NotADump as exc:
-            pages.append(Page(n, chunk, None, str(exc)))
-    return pages
+    return list(parse_pages(split_pages(text)))

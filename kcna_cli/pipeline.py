@@ -88,7 +88,6 @@ def _parse_here(src: Source) -> Iterator[Parsed]:
     batch: list[Page] = []
     try:
         for page in parse_pages(iter_page_texts(src)):
-            page.text = str(page.text)
             batch.append(page)
             if len(batch) >= BATCH_PAGES:
                 yield Parsed(src, batch, final=False)
@@ -101,33 +100,31 @@ def _parse_here(src: Source) -> Iterator[Parsed]:
 
 def _work(task: tuple) -> tuple[list[Page], str | None]:
     """In a worker: ("file", path), ("range", path, start, end) or ("texts", [page texts], first number)."""
-    if task[0] == "range":
-        _, path, start, end = task
-        try:
-            with open(path, "rb") as fh:
-                fh.seek(start)
-                text = fh.read(end - start).decode("utf-8", "replace")
-        except OSError as exc:
-            return [], exc.strerror or str(exc)
-        if _looks_binary(text[:8192]):
-            return [], "binary file, not text"
-        pages = [prepare(page) for page in parse_pages(split_pages(text))]
-        for page in pages:
-            page.text = str(page.text)
-        return pages, None
-    if task[0] == "file":
-        out: list[Page] = []
-        try:
-            for page in parse_pages(iter_page_texts(Source(task[1]))):
-                page.text = str(page.text)  # plain str: no cleaned lines to send back
-                out.append(prepare(page))
-        except InputError as exc:
-            return out, str(exc)
-        return out, None
-    pages = [prepare(page) for page in parse_pages(task[1], task[2])]
-    for page in pages:
-        page.text = str(page.text)
-    return pages, None
+    out: list[Page] = []
+    try:
+        if task[0] == "range":
+            texts, first = split_pages(_read_range(*task[1:])), 1
+        elif task[0] == "file":
+            texts, first = iter_page_texts(Source(task[1])), 1
+        else:
+            texts, first = task[1], task[2]
+        for page in parse_pages(texts, first):
+            out.append(prepare(page))
+    except InputError as exc:
+        return out, str(exc)
+    return out, None
+
+
+def _read_range(path: str, start: int, end: int) -> str:
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(start)
+            text = fh.read(end - start).decode("utf-8", "replace")
+    except OSError as exc:
+        raise InputError(exc.strerror or str(exc)) from None
+    if _looks_binary(text[:8192]):
+        raise InputError("binary file, not text")
+    return text
 
 
 def _start_worker(parent: int) -> None:

@@ -50,7 +50,8 @@ BUSY_TIMEOUT = 60.0
 #: a write transaction ends after this many seconds or dumps
 BATCH_SECONDS = 0.5
 BATCH_DUMPS = 500
-#: page cache per connection (KiB): random index lookups stay in memory on large corpora
+#: page cache per connection (KiB); at 60,000 dumps 32 and 64 MiB measured alike
+#: (benchmarks/RESULTS.md), and the memory figures there include it
 CACHE_KIB = 32 * 1024
 
 SCHEMA = """
@@ -702,7 +703,7 @@ class _Writer:
         for item_id in self.reorder:
             # only items with several versions have an order to keep
             if self.conn.execute("SELECT 1 FROM versions WHERE item_id = ? AND number > 1", (item_id,)).fetchone():
-                self._renumber(item_id)
+                renumber(self.conn, item_id)
 
     def _find(self, rec: Record):
         # not the body: most lookups are teasers, and a teaser is checked against the lede
@@ -744,11 +745,7 @@ class _Writer:
             self.corpus.index_places(item_id, rec.title, rec.lede, rec.body, self.known)
             version_id = None
             if rec.kind == "article" and rec.body and self.corpus.track_versions:
-                version_id = self.conn.execute(
-                    "INSERT INTO versions (item_id, number, kind, fingerprint, title, text, partial)"
-                    " VALUES (?, 1, 'body', ?, ?, ?, ?)",
-                    (item_id, fingerprint(rec.body), rec.title, rec.body, int(partial)),
-                ).lastrowid
+                version_id = self._version(item_id, "body", rec.body, rec.title, partial=partial, fresh=True)
                 self.conn.execute(
                     "UPDATE items SET version_id = ?, version_capture = ? WHERE id = ?",
                     (version_id, capture, item_id),
@@ -887,8 +884,8 @@ class _Writer:
                     return None if vkind == "body" else vid
             return self._version(item_id, "lede", new, None)
         # a teaser seen before with another lede
-        texts = [t for (t,) in self.conn.execute("SELECT text FROM versions WHERE item_id = ?", (item_id,))]
-        if not texts:
+        known = self.conn.execute("SELECT id, text FROM versions WHERE item_id = ?", (item_id,)).fetchall()
+        if not known:
             if lede is None or _lede_matches(new, lede) or _lede_matches(lede, new):
                 return None
             first = self._version(item_id, "lede", lede, None)
@@ -896,7 +893,7 @@ class _Writer:
                 "UPDATE sightings SET version_id = ? WHERE item_id = ? AND version_id IS NULL", (first, item_id)
             )
             return self._version(item_id, "lede", new, None)
-        for vid, t in self.conn.execute("SELECT id, text FROM versions WHERE item_id = ?", (item_id,)).fetchall():
+        for vid, t in known:
             if _lede_matches(new, t) or _lede_matches(t, new):
                 return vid
         return self._version(item_id, "lede", new, None)
@@ -910,16 +907,25 @@ class _Writer:
         *,
         partial: bool = False,
         fp: str | None = None,
+        fresh: bool = False,
     ) -> int:
+        """The id of an item's version with this text, stored if new.
+
+        ``fresh``: the item was just created, so it has no version yet and
+        the lookups are skipped.
+        """
         fp = fp or _sha1(version_text(text))
-        row = self.conn.execute(
-            "SELECT id FROM versions WHERE item_id = ? AND fingerprint = ?", (item_id, fp)
-        ).fetchone()
-        if row:
-            return row[0]
-        number = self.conn.execute(
-            "SELECT coalesce(max(number), 0) + 1 FROM versions WHERE item_id = ?", (item_id,)
-        ).fetchone()[0]
+        if fresh:
+            number = 1
+        else:
+            row = self.conn.execute(
+                "SELECT id FROM versions WHERE item_id = ? AND fingerprint = ?", (item_id, fp)
+            ).fetchone()
+            if row:
+                return row[0]
+            number = self.conn.execute(
+                "SELECT coalesce(max(number), 0) + 1 FROM versions WHERE item_id = ?", (item_id,)
+            ).fetchone()[0]
         cur = self.conn.execute(
             "INSERT INTO versions (item_id, number, kind, fingerprint, title, text, partial)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -929,9 +935,6 @@ class _Writer:
             self.report.versions_new += 1
             self.reorder.add(item_id)
         return cur.lastrowid
-
-    def _renumber(self, item_id: int) -> None:
-        renumber(self.conn, item_id)
 
 
 def renumber(conn, item_id: int) -> None:
