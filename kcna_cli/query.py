@@ -270,8 +270,6 @@ def search(
     page = (
         f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit else (f" LIMIT -1 OFFSET {int(offset)}" if offset else "")
     )
-    # with words: rank every match, then read snippets and rows for the one page shown
-    words_only = match is not None and not sql.needs_items
     try:
         if match is None:
             rows = corpus.conn.execute(f"SELECT {_COLUMNS} FROM items{sql.clause}{order}{page}", sql.params).fetchall()
@@ -283,43 +281,46 @@ def search(
             else:
                 total = corpus.conn.execute(f"SELECT count(*) FROM items{sql.clause}", sql.params).fetchone()[0]
         else:
-            score = "-bm25(items_fts, 10.0, 3.0, 1.0)"
-            if words_only and sort == "relevance":
-                # no filter reads an items row: rank and count in the index alone
-                # (reading an items row per match is the costly part for common words)
-                ranked = corpus.conn.execute(
-                    f"SELECT rowid, {score} FROM items_fts{sql.clause}"
-                    f" ORDER BY bm25(items_fts, 10.0, 3.0, 1.0), rowid DESC{page}",
-                    sql.params,
-                ).fetchall()
-                total = corpus.conn.execute(f"SELECT count(*) FROM items_fts{sql.clause}", sql.params).fetchone()[0]
-            else:
-                base = " FROM items_fts JOIN items ON items.id = items_fts.rowid"
-                ranked = corpus.conn.execute(
-                    f"SELECT items.id, {score}{base}{sql.clause}{order}{page}", sql.params
-                ).fetchall()
-                total = corpus.conn.execute(f"SELECT count(*){base}{sql.clause}", sql.params).fetchone()[0]
-            ids = [r[0] for r in ranked]
-            scores = dict(ranked)
-            # snippets for the page shown only; literal ids (integers from the
-            # query above) let FTS5 seek each one instead of scanning every match
-            literal = ",".join(str(int(i)) for i in ids)
-            snippets = dict(
-                corpus.conn.execute(
-                    f"SELECT rowid, snippet(items_fts, -1, '{_SNIP_START}', '{_SNIP_END}', '…', 24)"
-                    f" FROM items_fts WHERE items_fts MATCH ? AND rowid IN ({literal})",
-                    [match],
-                ).fetchall()
-            )
-            marks = ",".join("?" * len(ids))
-            by_id = {r[0]: r for r in corpus.conn.execute(f"SELECT {_COLUMNS} FROM items WHERE id IN ({marks})", ids)}
-            rows = [by_id[i] + (snippets.get(i), scores[i]) for i in ids if i in by_id]
+            rows, total = _word_page(corpus, sql, match, sort, order, page)
     except sqlite3.OperationalError as exc:
         if match and f.raw:
             raise UsageError(f"bad full-text query {f.words!r}: {exc}") from None
         raise
     items = _complete(corpus, rows, with_score=bool(match))
     return SearchResult(items, total, limit, offset)
+
+
+def _word_page(corpus, sql: _Sql, match: str, sort: str, order: str, page: str) -> tuple[list[tuple], int]:
+    """Rank every match, then read snippets and rows for the one page shown: (rows, total)."""
+    score = "-bm25(items_fts, 10.0, 3.0, 1.0)"
+    if not sql.needs_items and sort == "relevance":
+        # no filter reads an items row: rank and count in the index alone
+        # (reading an items row per match is the costly part for common words)
+        ranked = corpus.conn.execute(
+            f"SELECT rowid, {score} FROM items_fts{sql.clause}"
+            f" ORDER BY bm25(items_fts, 10.0, 3.0, 1.0), rowid DESC{page}",
+            sql.params,
+        ).fetchall()
+        total = corpus.conn.execute(f"SELECT count(*) FROM items_fts{sql.clause}", sql.params).fetchone()[0]
+    else:
+        base = " FROM items_fts JOIN items ON items.id = items_fts.rowid"
+        ranked = corpus.conn.execute(f"SELECT items.id, {score}{base}{sql.clause}{order}{page}", sql.params).fetchall()
+        total = corpus.conn.execute(f"SELECT count(*){base}{sql.clause}", sql.params).fetchone()[0]
+    ids = [r[0] for r in ranked]
+    scores = dict(ranked)
+    # literal ids (integers from the query above) let FTS5 seek each one
+    # instead of scanning every match
+    literal = ",".join(str(int(i)) for i in ids)
+    snippets = dict(
+        corpus.conn.execute(
+            f"SELECT rowid, snippet(items_fts, -1, '{_SNIP_START}', '{_SNIP_END}', '…', 24)"
+            f" FROM items_fts WHERE items_fts MATCH ? AND rowid IN ({literal})",
+            [match],
+        ).fetchall()
+    )
+    marks = ",".join("?" * len(ids))
+    by_id = {r[0]: r for r in corpus.conn.execute(f"SELECT {_COLUMNS} FROM items WHERE id IN ({marks})", ids)}
+    return [by_id[i] + (snippets.get(i), scores[i]) for i in ids if i in by_id], total
 
 
 def iter_items(corpus, f: Filters, *, chunk: int = 500) -> Iterator[dict]:
