@@ -97,7 +97,7 @@ def normalize(text: str) -> str:
     return _SPACE_BEFORE_PUNCT.sub("", text)
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 14)
 def fold(text: str) -> str:
     """The identity form of a title: normalized, case-folded, no trailing punctuation.
 
@@ -170,9 +170,14 @@ class Record:
     @property
     def key(self) -> str:
         """Identity: outlet, date, folded title (folded lede when untitled)."""
-        if self.title:
-            return f"{self.group}|{self.date or ''}|{fold(self.title)}"
-        return f"{self.group}|{self.date or ''}|lede:{self.lede_prefix}"
+        key = self.__dict__.get("_key")  # computed once (records are not changed after parsing)
+        if key is None:
+            if self.title:
+                key = f"{self.group}|{self.date or ''}|{fold(self.title)}"
+            else:
+                key = f"{self.group}|{self.date or ''}|lede:{self.lede_prefix}"
+            self.__dict__["_key"] = key
+        return key
 
     @property
     def lede_key(self) -> str | None:
@@ -240,12 +245,30 @@ class Page:
             return self.prepared["sha256"]
         return content_hash(self.text)
 
+    @property
+    def chars(self) -> int:
+        """Length of the page text (kept when ``prepare`` let the text go)."""
+        return self.prepared["chars"] if self.prepared else len(self.text)
+
 
 def content_hash(text: str) -> str:
     """Hash of a page with line endings and trailing spaces normalized."""
-    lines = [ln.rstrip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    canon = "\n".join(lines).strip("\n")
+    if text.isascii() and "\r" not in text and not _trailing_space(text):
+        canon = text.strip("\n")  # the usual page: no line changes (same hash, no split)
+    else:
+        lines = [ln.rstrip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+        canon = "\n".join(lines).strip("\n")
     return hashlib.sha256(canon.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+#: ASCII whitespace that ``str.rstrip`` would take off the end of a line
+_ASCII_SPACE = " \t\x0b\x0c\x1c\x1d\x1e\x1f"
+_SPACE_THEN_NEWLINE = [c + "\n" for c in _ASCII_SPACE]
+
+
+def _trailing_space(text: str) -> bool:
+    """Does an ASCII text hold a line ending in whitespace? (substring tests: faster than a regex here)"""
+    return text.endswith(tuple(_ASCII_SPACE)) or any(s in text for s in _SPACE_THEN_NEWLINE)
 
 
 # --- line classes -----------------------------------------------------------------
