@@ -382,13 +382,23 @@ def search(
         corpus = _open(db)
         result = query.search(corpus, f, sort=sort, limit=limit)
         fields = query.SEARCH_FIELDS if f.has_words else query.ITEM_FIELDS
+        note = None
+        if result.ranked_among:
+            note = (
+                f"best matches among the {result.ranked_among:,} most recently stored of {result.total:,}"
+                " (narrow with more words or filters; --sort date or --limit 0 look at all)"
+            )
         render.write_rows(
             env,
             fmt,
             result.items,
             fields,
-            table=lambda rows: render.items_table(env, rows, total=result.total, hint="use --limit 0 for all"),
+            table=lambda rows: render.items_table(
+                env, rows, total=result.total, hint="use --limit 0 for all", note=note
+            ),
         )
+        if note and fmt != "table" and env.stderr_isatty:
+            render.message(env, note)
 
 
 # --- show ------------------------------------------------------------------------------

@@ -102,6 +102,9 @@ class SearchResult:
     total: int
     limit: int
     offset: int = 0
+    #: best-match order was worked out among this many matches only, the
+    #: most recently stored (see RANK_WINDOW); None when among all of them
+    ranked_among: int | None = None
 
     @property
     def more(self) -> int:
@@ -281,46 +284,69 @@ def search(
             else:
                 total = corpus.conn.execute(f"SELECT count(*) FROM items{sql.clause}", sql.params).fetchone()[0]
         else:
-            rows, total = _word_page(corpus, sql, match, sort, order, page)
+            window = RANK_WINDOW if sort == "relevance" and limit and offset + limit <= RANK_WINDOW else None
+            rows, total, ranked_among = _word_page(corpus, sql, match, sort, order, page, window)
     except sqlite3.OperationalError as exc:
         if match and f.raw:
             raise UsageError(f"bad full-text query {f.words!r}: {exc}") from None
         raise
     items = _complete(corpus, rows, with_score=bool(match))
-    return SearchResult(items, total, limit, offset)
+    return SearchResult(items, total, limit, offset, ranked_among if match else None)
 
 
-def _word_page(corpus, sql: _Sql, match: str, sort: str, order: str, page: str) -> tuple[list[tuple], int]:
-    """Rank every match, then read snippets and rows for the one page shown: (rows, total)."""
+#: Best-match order (bm25) must score every match before the first is known:
+#: about 1.5 microseconds a match, so a word found in most of a million-dump
+#: corpus would take half a second. When more items than this match, the
+#: order is worked out among the RANK_WINDOW most recently stored matches
+#: (the total stays exact; ``--limit 0`` and ``--sort date`` see all).
+RANK_WINDOW = 20_000
+
+
+def _word_page(
+    corpus, sql: _Sql, match: str, sort: str, order: str, page: str, window: int | None
+) -> tuple[list[tuple], int, int | None]:
+    """Rank the matches, then read snippets and rows for the one page shown:
+    (rows, total, how many matches were ranked when not all of them).
+
+    ``window``: rank only the most recently stored matches when more than
+    this many match.
+    """
     score = "-bm25(items_fts, 10.0, 3.0, 1.0)"
     if not sql.needs_items and sort == "relevance":
         # no filter reads an items row: rank and count in the index alone
         # (reading an items row per match is the costly part for common words)
-        ranked = corpus.conn.execute(
-            f"SELECT rowid, {score} FROM items_fts{sql.clause}"
-            f" ORDER BY bm25(items_fts, 10.0, 3.0, 1.0), rowid DESC{page}",
+        base, ident = " FROM items_fts", "items_fts.rowid"
+        order = " ORDER BY bm25(items_fts, 10.0, 3.0, 1.0), items_fts.rowid DESC"
+    else:
+        base, ident = " FROM items_fts JOIN items ON items.id = items_fts.rowid", "items.id"
+    conn = corpus.conn
+    total = conn.execute(f"SELECT count(*){base}{sql.clause}", sql.params).fetchone()[0]
+    ranked_among = None
+    if window is not None and total > window and sort == "relevance":
+        # the newest stored matches come first in the index's own order: only they are scored
+        ranked = conn.execute(
+            f"SELECT id, score FROM (SELECT {ident} AS id, {score} AS score{base}{sql.clause}"
+            f" ORDER BY items_fts.rowid DESC LIMIT {int(window)}) ORDER BY score DESC, id DESC{page}",
             sql.params,
         ).fetchall()
-        total = corpus.conn.execute(f"SELECT count(*) FROM items_fts{sql.clause}", sql.params).fetchone()[0]
+        ranked_among = window
     else:
-        base = " FROM items_fts JOIN items ON items.id = items_fts.rowid"
-        ranked = corpus.conn.execute(f"SELECT items.id, {score}{base}{sql.clause}{order}{page}", sql.params).fetchall()
-        total = corpus.conn.execute(f"SELECT count(*){base}{sql.clause}", sql.params).fetchone()[0]
+        ranked = conn.execute(f"SELECT {ident}, {score}{base}{sql.clause}{order}{page}", sql.params).fetchall()
     ids = [r[0] for r in ranked]
     scores = dict(ranked)
     # literal ids (integers from the query above) let FTS5 seek each one
     # instead of scanning every match
     literal = ",".join(str(int(i)) for i in ids)
     snippets = dict(
-        corpus.conn.execute(
+        conn.execute(
             f"SELECT rowid, snippet(items_fts, -1, '{_SNIP_START}', '{_SNIP_END}', '…', 24)"
             f" FROM items_fts WHERE items_fts MATCH ? AND rowid IN ({literal})",
             [match],
         ).fetchall()
     )
     marks = ",".join("?" * len(ids))
-    by_id = {r[0]: r for r in corpus.conn.execute(f"SELECT {_COLUMNS} FROM items WHERE id IN ({marks})", ids)}
-    return [by_id[i] + (snippets.get(i), scores[i]) for i in ids if i in by_id], total
+    by_id = {r[0]: r for r in conn.execute(f"SELECT {_COLUMNS} FROM items WHERE id IN ({marks})", ids)}
+    return [by_id[i] + (snippets.get(i), scores[i]) for i in ids if i in by_id], total, ranked_among
 
 
 def iter_items(corpus, f: Filters, *, chunk: int = 500) -> Iterator[dict]:

@@ -131,7 +131,9 @@ def _highlight(snippet: str):
     return text
 
 
-def items_table(env: Env, items: list[dict], *, total: int | None = None, hint: str = "") -> None:
+def items_table(
+    env: Env, items: list[dict], *, total: int | None = None, hint: str = "", note: str | None = None
+) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -169,6 +171,8 @@ def items_table(env: Env, items: list[dict], *, total: int | None = None, hint: 
         if more > 0 and hint:
             msg += f"; {more} more ({hint})"
         env.console(stderr=False).print(Text(msg, style="dim"))
+    if note:
+        env.console(stderr=False).print(Text(note, style="dim"))
 
 
 def kv_table(env: Env, rows: list[tuple[str, Any]], title: str | None = None) -> None:
