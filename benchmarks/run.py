@@ -39,6 +39,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -67,18 +68,64 @@ def run(cmd: list[str]) -> tuple[float, subprocess.CompletedProcess]:
 
 
 def run_rss(cmd: list[str]) -> tuple[float, int, str]:
-    """Run a command; return (seconds, its own peak RSS in KiB from wait4, stdout)."""
+    """Run a command; return (seconds, peak RSS in KiB, stdout).
+
+    The peak is of the whole process tree (the command and its parse
+    workers, summed), sampled every 20 ms, and never less than the
+    command's own peak from wait4.
+    """
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=err)
+        peak = [0]
+        stop = threading.Event()
+
+        def sample() -> None:
+            while not stop.wait(0.02):
+                peak[0] = max(peak[0], tree_rss(proc.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
+        stop.set()
+        sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         if proc.returncode != 0:
             raise SystemExit(f"failed: {' '.join(cmd)}\n{err.read()}")
-        return seconds, usage.ru_maxrss, out.read()
+        return seconds, max(peak[0], usage.ru_maxrss), out.read()
+
+
+def tree_rss(root: int) -> int:
+    """Resident KiB of a process and all its descendants, now (0 when gone)."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                stat = fh.read()
+            with open(f"/proc/{entry}/statm") as fh:
+                pages = int(fh.read().split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        pid = int(entry)
+        parents[pid] = int(stat.rsplit(")", 1)[1].split()[1])
+        rss[pid] = pages * PAGE_KIB
+    total = 0
+    for pid in rss:
+        p = pid
+        while p and p != root:
+            p = parents.get(p, 0)
+        if p == root:
+            total += rss[pid]
+    return total
+
+
+PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
 
 
 def median_time(cmd: list[str], runs: int) -> float:
@@ -252,9 +299,7 @@ def standard(args, work: Path, kcna: str, su: str, table: Table) -> None:
     )
     db1 = work / "kcna-jobs-1.db"
     t_one, rss_one, _ = run_rss([kcna, "ingest", str(work / "dumps"), "--db", str(db1), "-q", "--jobs", "1"])
-    table.add(
-        "ingest with one parse worker, --jobs 1 (s)", f"{t_one:.2f}", f"{t_floor:.2f}", t_one / t_floor, "(info)"
-    )
+    table.add("ingest with one parse worker, --jobs 1 (s)", f"{t_one:.2f}", f"{t_floor:.2f}", t_one / t_floor, "(info)")
     table.add("peak RSS of the --jobs 1 ingest (MiB)", f"{rss_one / 1024:.0f}", "150", rss_one / 1024 / 150, "(info)")
     stored = _counts(db)
     ok = stored["items"] == truth["items"]

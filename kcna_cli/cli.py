@@ -190,7 +190,7 @@ def ingest(
             "--jobs",
             "-j",
             min=0,
-            help="Worker processes that parse while this one stores (default 0: none; try on many-core machines).",
+            help="Worker processes that parse while this one stores (default: 1 with 2 CPUs or more; 0: none).",
             show_default=False,
         ),
     ] = None,
@@ -221,7 +221,7 @@ def ingest(
                 stored = src.path if src.path == "-" else os.path.abspath(src.path)
                 shown[stored] = src.path
                 for page in part.pages:
-                    done["bytes"] += len(page.text)
+                    done["bytes"] += page.chars
                     yield stored, page
                 if part.error:
                     report.fail(src.path, part.error)

@@ -16,21 +16,23 @@ time. Standard input is read here.
 
 from __future__ import annotations
 
+import marshal
+import operator
 import os
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from .inputs import InputError, Source, _looks_binary, iter_page_texts
-from .parse import Page, parse_pages, split_pages
+from .parse import Dump, Page, Record, parse_pages, split_pages
 from .store import prepare
 
 #: pages per task when a large file is parsed by workers
 BATCH_PAGES = 200
 #: files up to this size are one task (read and parsed by a worker); larger
 #: ones are streamed here and parsed by workers a batch of pages at a time
-FILE_TASK_BYTES = 2 * 1024 * 1024
+FILE_TASK_BYTES = 1024 * 1024
 #: below this much input, worker processes cost more than they save
 MIN_PARALLEL_BYTES = 4 * 1024 * 1024
 
@@ -47,14 +49,18 @@ class Parsed:
 
 
 def default_jobs() -> int:
-    """Worker processes for parsing when none are asked for: none.
+    """Worker processes for parsing when none are asked for: one, when this
+    process may run on two CPUs or more.
 
-    Measured on a 2-CPU machine (benchmarks/RESULTS.md), one worker made a
-    100,000-dump ingest slower, not faster (124 s against 88 s): sending
-    parsed pages back costs about what parsing them does, and the two
-    processes share the CPUs. ``--jobs N`` is there to try on larger machines.
+    The writing process is the bottleneck (SQLite has one writer), and one
+    worker already parses and prepares pages about as fast as it stores
+    them (benchmarks/RESULTS.md); more workers would only hold more memory.
     """
-    return 0
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return 1 if cpus >= 2 else 0
 
 
 def _size(src: Source) -> int:
@@ -98,9 +104,13 @@ def _parse_here(src: Source) -> Iterator[Parsed]:
     yield Parsed(src, batch)
 
 
-def _work(task: tuple) -> tuple[list[Page], str | None]:
-    """In a worker: ("file", path), ("range", path, start, end) or ("texts", [page texts], first number)."""
+def _work(task: tuple) -> tuple[bytes, str | None]:
+    """In a worker: ("file", path), ("range", path, start, end) or ("texts", [page texts], first number).
+
+    Returns the prepared pages in ``to_wire`` form, and an error or None.
+    """
     out: list[Page] = []
+    error = None
     try:
         if task[0] == "range":
             texts, first = split_pages(_read_range(*task[1:])), 1
@@ -109,10 +119,46 @@ def _work(task: tuple) -> tuple[list[Page], str | None]:
         else:
             texts, first = task[1], task[2]
         for page in parse_pages(texts, first):
-            out.append(prepare(page))
+            # places are left to the writer, which finds them for new items only:
+            # this process is the slower of the two (benchmarks/RESULTS.md)
+            out.append(prepare(page, places=False))
     except InputError as exc:
-        return out, str(exc)
-    return out, None
+        error = str(exc)
+    return to_wire(out), error
+
+
+_record_tuple = operator.attrgetter(*(f.name for f in fields(Record)))
+
+
+def to_wire(pages: list[Page]) -> bytes:
+    """Prepared pages as plain tuples in ``marshal`` form: read back four
+    times faster than pickled dataclasses, which matters because the one
+    process that writes is the one that reads them back."""
+    flat = []
+    for p in pages:
+        d = p.dump
+        if d is None:
+            flat.append((p.number, p.text, p.error, None, None))
+            continue
+        recs = [_record_tuple(r) for r in d.records]
+        head = (d.rendering, d.capture_date, d.source, d.warnings, d.complete, d.article is not None)
+        flat.append((p.number, p.text, p.error, p.prepared, (head, recs)))
+    return marshal.dumps(flat)
+
+
+def from_wire(data: bytes) -> list[Page]:
+    """The pages ``to_wire`` sent."""
+    pages = []
+    for number, text, error, prepared, dump in marshal.loads(data):
+        if dump is None:
+            pages.append(Page(number, text, None, error, prepared))
+            continue
+        (rendering, capture_date, source, warnings, complete, has_article), recs = dump
+        records = [Record(*r) for r in recs]
+        article = records.pop(0) if has_article else None
+        d = Dump(rendering, capture_date, source, article, records, warnings, complete)
+        pages.append(Page(number, text, d, error, prepared))
+    return pages
 
 
 def _read_range(path: str, start: int, end: int) -> str:
@@ -262,7 +308,8 @@ def _parse_in_workers(sources: list[Source], jobs: int) -> Iterator[Parsed]:
         elif task[0] == "error":
             yield Parsed(src, [], task[1], final)
         else:
-            pages, error = future.result()
+            wire, error = future.result()
+            pages = from_wire(wire)
             if task[0] == "range":  # numbered from 1 in each range: number them in the file
                 first = numbered.get(src.path, 0)
                 for k, page in enumerate(pages, first + 1):

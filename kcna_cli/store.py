@@ -53,6 +53,9 @@ BATCH_DUMPS = 500
 #: page cache per connection (KiB); at 60,000 dumps 32 and 64 MiB measured alike
 #: (benchmarks/RESULTS.md), and the memory figures there include it
 CACHE_KIB = 32 * 1024
+#: zlib level of stored raw pages: 1 takes 60% of the time of 6 and stores
+#: 10% more (0.187 against 0.169 of the page text, generated dumps)
+RAW_LEVEL = 1
 
 SCHEMA = """
 CREATE TABLE dumps (
@@ -197,33 +200,53 @@ def mentions(gazetteer, text: str) -> list[tuple]:
 @functools.lru_cache(maxsize=1 << 14)
 def _known_mentions(text: str) -> list[tuple]:
     """``mentions`` with the packaged gazetteer, cached: teaser titles and ledes repeat on every page."""
+    return _body_mentions(text)
+
+
+def _body_mentions(text: str) -> list[tuple]:
+    """``mentions`` with the packaged gazetteer (not cached: bodies are long, and memory is kept flat)."""
     from .places import Gazetteer
 
     return mentions(Gazetteer.load(), text)
 
 
-def prepare(page: Page) -> Page:
+def prepare(page: Page, *, places: bool = True) -> Page:
     """Do ahead, with no database, what storing a page needs: its hash, its
-    compressed raw text and the place mentions of its texts. Parse workers
-    run this so the one process that writes has less to do."""
+    compressed raw text and (``places``) the place mentions of its texts.
+
+    Parse workers run this so the one process that writes has less to do;
+    the page's text is then let go (``prepared`` holds all that storing
+    needs), which halves what a worker sends back.
+    """
     if page.dump is None:
         return page
-    # per record: mentions in (title, body or lede); texts are not sent twice
-    found = [
-        tuple(_known_mentions(text) if text else [] for text in (rec.title, rec.body or rec.lede))
-        for rec in page.dump.records
-    ]
+    data = page.text.encode("utf-8", "surrogatepass")
     page.prepared = {
         "sha256": content_hash(page.text),
-        "raw": zlib.compress(page.text.encode("utf-8", "surrogatepass"), 6),
-        "mentions": found,
+        "raw": zlib.compress(data, RAW_LEVEL),
+        "raw_bytes": len(data),
+        "chars": len(page.text),
+        # per record: mentions in (title, body or lede); titles and ledes
+        # repeat on every page and come from a cache, bodies are read once
+        "mentions": [
+            (
+                _known_mentions(rec.title) if rec.title else [],
+                _body_mentions(rec.body) if rec.body else _known_mentions(rec.lede) if rec.lede else [],
+            )
+            for rec in page.dump.records
+        ]
+        if places
+        else None,
     }
+    page.text = ""
     return page
 
 
 def _prepared_mentions(page: Page) -> dict[str, list[tuple]] | None:
     """``prepare``'s mentions keyed by the texts they were found in."""
     if not page.prepared:
+        return None
+    if page.prepared["mentions"] is None:
         return None
     known: dict[str, list[tuple]] = {}
     for rec, found in zip(page.dump.records, page.prepared["mentions"], strict=False):
@@ -662,8 +685,11 @@ class _Writer:
 
     def _store(self, path: str, page: Page, sha: str) -> None:
         dump: Dump = page.dump  # type: ignore[assignment]
-        data = page.text.encode("utf-8", "surrogatepass")
-        packed = page.prepared["raw"] if page.prepared else zlib.compress(data, 6)
+        if page.prepared:
+            packed, raw_bytes = page.prepared["raw"], page.prepared["raw_bytes"]
+        else:
+            data = page.text.encode("utf-8", "surrogatepass")
+            packed, raw_bytes = zlib.compress(data, RAW_LEVEL), len(data)
         cur = self.conn.execute(
             "INSERT INTO dumps (sha256, path, page, capture_date, source, rendering,"
             " ingested_at, raw_bytes, raw, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -675,7 +701,7 @@ class _Writer:
                 dump.source,
                 dump.rendering,
                 _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-                len(data),
+                raw_bytes,
                 packed,
                 "\n".join(dump.warnings) or None,
             ),
@@ -765,7 +791,8 @@ class _Writer:
                 return item_id, None
             if not self.corpus.track_versions or (kind == "article" and lede and _lede_matches(rec.lede, lede)):
                 return item_id, None  # the usual case: the article's first paragraph starts so
-            lede_version = self._lede_version(item_id, rec.lede, kind, lede, self._body(item_id))
+            body = self._body(item_id) if kind == "article" else None  # a teaser has no body
+            lede_version = self._lede_version(item_id, rec.lede, kind, lede, body)
             if lede_version is not None:
                 self.reorder.add(item_id)
             return item_id, lede_version

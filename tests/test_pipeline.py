@@ -100,3 +100,22 @@ def test_small_inputs_stay_in_one_process(monkeypatch):
     monkeypatch.setattr(pipeline, "_parse_in_workers", boom)
     parts = list(pipeline.parsed_sources([Source(str(FIXTURES / "page-kcna-kp.txt"))], jobs=4))
     assert len(parts) == 1 and len(parts[0].pages) == 1
+
+
+def test_pages_sent_by_workers_arrive_as_parsed():
+    # what a worker sends back is read into the same pages, records and prepared data
+    from kcna_cli.inputs import iter_page_texts
+    from kcna_cli.parse import parse_pages
+    from kcna_cli.store import prepare
+
+    files = sorted(FIXTURES.rglob("*.txt"))
+    assert len(files) > 20
+    for f in files:
+        pages = [prepare(p) for p in parse_pages(iter_page_texts(Source(str(f))))]
+        back = pipeline.from_wire(pipeline.to_wire(pages))
+        assert back == pages, f
+        for a, b in zip(back, pages, strict=True):
+            if a.dump:
+                assert [r.key for r in a.dump.records] == [r.key for r in b.dump.records]
+                assert a.dump.article == b.dump.article
+                assert a.prepared["raw_bytes"] > 0 and a.chars > 0 and a.text == ""
