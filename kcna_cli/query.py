@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from .dates import date_range
 from .errors import UsageError
+from .store import place_facet
 
 #: public item fields, in output order (SPEC section 7); add, never rename
 ITEM_FIELDS = [
@@ -181,12 +182,19 @@ def _where(corpus, f: Filters, match: str | None) -> _Sql:
     sql = _Sql()
     # "+": test each match against the set; without it FTS5 would seek every id of the set
     ident = "+items_fts.rowid" if match is not None else "items.id"
-    if match is not None:
-        sql.add("items_fts MATCH ?", match)
     lo, hi = _date_bounds(f)
-    if match is not None and (lo or hi):
-        rng = " AND ".join(c for c, v in (("date >= ?", lo), ("date <= ?", hi)) if v)
-        sql.add(f"{ident} IN (SELECT id FROM items WHERE {rng})", *[v for v in (lo, hi) if v])
+    if match is not None:
+        # dates and places are tokens of the index (items.facets): FTS5
+        # intersects them with the words, before any row is read or scored
+        parts = [match]
+        if (lo or hi) and match is not NOTHING:
+            dated = _date_match(corpus, lo, hi)
+            if dated:
+                parts.append(dated)
+        if f.places and match is not NOTHING:
+            ids = sorted({p.id for name in f.places for p in corpus.gazetteer.resolve(name)})
+            parts.append("facets : (" + " OR ".join(place_facet(i) for i in ids) + ")")
+        sql.add("items_fts MATCH ?", " AND ".join(parts))
     else:
         if lo:
             sql.add("items.date >= ?", lo)
@@ -207,7 +215,7 @@ def _where(corpus, f: Filters, match: str | None) -> _Sql:
         sql.needs_items = True
     if f.revised:
         sql.add(f"{ident} IN (SELECT item_id FROM versions WHERE number > 1)")
-    if f.places:
+    if f.places and match is None:
         ids = sorted(place_ids(corpus, f.places))
         marks = ",".join("?" * len(ids))
         if match is None and _dense(corpus, ids, marks):
@@ -232,12 +240,62 @@ def _dense(corpus, ids: list[str], marks: str) -> bool:
     return mentions * DENSE_SHARE >= items
 
 
+#: the indexed text columns: user words are looked for there only, not among the facets
+TEXT_COLUMNS = "{title lede body}"
+
+
 def _match(f: Filters) -> str | None:
     if not f.has_words:
         return None
     if f.raw:
-        return f.words
-    return fts_query(f.words) or NOTHING
+        return f"({f.words})"
+    q = fts_query(f.words)
+    return f"{TEXT_COLUMNS} : ({q})" if q else NOTHING
+
+
+def _date_match(corpus, lo: str | None, hi: str | None) -> str | None:
+    """A date range as facet tokens: whole years, then whole months, then days
+    (None when the range holds every item).
+
+    The range is clipped to the corpus's first and last dates, so it never
+    needs more than about 80 tokens (a year's worth of days and months at
+    each end, and the years between).
+    """
+    q = corpus.conn.execute
+    # two statements: SQLite reads min() or max() from the index only when alone
+    first, last = q("SELECT min(date) FROM items").fetchone()[0], q("SELECT max(date) FROM items").fetchone()[0]
+    if first is None:
+        return "facets : d0"  # no dated item: nothing can match
+    lo, hi = max(lo or first, first), min(hi or last, last)
+    if lo == first and hi == last and q("SELECT 1 FROM items WHERE date IS NULL LIMIT 1").fetchone() is None:
+        return None  # every item is dated and in range: no filter at all
+    tokens = _date_tokens(lo, hi)
+    return "facets : (" + " OR ".join(tokens) + ")" if tokens else "facets : d0"
+
+
+def _date_tokens(lo: str, hi: str) -> list[str]:
+    """Fewest ``date_facets`` tokens that cover the ISO days from ``lo`` to ``hi``."""
+    import datetime as dt
+
+    try:
+        day, end = dt.date.fromisoformat(lo), dt.date.fromisoformat(hi)
+    except ValueError:
+        return []
+    out: list[str] = []
+    end = min(end, dt.date(9999, 11, 30))  # no step past the last date Python knows
+    while day <= end:
+        year_end = dt.date(day.year, 12, 31)
+        nxt_month = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        if day.month == 1 and day.day == 1 and year_end <= end:
+            out.append(f"d{day.year:04d}")
+            day = year_end + dt.timedelta(days=1)
+        elif day.day == 1 and nxt_month - dt.timedelta(days=1) <= end:
+            out.append(f"d{day.year:04d}{day.month:02d}")
+            day = nxt_month
+        else:
+            out.append(f"d{day.year:04d}{day.month:02d}{day.day:02d}")
+            day += dt.timedelta(days=1)
+    return out
 
 
 _COLUMNS = (

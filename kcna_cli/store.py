@@ -13,7 +13,11 @@ Tables (plain names, readable in ``sqlite3``, ``sqlite-utils`` or Datasette):
 ``versions``   each distinct text of an article (``body``) or of a teaser
                lede that the article contradicts (``lede``).
 ``places``     the gazetteer; ``item_places`` the places each item names.
-``items_fts``  FTS5 index over items(title, lede, body), external content.
+``items_fts``  FTS5 index over items(title, lede, body, facets), external
+               content. ``facets`` holds filter tokens, not text: the item's
+               date at three grains (``d2025 d202502 d20250210``) and each
+               place it names with the places around it (``pkp07015``), so
+               a search with words, dates and places is one FTS5 query.
                Ingest updates it once per write transaction, for the items
                the transaction added or changed (FTS5 writes far less than
                with a trigger per row inside a savepoint per dump); a
@@ -44,7 +48,7 @@ from pathlib import Path
 from .errors import ExitCode, KcnaError
 from .parse import Dump, Page, Record, content_hash, normalize
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: seconds a writer waits for another one before giving up
 BUSY_TIMEOUT = 60.0
 #: a write transaction ends after this many seconds or dumps
@@ -86,7 +90,8 @@ CREATE TABLE items (
     body TEXT,
     date_note TEXT,
     version_id INTEGER,
-    version_capture TEXT
+    version_capture TEXT,
+    facets TEXT
 );
 CREATE INDEX items_date ON items(date);
 CREATE INDEX items_lede_key ON items(lede_key);
@@ -134,12 +139,12 @@ CREATE TABLE item_places (
 ) WITHOUT ROWID;
 CREATE INDEX item_places_place ON item_places(place_id, item_id);
 CREATE VIRTUAL TABLE items_fts USING fts5(
-    title, lede, body, content=[items], content_rowid=[id],
+    title, lede, body, facets, content=[items], content_rowid=[id],
     tokenize='unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER items_ad AFTER DELETE ON items BEGIN
-    INSERT INTO items_fts(items_fts, rowid, title, lede, body)
-    VALUES ('delete', old.id, old.title, old.lede, old.body);
+    INSERT INTO items_fts(items_fts, rowid, title, lede, body, facets)
+    VALUES ('delete', old.id, old.title, old.lede, old.body, old.facets);
 END;
 """
 
@@ -169,15 +174,58 @@ def _migrate_1(conn) -> None:
     conn.execute("DROP TRIGGER IF EXISTS items_ai")
     conn.execute("DROP TRIGGER IF EXISTS items_au")
     conn.execute("DROP TABLE items_fts")
+    conn.execute(
+        "CREATE VIRTUAL TABLE items_fts USING fts5(title, lede, body, content=[items], content_rowid=[id],"
+        " tokenize='unicode61 remove_diacritics 2')"
+    )
+    # filled by the next step (schema 3), which rebuilds this index anyway
+
+
+def _migrate_2(conn) -> None:
+    """Schema 2 -> 3: dates and places are tokens in the full-text index
+    (``items.facets``), so searches with words filter inside FTS5."""
+    from .places import Gazetteer
+
+    conn.execute("ALTER TABLE items ADD COLUMN facets TEXT")
+    g = Gazetteer.load()
+    places: dict[int, list[str]] = {}
+    for item_id, place_id in conn.execute("SELECT DISTINCT item_id, place_id FROM item_places"):
+        places.setdefault(item_id, []).append(place_id)
+    rows = conn.execute("SELECT id, date FROM items").fetchall()
+    conn.executemany(
+        "UPDATE items SET facets = ? WHERE id = ?",
+        ((facets(date, places.get(item_id, ()), g), item_id) for item_id, date in rows),
+    )
+    conn.execute("DROP TRIGGER IF EXISTS items_ad")
+    conn.execute("DROP TABLE items_fts")
     for stmt in _statements(SCHEMA):
-        if stmt.startswith("CREATE VIRTUAL TABLE items_fts"):
+        if stmt.startswith(("CREATE VIRTUAL TABLE items_fts", "CREATE TRIGGER items_ad")):
             conn.execute(stmt)
     conn.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
 
 
 #: MIGRATIONS[n] upgrades a database from schema version n to n + 1: SQL, or a
 #: function of the connection (run inside the upgrade's transaction).
-MIGRATIONS: dict[int, str | Callable] = {1: _migrate_1}
+MIGRATIONS: dict[int, str | Callable] = {1: _migrate_1, 2: _migrate_2}
+
+
+def date_facets(date: str | None) -> list[str]:
+    """``2025-02-10`` -> ``["d2025", "d202502", "d20250210"]`` (none for no date)."""
+    if not date or len(date) != 10:
+        return []
+    y, m, d = date[:4], date[5:7], date[8:10]
+    return [f"d{y}", f"d{y}{m}", f"d{y}{m}{d}"]
+
+
+def place_facet(place_id: str) -> str:
+    """A place id as one index token: ``KP-07-015`` -> ``pkp07015``."""
+    return "p" + "".join(c for c in place_id.lower() if c.isalnum())
+
+
+def facets(date: str | None, place_ids: Iterable[str], gazetteer) -> str:
+    """``items.facets``: date tokens, then the places named and every place around them (sorted)."""
+    around = {p for pid in place_ids for p in (pid, *gazetteer.ancestors(pid))}
+    return " ".join(date_facets(date) + sorted(place_facet(p) for p in around))
 
 
 def default_db_path() -> Path:
@@ -459,6 +507,12 @@ class Corpus:
             rows.extend((item_id, place_id, name, *rest) for place_id, *rest in found)
         if rows:
             self.conn.executemany("INSERT OR IGNORE INTO item_places VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        # the filter tokens of the full-text index follow the places (the
+        # caller keeps the index in step, as for the text)
+        date = self.conn.execute("SELECT date FROM items WHERE id = ?", (item_id,)).fetchone()[0]
+        self.conn.execute(
+            "UPDATE items SET facets = ? WHERE id = ?", (facets(date, [r[1] for r in rows], self.gazetteer), item_id)
+        )
 
     def reparse(self, *, progress: Callable[[int, int], None] | None = None) -> dict:
         """Re-read every stored dump with the current parser, in one transaction.
@@ -614,23 +668,24 @@ class _Writer:
         """Before the indexed text of an existing item changes: keep what the index holds."""
         if self.fts and item_id not in self.fts_new and item_id not in self.fts_old:
             self.fts_old[item_id] = self.conn.execute(
-                "SELECT title, lede, body FROM items WHERE id = ?", (item_id,)
+                "SELECT title, lede, body, facets FROM items WHERE id = ?", (item_id,)
             ).fetchone()
 
     def _flush_fts(self) -> None:
         """Bring the full-text index up to date with this transaction's items."""
         if not self.fts:
             return
-        for item_id, (title, lede, body) in self.fts_old.items():
+        for item_id, old in self.fts_old.items():
             self.conn.execute(
-                "INSERT INTO items_fts(items_fts, rowid, title, lede, body) VALUES ('delete', ?, ?, ?, ?)",
-                (item_id, title, lede, body),
+                "INSERT INTO items_fts(items_fts, rowid, title, lede, body, facets) VALUES ('delete', ?, ?, ?, ?, ?)",
+                (item_id, *old),
             )
         ids = sorted(self.fts_new | set(self.fts_old))
         for k in range(0, len(ids), 500):
             chunk = ids[k : k + 500]
             self.conn.execute(
-                "INSERT INTO items_fts(rowid, title, lede, body) SELECT id, title, lede, body FROM items"
+                "INSERT INTO items_fts(rowid, title, lede, body, facets)"
+                " SELECT id, title, lede, body, facets FROM items"
                 f" WHERE id IN ({','.join('?' * len(chunk))})",
                 chunk,
             )

@@ -116,7 +116,7 @@ def test_info_json_fields(loaded, tmp_path):
         "sources",
     ]
     assert data["database"] == str(tmp_path / "kcna.db")
-    assert data["schema_version"] == 2 and data["size_bytes"] > 0
+    assert data["schema_version"] == 3 and data["size_bytes"] > 0
     assert data["items"] == data["articles"] + data["teasers"]
     assert data["revised_items"] == 1  # fixtures/revisions
     assert data["first_date"] <= data["last_date"]

@@ -1,5 +1,6 @@
 """Property-based tests: no input makes the parser or the search raise."""
 
+import datetime as dt_module
 import random
 import sqlite3
 
@@ -157,3 +158,75 @@ def test_content_hash_fast_path_equals_the_line_by_line_definition(parts):
     for sep in ("\n", "", " \n", "\r\n"):
         text = sep.join(parts)
         assert content_hash(text) == _content_hash_by_lines(text)
+
+
+@pytest.fixture(scope="module")
+def mixed_corpus(tmp_path_factory):
+    """The fixtures and a few hundred generated dumps: many dates and places."""
+    import sys
+
+    from conftest import ROOT
+
+    from kcna_cli.store import Corpus
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import generate
+
+    c = Corpus(tmp_path_factory.mktemp("mixed") / "kcna.db")
+    for p in sorted(FIXTURES.glob("*.txt")):
+        c.ingest_text(p.read_text(encoding="utf-8"), p.name)
+    c.ingest_text("".join(generate.generate(300, seed=11)))
+    yield c
+    c.close()
+
+
+DAYS = [None, "2024", "2024-01", "2024-01-02", "2024-01-03", "2024-01-05", "2024-02", "2025", "2025-02-10", "2026"]
+PLACES = ["Kangwon", "Kimhwa", "Pyongyang", "Kaesong", "South Phyongan", "Hamhung", "Jagang", "Unsan"]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    words=st.sampled_from(["county", "factory", "greenhouse", "work", "the", "hospital", '"working people"']),
+    places=st.lists(st.sampled_from(PLACES), max_size=2),
+    since=st.sampled_from(DAYS),
+    until=st.sampled_from(DAYS),
+    year=st.sampled_from([None, None, "2024", "2026"]),
+)
+def test_words_with_dates_and_places_find_what_the_filters_alone_find(mixed_corpus, words, places, since, until, year):
+    # with words, dates and places are index tokens; without, SQL over items and
+    # item_places: two ways that must agree on every question
+    c = mixed_corpus
+    filters = {"places": places, "since": since, "until": until, "year": year}
+    both = search(c, Filters(words=words, **filters), limit=0)
+    alone = {i["id"] for i in search(c, Filters(**filters), limit=0).items}
+    matched = {i["id"] for i in search(c, Filters(words=words), limit=0).items}
+    assert {i["id"] for i in both.items} == alone & matched
+    assert both.total == len(alone & matched)
+
+
+@given(
+    lo=st.dates(dt_module.date(1900, 1, 1), dt_module.date(2100, 12, 31)),
+    hi=st.dates(dt_module.date(1900, 1, 1), dt_module.date(2100, 12, 31)),
+)
+def test_date_tokens_cover_exactly_the_days_of_a_range(lo, hi):
+    import datetime as dt
+
+    from kcna_cli.query import _date_tokens
+
+    tokens = _date_tokens(lo.isoformat(), hi.isoformat())
+    if hi < lo:
+        assert tokens == []
+        return
+    assert len(tokens) <= 12 + 31 + 31 + 12 + (hi.year - lo.year)
+    covered = set()
+    for t in tokens:
+        covered.add(t)
+    if (hi - lo).days < 800:  # check day by day where that is quick
+        day = lo
+        while day <= hi:
+            iso = day.isoformat()
+            assert len({f"d{iso[:4]}", f"d{iso[:4]}{iso[5:7]}", f"d{iso[:4]}{iso[5:7]}{iso[8:]}"} & covered) == 1
+            day += dt.timedelta(days=1)
+        for edge in (lo - dt.timedelta(days=1), hi + dt.timedelta(days=1)):
+            iso = edge.isoformat()
+            assert not {f"d{iso[:4]}", f"d{iso[:4]}{iso[5:7]}", f"d{iso[:4]}{iso[5:7]}{iso[8:]}"} & covered

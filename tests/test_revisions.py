@@ -144,6 +144,52 @@ def test_reparse_rebuilds_the_same_versions(corpus):
     assert [v.to_dict() for v in rv.versions_of(corpus, orchard(corpus))] == before
 
 
+def as_schema_2(db) -> None:
+    """Make a database written by this kcna look as schema 2 left it (no facets in the index)."""
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TRIGGER items_ad")
+    conn.execute("DROP TABLE items_fts")
+    conn.execute("ALTER TABLE items DROP COLUMN facets")
+    conn.execute(
+        "CREATE VIRTUAL TABLE items_fts USING fts5(title, lede, body, content=[items], content_rowid=[id],"
+        " tokenize='unicode61 remove_diacritics 2')"
+    )
+    conn.execute(
+        "CREATE TRIGGER items_ad AFTER DELETE ON items BEGIN INSERT INTO items_fts(items_fts, rowid, title, lede, body)"
+        " VALUES ('delete', old.id, old.title, old.lede, old.body); END"
+    )
+    conn.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+
+
+def test_version_2_schema_is_migrated_and_searches_alike(tmp_path):
+    """Schema 2 -> 3: facets are computed for stored items and the index is rebuilt with them."""
+    from kcna_cli.query import Filters, search
+
+    fresh, old = tmp_path / "fresh.db", tmp_path / "v2.db"
+    for db in (fresh, old):
+        with Corpus(db) as corpus:
+            for f in sorted(FIXTURES.glob("*.txt")):
+                corpus.ingest_text(f.read_text(encoding="utf-8"), f.name)
+    as_schema_2(old)
+    questions = [
+        Filters(words="county"),
+        Filters(words="county", places=["Kangwon"]),
+        Filters(words="the", since="2025-02", until="2026-01-04"),
+        Filters(words="the", year="2026", places=["Pyongyang", "Kangwon"]),
+    ]
+    with Corpus(fresh) as a, Corpus(old) as b:
+        assert b.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        facets = "SELECT id, facets FROM items ORDER BY id"
+        assert b.conn.execute(facets).fetchall() == a.conn.execute(facets).fetchall()
+        assert b.conn.execute("SELECT count(*) FROM items WHERE facets LIKE '%pkp%'").fetchone()[0] > 0
+        for q in questions:
+            assert search(a, q, limit=0).items == search(b, q, limit=0).items, q
+        assert any(search(a, q).total for q in questions[1:])
+
+
 def test_version_1_schema_is_migrated(tmp_path):
     """A schema-1 database: versions numbered in ingest order, title in the fingerprint."""
     import hashlib
@@ -162,6 +208,9 @@ def test_version_1_schema_is_migrated(tmp_path):
             h.update(b"\x00")
         return h.hexdigest()
 
+    conn.close()
+    as_schema_2(db)
+    conn = sqlite3.connect(db)
     conn.execute("DROP INDEX versions_revised")
     conn.execute("DROP TABLE items_fts")  # as schema 1 declared it
     conn.execute(
@@ -179,7 +228,7 @@ def test_version_1_schema_is_migrated(tmp_path):
     conn.close()
 
     with Corpus(db) as corpus:
-        assert corpus.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert corpus.conn.execute("PRAGMA user_version").fetchone()[0] == 3
         rows = corpus.conn.execute("SELECT number, text LIKE '%sea of fruit%' FROM versions ORDER BY number").fetchall()
         assert rows == [(1, 0), (2, 0), (3, 1)]
         report = corpus.ingest_text((REV / "capture-1-respaced.txt").read_text(encoding="utf-8"), "respaced.txt")
