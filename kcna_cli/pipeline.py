@@ -76,9 +76,8 @@ def parsed_sources(sources: Iterable[Source], *, jobs: int = 0, min_bytes: int |
     """Parse every source; results in input order (see the module docstring).
 
     ``jobs`` worker processes (0: parse here), used when the input is at
-    least ``min_bytes`` (default ``MIN_PARALLEL_BYTES``). Worker processes are started
-    with ``spawn``: a script that uses them must guard its entry point with
-    ``if __name__ == "__main__":``, as ``multiprocessing`` requires.
+    least ``min_bytes`` (default ``MIN_PARALLEL_BYTES``). Workers are plain
+    child processes running ``python -m kcna_cli.pipeline`` (see ``_Worker``).
     """
     sources = list(sources)
     floor = MIN_PARALLEL_BYTES if min_bytes is None else min_bytes
@@ -171,22 +170,6 @@ def _read_range(path: str, start: int, end: int) -> str:
     if _looks_binary(text[:8192]):
         raise InputError("binary file, not text")
     return text
-
-
-def _start_worker(parent: int) -> None:
-    """In each worker: leave Ctrl-C to the main process, and exit if it dies (kill -9)."""
-    import signal
-    import threading
-    import time
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True).start()
 
 
 def cut_points(path: str, size: int, every: int | None = None) -> list[int] | None:
@@ -285,30 +268,22 @@ def _cuts_or_none(path: str, size: int) -> list[int] | None:
 
 
 def _parse_in_workers(sources: list[Source], jobs: int) -> Iterator[Parsed]:
-    import multiprocessing
-    from concurrent.futures import Future, ProcessPoolExecutor
-
-    # spawn, not fork: the parent holds a SQLite connection and may run a
-    # progress-bar thread, neither of which a forked child should inherit
-    pool = ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_start_worker,
-        initargs=(os.getpid(),),
-    )
-    window: deque[tuple[Source, Future | None, tuple | None, bool]] = deque()
-    limit = jobs + 1  # results waiting here cost memory
-
+    workers = [_Worker() for _ in range(jobs)]
+    # tasks go to the workers in turn; each answers its own in order, so
+    # reading the oldest task's worker gives the results in input order
+    window: deque[tuple[Source, _Worker | None, tuple | None, bool]] = deque()
+    limit = 2 * jobs  # tasks in flight: each worker has the next one waiting
     numbered: dict[str, int] = {}  # pages of each source given out so far
+    turn = 0
 
     def ready(entry) -> Iterator[Parsed]:
-        src, future, task, final = entry
+        src, worker, task, final = entry
         if task is None:
             yield from _parse_here(src)
         elif task[0] == "error":
             yield Parsed(src, [], task[1], final)
         else:
-            wire, error = future.result()
+            wire, error = worker.result()
             pages = from_wire(wire)
             if task[0] == "range":  # numbered from 1 in each range: number them in the file
                 first = numbered.get(src.path, 0)
@@ -317,13 +292,115 @@ def _parse_in_workers(sources: list[Source], jobs: int) -> Iterator[Parsed]:
                 numbered[src.path] = first + len(pages)
             yield Parsed(src, pages, error, final)
 
+    done = False
     try:
         for src, task, final in _tasks(sources):
-            future = pool.submit(_work, task) if task is not None and task[0] != "error" else None
-            window.append((src, future, task, final))
-            while len(window) > limit or (window and window[0][1] is not None and window[0][1].done()):
+            worker = None
+            if task is not None and task[0] != "error":
+                worker = workers[turn % jobs]
+                turn += 1
+                worker.submit(task)
+            window.append((src, worker, task, final))
+            while len(window) > limit:
                 yield from ready(window.popleft())
         while window:
             yield from ready(window.popleft())
+        done = True
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        for w in workers:
+            w.close(kill=not done)
+
+
+class _Worker:
+    """A parse worker: ``python -m kcna_cli.pipeline``, fed tasks on its standard
+    input and answering on its standard output (8-byte length, then marshal).
+
+    A plain child process, not ``multiprocessing``: nothing is re-imported
+    from the caller's script, and no resource-tracker process is started
+    (13 MiB). When this process dies, even by kill -9, the worker reads the
+    end of its input and exits.
+    """
+
+    def __init__(self) -> None:
+        import queue
+        import subprocess
+        import sys
+        import threading
+
+        env = dict(os.environ)
+        here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (here, env.get("PYTHONPATH")) if p)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "kcna_cli.pipeline"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+        )
+        self.tasks: queue.SimpleQueue = queue.SimpleQueue()
+        # a thread writes the tasks: a large task must not block this process
+        # while the worker is still writing an earlier answer
+        self.feeder = threading.Thread(target=self._feed, daemon=True)
+        self.feeder.start()
+
+    def _feed(self) -> None:
+        stdin = self.proc.stdin
+        try:
+            while (task := self.tasks.get()) is not None:
+                _send(stdin, marshal.dumps(task))
+        except OSError:  # the worker is gone; result() says so
+            pass
+        finally:
+            try:
+                stdin.close()
+            except OSError:
+                pass
+
+    def submit(self, task: tuple) -> None:
+        self.tasks.put(task)
+
+    def result(self) -> tuple[bytes, str | None]:
+        data = _receive(self.proc.stdout)
+        if data is None:
+            raise RuntimeError(f"a parse worker stopped (exit status {self.proc.wait()})")
+        return marshal.loads(data)
+
+    def close(self, *, kill: bool = False) -> None:
+        self.tasks.put(None)
+        if kill:
+            self.proc.kill()
+        self.feeder.join()
+        self.proc.stdout.close()
+        self.proc.wait()
+
+
+def _send(fh, data: bytes) -> None:
+    fh.write(len(data).to_bytes(8, "little"))
+    fh.write(data)
+    fh.flush()
+
+
+def _receive(fh) -> bytes | None:
+    """One message, or None at the end of the stream."""
+    head = fh.read(8)
+    if len(head) < 8:
+        return None
+    size = int.from_bytes(head, "little")
+    data = fh.read(size)
+    return data if len(data) == size else None
+
+
+def _serve() -> None:
+    """A worker's life: answer tasks until the input ends."""
+    import signal
+    import sys
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print must not break the answers
+    inp = sys.stdin.buffer
+    try:
+        while (data := _receive(inp)) is not None:
+            _send(out, marshal.dumps(_work(marshal.loads(data))))
+    except BrokenPipeError:  # the main process is gone
+        pass
+
+
+if __name__ == "__main__":
+    _serve()

@@ -166,7 +166,6 @@ def _db_state(path):
     return counts, fts, orphans
 
 
-@pytest.mark.parametrize("jobs", ["0", "2"])
 def _children(pid: int) -> list[int]:
     out = []
     for status in Path("/proc").glob("[0-9]*/status"):
