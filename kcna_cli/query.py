@@ -357,7 +357,7 @@ def search(
 #: corpus would take half a second. When more items than this match, the
 #: order is worked out among the RANK_WINDOW most recently stored matches
 #: (the total stays exact; ``--limit 0`` and ``--sort date`` see all).
-RANK_WINDOW = 20_000
+RANK_WINDOW = 10_000
 
 
 def _word_page(
