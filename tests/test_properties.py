@@ -230,3 +230,28 @@ def test_date_tokens_cover_exactly_the_days_of_a_range(lo, hi):
         for edge in (lo - dt.timedelta(days=1), hi + dt.timedelta(days=1)):
             iso = edge.isoformat()
             assert not {f"d{iso[:4]}", f"d{iso[:4]}{iso[5:7]}", f"d{iso[:4]}{iso[5:7]}{iso[8:]}"} & covered
+
+
+LINE_BITS = ["KCNA", "KCNA.kp (En)", "March 06, 2026", "Mar 06, 2026", "Share Button", "share button",
+             "Subscribe to", "Sign up for our newsletter", "Get North Korea headlines delivered to your inbox",
+             "2026", "Ⅻ", "²", "é", "_x", "9", " "]  # fmt: skip
+
+
+@given(st.lists(st.lists(st.sampled_from(LINE_BITS) | st.text(max_size=6), max_size=4).map("".join), max_size=30))
+def test_one_pass_line_tests_find_what_line_by_line_tests_find(raw):
+    # split_pages and parse_page test every line with one regex pass over the joined lines
+    from kcna_cli import parse
+
+    lines = [" ".join(ln.split()) for ln in raw if "\n" not in ln and "\r" not in ln]
+    joined = "\n".join(lines)
+    old = any(parse._SHARE.match(ln) for ln in lines) or any(parse._FOOTER.match(ln) for ln in lines)
+    assert bool(parse._OLD_LAYOUT_LINE.search(joined)) == old
+    wanted = {i for i, ln in enumerate(lines) if ln[:1].isalpha() and (ln[-1:].isdigit() or ln[:4] == "KCNA")}
+    found, line_no, pos = set(), 0, 0
+    for m in parse._CANDIDATE_LINE.finditer(joined):
+        line_no += joined.count("\n", pos, m.start())
+        pos = m.start()
+        found.add(line_no)
+    # a superset only by lines no capture-date or label reader accepts
+    assert wanted - found <= {i for i in wanted if not lines[i][-1:].isdecimal() and lines[i][:4] != "KCNA"}
+    assert all(lines[i][:4] == "KCNA" or lines[i][-1:].isdecimal() for i in found)
