@@ -118,9 +118,7 @@ def _work(task: tuple) -> tuple[bytes, str | None]:
         else:
             texts, first = task[1], task[2]
         for page in parse_pages(texts, first):
-            # places are left to the writer, which finds them for new items only:
-            # this process is the slower of the two (benchmarks/RESULTS.md)
-            out.append(prepare(page, places=False))
+            out.append(prepare(page))
     except InputError as exc:
         error = str(exc)
     return to_wire(out), error

@@ -35,7 +35,6 @@ ingest and search it at once.
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 import hashlib
 import os
 import sqlite3
@@ -245,26 +244,11 @@ def mentions(gazetteer, text: str) -> list[tuple]:
     return [(m.place_id, m.start, m.end, m.surface, int(m.ambiguous)) for m in gazetteer.extract(strip_dateline(text))]
 
 
-@functools.lru_cache(maxsize=1 << 14)
-def _known_mentions(text: str) -> list[tuple]:
-    """``mentions`` with the packaged gazetteer, cached: teaser titles and ledes repeat on every page."""
-    return _body_mentions(text)
-
-
-def _body_mentions(text: str) -> list[tuple]:
-    """``mentions`` with the packaged gazetteer (not cached: bodies are long, and memory is kept flat)."""
-    from .places import Gazetteer
-
-    return mentions(Gazetteer.load(), text)
-
-
-def prepare(page: Page, *, places: bool = True) -> Page:
-    """Do ahead, with no database, what storing a page needs: its hash, its
-    compressed raw text and (``places``) the place mentions of its texts.
-
-    Parse workers run this so the one process that writes has less to do;
-    the page's text is then let go (``prepared`` holds all that storing
-    needs), which halves what a worker sends back.
+def prepare(page: Page) -> Page:
+    """Do ahead, with no database, what storing a page needs: its hash and its
+    compressed raw text. Parse workers run this, then let the page's text go
+    (``prepared`` holds all that storing needs), which halves what a worker
+    sends back. Places are found by the writer, for new items only.
     """
     if page.dump is None:
         return page
@@ -274,34 +258,9 @@ def prepare(page: Page, *, places: bool = True) -> Page:
         "raw": zlib.compress(data, RAW_LEVEL),
         "raw_bytes": len(data),
         "chars": len(page.text),
-        # per record: mentions in (title, body or lede); titles and ledes
-        # repeat on every page and come from a cache, bodies are read once
-        "mentions": [
-            (
-                _known_mentions(rec.title) if rec.title else [],
-                _body_mentions(rec.body) if rec.body else _known_mentions(rec.lede) if rec.lede else [],
-            )
-            for rec in page.dump.records
-        ]
-        if places
-        else None,
     }
     page.text = ""
     return page
-
-
-def _prepared_mentions(page: Page) -> dict[str, list[tuple]] | None:
-    """``prepare``'s mentions keyed by the texts they were found in."""
-    if not page.prepared:
-        return None
-    if page.prepared["mentions"] is None:
-        return None
-    known: dict[str, list[tuple]] = {}
-    for rec, found in zip(page.dump.records, page.prepared["mentions"], strict=False):
-        for text, mentions_ in zip((rec.title, rec.body or rec.lede), found, strict=False):
-            if text:
-                known[text] = mentions_
-    return known
 
 
 def fingerprint(text: str | None) -> str:
@@ -491,9 +450,8 @@ class Corpus:
         title: str | None,
         lede: str | None,
         body: str | None,
-        known: dict[str, list[tuple]] | None = None,
     ) -> None:
-        """(Re)compute the places one item names (``known``: mentions found ahead, by text)."""
+        """(Re)compute the places one item names."""
         self.conn.execute("DELETE FROM item_places WHERE item_id = ?", (item_id,))
         rows = []
         texts = [("title", title)]
@@ -501,9 +459,7 @@ class Corpus:
         for name, text in texts:
             if not text:
                 continue
-            found = known.get(text) if known else None
-            if found is None:
-                found = mentions(self.gazetteer, text)
+            found = mentions(self.gazetteer, text)
             rows.extend((item_id, place_id, name, *rest) for place_id, *rest in found)
         if rows:
             self.conn.executemany("INSERT OR IGNORE INTO item_places VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
@@ -639,8 +595,6 @@ class _Writer:
         #: items whose versions may change order with this dump: a new version,
         #: or a sighting that may be earlier than its version's first capture
         self.reorder: set[int] = set()
-        #: place mentions of the current page's texts, found by a parse worker
-        self.known: dict[str, list[tuple]] | None = None
         self.next_id = max(self.ids.values(), default=0) + 1
 
     def _new_id(self, key: str) -> int | None:
@@ -761,11 +715,7 @@ class _Writer:
                 "\n".join(dump.warnings) or None,
             ),
         )
-        self.known = _prepared_mentions(page)
-        try:
-            self.store_records(cur.lastrowid, dump)
-        finally:
-            self.known = None
+        self.store_records(cur.lastrowid, dump)
 
     def store_records(self, dump_id: int, dump: Dump) -> None:
         """Items and sightings of one parsed dump already in ``dumps``."""
@@ -823,7 +773,7 @@ class _Writer:
             if self.fts:
                 self.fts_new.add(item_id)
             report.items_new += 1
-            self.corpus.index_places(item_id, rec.title, rec.lede, rec.body, self.known)
+            self.corpus.index_places(item_id, rec.title, rec.lede, rec.body)
             version_id = None
             if rec.kind == "article" and rec.body and self.corpus.track_versions:
                 version_id = self._version(item_id, "body", rec.body, rec.title, partial=partial, fresh=True)
@@ -888,7 +838,7 @@ class _Writer:
                     item_id,
                 ),
             )
-            self.corpus.index_places(item_id, rec.title or title, rec.lede or lede, text, self.known)
+            self.corpus.index_places(item_id, rec.title or title, rec.lede or lede, text)
             if lede and self.corpus.track_versions and not _lede_matches(lede, text):
                 # the teasers seen before showed another text: evidence of an edit
                 earlier = self._version(item_id, "lede", lede, title)
@@ -909,7 +859,7 @@ class _Writer:
                 " date_note = ?, version_id = ?, version_capture = ? WHERE id = ?",
                 (rec.title, rec.lede, text, rec.date_note, version_id, max(capture, cur_capture or ""), item_id),
             )
-            self.corpus.index_places(item_id, rec.title or title, rec.lede or lede, text, self.known)
+            self.corpus.index_places(item_id, rec.title or title, rec.lede or lede, text)
         elif version_id == cur_version and capture > (cur_capture or ""):
             self.conn.execute("UPDATE items SET version_capture = ? WHERE id = ?", (capture, item_id))
         return item_id, version_id
