@@ -218,7 +218,7 @@ def _where(corpus, f: Filters, match: str | None) -> _Sql:
     if f.places and match is None:
         ids = sorted(place_ids(corpus, f.places))
         marks = ",".join("?" * len(ids))
-        if match is None and _dense(corpus, ids, marks):
+        if _dense(corpus, ids, marks):
             # many items name it: walk items newest first and probe each (the
             # first page is found after a few dozen probes, no set is built)
             cond = f"EXISTS (SELECT 1 FROM item_places ip WHERE ip.item_id = items.id AND ip.place_id IN ({marks}))"
@@ -322,6 +322,7 @@ def search(
     sql = _where(corpus, f, match)
     if match is NOTHING:
         return SearchResult([], 0, limit, offset)
+    ranked_among = None
     if sort == "relevance" and match:
         order = " ORDER BY bm25(items_fts, 10.0, 3.0, 1.0), items.date DESC, items.id DESC"
     else:
@@ -349,7 +350,7 @@ def search(
             raise UsageError(f"bad full-text query {f.words!r}: {exc}") from None
         raise
     items = _complete(corpus, rows, with_score=bool(match))
-    return SearchResult(items, total, limit, offset, ranked_among if match else None)
+    return SearchResult(items, total, limit, offset, ranked_among)
 
 
 #: Best-match order (bm25) must score every match before the first is known:
