@@ -319,6 +319,9 @@ class _Worker:
     end of its input and exits.
     """
 
+    #: the worker's command line (None: this Python, ``-m kcna_cli.pipeline``)
+    command: list[str] | None = None
+
     def __init__(self) -> None:
         import queue
         import subprocess
@@ -329,7 +332,10 @@ class _Worker:
         here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         env["PYTHONPATH"] = os.pathsep.join(p for p in (here, env.get("PYTHONPATH")) if p)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "kcna_cli.pipeline"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+            self.command or [sys.executable, "-m", "kcna_cli.pipeline"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
         )
         self.tasks: queue.SimpleQueue = queue.SimpleQueue()
         # a thread writes the tasks: a large task must not block this process

@@ -119,3 +119,38 @@ def test_pages_sent_by_workers_arrive_as_parsed():
                 assert [r.key for r in a.dump.records] == [r.key for r in b.dump.records]
                 assert a.dump.article == b.dump.article
                 assert a.prepared["raw_bytes"] > 0 and a.chars > 0 and a.text == ""
+
+
+def test_a_worker_that_dies_stops_the_ingest_in_one_line_and_keeps_what_was_stored(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from kcna_cli.cli import app
+
+    files = generate.write(300, tmp_path / "dumps", per_file=30)
+    # a worker that answers its first task, then dies
+    monkeypatch.setattr(
+        pipeline._Worker,
+        "command",
+        [
+            sys.executable,
+            "-c",
+            "import marshal, sys; from kcna_cli import pipeline as p;"
+            " p._send(sys.stdout.buffer, marshal.dumps(p._work(marshal.loads(p._receive(sys.stdin.buffer)))));"
+            " sys.exit(3)",
+        ],
+    )
+    db = tmp_path / "k.db"
+    r = CliRunner().invoke(app, ["ingest", *map(str, files), "--db", str(db), "-q", "--jobs", "1"])
+    assert r.exit_code == 70
+    lines = [ln for ln in r.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "a parse worker stopped (exit status 3)" in lines[0]
+    conn = sqlite3.connect(db)
+    stored = conn.execute("SELECT count(*) FROM dumps").fetchone()[0]
+    orphans = conn.execute(
+        "SELECT count(*) FROM dumps d WHERE NOT EXISTS (SELECT 1 FROM sightings s WHERE s.dump_id = d.id)"
+    ).fetchone()[0]
+    conn.close()
+    assert stored > 0 and orphans == 0  # the first file's dumps are kept, whole
+    monkeypatch.setattr(pipeline._Worker, "command", None)
+    again = CliRunner().invoke(app, ["ingest", *map(str, files), "--db", str(db), "--json", "--jobs", "1"])
+    assert again.exit_code == 0, again.output
