@@ -1,4 +1,4 @@
 from .entry import main
 
-if __name__ == "__main__":  # not when a worker process imports it
+if __name__ == "__main__":  # not when merely imported
     main()

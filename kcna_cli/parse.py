@@ -275,27 +275,22 @@ def _trailing_space(text: str) -> bool:
 
 _MORE_FROM = re.compile(r"(?i)^More From\s*(?P<label>.*)$")
 _MORE_ARTICLES = re.compile(r"(?i)^More Articles\.?$")
-_FOOTER = re.compile(
-    r"(?i)^(Get North Korea headlines delivered to your inbox|Subscribe to\b|"
-    r"Sign up for (our|the) newsletter)"
-)
+_FOOTER_TEXT = r"(Get North Korea headlines delivered to your inbox|Subscribe to\b|Sign up for (our|the) newsletter)"
+_FOOTER = re.compile(r"(?i)^" + _FOOTER_TEXT)
 _NOISE = re.compile(r"(?i)^(Share Button|Share|Join the NK Pro team|Print|Tweet)$")
-_SHARE = re.compile(r"(?i)^Share Button$")
 _END_MARK = re.compile(r"\s*-0-\s*$")
 _LABEL_LINE = re.compile(r"^KCNA\s+(?P<label>\S.*)$")
 
 
-#: a line of ``_SHARE`` or ``_FOOTER``, found in the page's lines joined by newlines
-_OLD_LAYOUT_LINE = re.compile(
-    r"(?im)^(?:Share Button$|Get North Korea headlines delivered to your inbox|Subscribe to\b|"
-    r"Sign up for (our|the) newsletter)"
-)
+#: every line the four patterns above can match starts so: one test skips them all
+_SPECIAL_START = re.compile(r"(?i)^(?:More |Get North|Subscribe|Sign up|Share|Join the|Print|Tweet)")
+
+#: a page of the old layout has a "Share Button" or a footer line: found in
+#: one pass over the page's cleaned lines joined by newlines
+_OLD_LAYOUT_LINE = re.compile(r"(?im)^(?:Share Button$|" + _FOOTER_TEXT + ")")
 #: lines ``split_pages`` looks at (a capture-date or a ``KCNA <label>`` line), in
 #: cleaned lines joined by newlines; a superset of what those readers accept
 _CANDIDATE_LINE = re.compile(r"(?m)^(?:KCNA[^\n]*|[^\W\d_][^\n]*\d)$")
-
-#: every line the four patterns above can match starts so: one test skips them all
-_SPECIAL_START = re.compile(r"(?i)^(?:More |Get North|Subscribe|Sign up|Share|Join the|Print|Tweet)")
 
 
 def _is_noise(line: str) -> bool:

@@ -1,7 +1,7 @@
 """Reading and parsing dumps in worker processes while the main process stores them.
 
-Parsing is pure CPU work, about half of what an ingest does; storing must
-stay in one process (SQLite has one writer). ``parsed_sources`` yields the
+Parsing is pure CPU work, about a third of what an ingest does, and
+needs no database; storing must stay in one process (SQLite has one writer). ``parsed_sources`` yields the
 pages of every source in input order; with ``jobs`` worker processes it
 parses ahead of the consumer, a bounded number of tasks at a time, so the
 database sees exactly what a one-process ingest would give it and memory
@@ -52,9 +52,10 @@ def default_jobs() -> int:
     """Worker processes for parsing when none are asked for: one, when this
     process may run on two CPUs or more.
 
-    The writing process is the bottleneck (SQLite has one writer), and one
-    worker already parses and prepares pages about as fast as it stores
-    them (benchmarks/RESULTS.md); more workers would only hold more memory.
+    Measured on 2 vCPUs (benchmarks/RESULTS.md): one worker took an ingest
+    to 0.81-0.84 of its one-process time; a second made it slower (three
+    busy processes on two CPUs). Machines with more CPUs may gain from
+    ``--jobs 2``; that is not measured.
     """
     try:
         cpus = len(os.sched_getaffinity(0))

@@ -237,13 +237,6 @@ def default_db_path() -> Path:
     return Path(click.get_app_dir("kcna")) / "kcna.db"
 
 
-def mentions(gazetteer, text: str) -> list[tuple]:
-    """Place mentions in a text as ``item_places`` rows lack them: (place_id, start, end, surface, ambiguous)."""
-    from .places import strip_dateline
-
-    return [(m.place_id, m.start, m.end, m.surface, int(m.ambiguous)) for m in gazetteer.extract(strip_dateline(text))]
-
-
 def prepare(page: Page) -> Page:
     """Do ahead, with no database, what storing a page needs: its hash and its
     compressed raw text. Parse workers run this, then let the page's text go
@@ -444,14 +437,10 @@ class Corpus:
 
         return self.ingest_pages(((path, p) for p in parse_text(text)), report)
 
-    def index_places(
-        self,
-        item_id: int,
-        title: str | None,
-        lede: str | None,
-        body: str | None,
-    ) -> None:
+    def index_places(self, item_id: int, title: str | None, lede: str | None, body: str | None) -> None:
         """(Re)compute the places one item names."""
+        from .places import strip_dateline
+
         self.conn.execute("DELETE FROM item_places WHERE item_id = ?", (item_id,))
         rows = []
         texts = [("title", title)]
@@ -459,8 +448,8 @@ class Corpus:
         for name, text in texts:
             if not text:
                 continue
-            found = mentions(self.gazetteer, text)
-            rows.extend((item_id, place_id, name, *rest) for place_id, *rest in found)
+            for m in self.gazetteer.extract(strip_dateline(text)):
+                rows.append((item_id, m.place_id, name, m.start, m.end, m.surface, int(m.ambiguous)))
         if rows:
             self.conn.executemany("INSERT OR IGNORE INTO item_places VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         # the filter tokens of the full-text index follow the places (the
