@@ -163,8 +163,8 @@ def percentile(values: list[float], p: float) -> float:
 
 def query_latency(db: Path, rounds: int = 20) -> dict[str, tuple[float, float]]:
     """In-process p50/p95 in ms of typical questions (a warm, opened corpus)."""
+    from kcna_cli.db import Corpus
     from kcna_cli.query import Filters, search
-    from kcna_cli.store import Corpus
 
     corpus = Corpus(db, create=False)
     first, last = corpus.conn.execute("SELECT min(date), max(date) FROM items").fetchone()
@@ -193,9 +193,9 @@ def query_latency(db: Path, rounds: int = 20) -> dict[str, tuple[float, float]]:
 
 
 def ingest_in_process(files: list[Path], db: Path, *, track_versions: bool) -> float:
+    from kcna_cli.db import Corpus
     from kcna_cli.inputs import Source, iter_page_texts
     from kcna_cli.parse import parse_pages
-    from kcna_cli.store import Corpus
 
     if db.exists():
         db.unlink()

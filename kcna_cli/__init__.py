@@ -2,19 +2,22 @@
 
 The library, layer by layer (data flows one way):
 
-- ``kcna_cli.parse``: text -> ``Dump`` (article and teaser ``Record``s); pure.
-- ``kcna_cli.dates``: date readings and their reconciliation.
-- ``kcna_cli.places``: the gazetteer, place extraction, user input resolution.
-- ``kcna_cli.inputs``: paths and bytes -> text (encodings, HTML, folders).
-- ``kcna_cli.pipeline``: sources -> parsed pages, in worker processes if asked.
-- ``kcna_cli.store``: ``Corpus``, the SQLite file: schema, ingest, dedup, versions.
-- ``kcna_cli.query``: ``Filters`` -> item dicts (search, export, show), ``stats``.
-- ``kcna_cli.revisions``: text versions in capture order, word diffs, removed names.
-- ``kcna_cli.info``: what a corpus holds.
-- ``kcna_cli.render``, ``reader``, ``placeview``, ``diffview``: dicts -> table,
-  JSON, JSON Lines, CSV, reader view, charts, coloured diffs.
-- ``kcna_cli.cli``: the ``kcna`` command, a thin typer layer over the above;
-  ``kcna_cli.entry`` answers ``--help``/``--version`` before loading it.
+- ``inputs``, ``pipeline``: paths and bytes -> page texts (encodings, HTML,
+  folders; parse workers).
+- ``parse``, ``dates``, ``text``: page text -> ``Dump`` (article and teaser
+  ``Record``s); pure.
+- ``places``, ``facets``, ``versions``, ``packing``: rules shared by writing
+  and reading (gazetteer, index tokens, text versions, stored pages); pure.
+- ``db``: ``Corpus``, the SQLite file: schema and migrations, the writer,
+  the merge rules.
+- ``query``, ``counts``, ``revisions``, ``info``: ``Filters`` -> plain dicts;
+  every read.
+- ``views``: dicts -> tables, charts, reader view, diffs, JSON, JSON Lines,
+  CSV; no SQL.
+- ``options``, ``cli``: the ``kcna`` command, a thin typer layer over the
+  above; ``entry`` answers ``--help``/``--version`` before loading it.
+
+``docs/ARCHITECTURE.md`` has the whole map.
 
 Example::
 
@@ -45,10 +48,14 @@ __all__ = [
 
 def __getattr__(name):  # lazy: importing kcna_cli stays cheap for the CLI
     if name in ("Corpus", "IngestReport"):
-        from . import store
+        from . import db
 
-        return getattr(store, name)
-    if name in ("Filters", "search", "stats"):
+        return getattr(db, name)
+    if name == "stats":
+        from .counts import stats
+
+        return stats
+    if name in ("Filters", "search"):
         from . import query
 
         return getattr(query, name)

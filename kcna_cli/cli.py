@@ -1,25 +1,27 @@
-"""The ``kcna`` command: options -> library calls -> render; errors -> exit codes.
+"""The ``kcna`` command: options -> library calls -> views; errors -> exit codes.
 
-Thin on purpose: every command parses its options, calls ``store`` /
-``query`` and hands plain data to ``render``. Expected failures are
-``KcnaError`` and print one line on stderr; anything else is a bug and
-prints one line too, unless ``--debug`` asks for the traceback. Heavy
-modules (sqlite-utils, rich tables, the gazetteer) are imported inside the
-commands, so ``kcna --help`` and shell completion stay fast.
+Thin on purpose: every command parses its own options, gets the shared
+ones (filters, output flags, the ``Env``) from ``options.kcna_command``,
+calls the library (``db``, ``query``, ``stats``, ``revisions``, ``info``)
+and hands plain data to ``views``. Expected failures are ``KcnaError`` and
+print one line on stderr; anything else is a bug and prints one line too,
+unless ``--debug`` asks for the traceback. Heavy modules (sqlite-utils,
+rich tables, the gazetteer) are imported inside the commands, so ``kcna
+--help`` and shell completion stay fast.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from . import __version__
-from .errors import ExitCode, KcnaError
+from .errors import ExitCode, KcnaError, UsageError
+from .options import ALL_FILTERS, ALL_FORMATS, DEBUG, DbOpt, Run, guard, kcna_command, open_corpus
 
 app = typer.Typer(
     name="kcna",
@@ -33,70 +35,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-_debug = {"on": bool(os.environ.get("KCNA_DEBUG"))}
-
-# --- shared options -----------------------------------------------------------------
-
-DbOpt = Annotated[
-    Optional[Path],
-    typer.Option(
-        "--db",
-        envvar="KCNA_DB",
-        show_envvar=True,
-        dir_okay=False,
-        help="Database file. Default: kcna.db in the user's application data folder.",
-    ),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON array.", rich_help_panel="Output")]
-JsonlOpt = Annotated[
-    bool, typer.Option("--jsonl", help="Print one JSON object per line (default when piped).", rich_help_panel="Output")
-]
-CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV with a header row.", rich_help_panel="Output")]
-TableOpt = Annotated[
-    bool, typer.Option("--table", help="Print a table (default on a terminal).", rich_help_panel="Output")
-]
-
-WordsArg = Annotated[
-    Optional[list[str]], typer.Argument(help='Words to search for; "quoted phrase", prefix*.', show_default=False)
-]
-PlaceOpt = Annotated[
-    Optional[list[str]],
-    typer.Option(
-        "--place",
-        "-p",
-        help="Place name or alias, with what lies inside it (repeat for any of several).",
-        rich_help_panel="Filters",
-    ),
-]
-SinceOpt = Annotated[
-    Optional[str],
-    typer.Option(
-        "--since", help="From this date on, inclusive: 2025, 2025-02 or 2025-02-10.", rich_help_panel="Filters"
-    ),
-]
-UntilOpt = Annotated[
-    Optional[str],
-    typer.Option(
-        "--until", help="Up to this date, inclusive: 2025-12-31, 2025-12 (whole month).", rich_help_panel="Filters"
-    ),
-]
-OnOpt = Annotated[
-    Optional[str], typer.Option("--on", help="On this day (or month, or year).", rich_help_panel="Filters")
-]
-YearOpt = Annotated[Optional[str], typer.Option("--year", help="In this year.", rich_help_panel="Filters")]
-SourceOpt = Annotated[
-    Optional[list[str]],
-    typer.Option(
-        "--source",
-        "-s",
-        help="Outlet or label, prefix allowed: KCNA, 'Rodong Sinmun' (repeat for any).",
-        rich_help_panel="Filters",
-    ),
-]
-KindOpt = Annotated[Optional[str], typer.Option("--kind", help="article or teaser.", rich_help_panel="Filters")]
-RawOpt = Annotated[
-    bool, typer.Option("--raw", help="Pass WORDS to SQLite FTS5 as query syntax.", rich_help_panel="Filters")
-]
+LimitOpt = Annotated[int, typer.Option("--limit", "-n", help="At most this many items; 0 for all.")]
 
 
 def _version(value: bool) -> None:
@@ -114,73 +53,24 @@ def _main(
 ) -> None:
     """KCNA Watch dumps -> a deduplicated, searchable SQLite corpus."""
     if debug:
-        _debug["on"] = True
-
-
-@contextmanager
-def _guard():
-    """Expected failures -> one line and an exit code; bugs -> one line unless --debug."""
-    try:
-        yield
-    except typer.Exit:
-        raise
-    except KcnaError as exc:
-        sys.stderr.write(f"kcna: error: {exc.message}\n")
-        raise typer.Exit(int(exc.exit_code)) from None
-    except KeyboardInterrupt:
-        sys.stderr.write("kcna: interrupted\n")
-        raise typer.Exit(130) from None
-    except BrokenPipeError:
-        try:
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - quiet the final flush
-        except OSError:
-            pass
-        raise typer.Exit(0) from None
-    except Exception as exc:
-        import sqlite3
-
-        if _debug["on"]:
-            raise
-        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-            sys.stderr.write("kcna: error: the database is busy (another kcna is writing); try again\n")
-            raise typer.Exit(int(ExitCode.FAILED)) from None
-        sys.stderr.write(f"kcna: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)\n")
-        raise typer.Exit(int(ExitCode.INTERNAL)) from None
-
-
-def _open(db: Path | None, *, create: bool = False):
-    from .store import Corpus, default_db_path
-
-    return Corpus(db or default_db_path(), create=create)
-
-
-def _filters(words, place, since, until, on, year, source, kind, raw):
-    from .query import Filters
-
-    return Filters(
-        words=" ".join(words) if words else None,
-        raw=raw,
-        places=list(place or []),
-        since=since,
-        until=until,
-        on=on,
-        year=year,
-        sources=list(source or []),
-        kind=kind,
-    )
+        DEBUG["on"] = True
 
 
 # --- ingest -----------------------------------------------------------------------------
 
 
 @app.command()
+@kcna_command()
 def ingest(
+    run: Run,
     paths: Annotated[
         list[str],
         typer.Argument(help="Dump files, folders (searched recursively), globs, or - for stdin.", show_default=False),
     ],
     db: DbOpt = None,
-    json_: JsonOpt = False,
+    json_: Annotated[
+        bool, typer.Option("--json", help="Print the summary as a JSON object.", rich_help_panel="Output")
+    ] = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar and no summary (errors still shown).")
     ] = False,
@@ -199,173 +89,78 @@ def ingest(
 
     Example: [bold]kcna ingest ~/dumps/ new-capture.txt[/bold]
     """
-    with _guard():
-        from .inputs import display_path, expand
-        from .pipeline import default_jobs, parsed_sources
-        from .render import Env, message, write_json
-        from .store import IngestReport
+    from .db import IngestReport
+    from .inputs import display_path, expand
+    from .pipeline import default_jobs, parsed_sources
+    from .views import ingest as view
+    from .views.formats import write_json
 
-        env = Env()
-        report = IngestReport()
-        corpus = _open(db, create=True)
+    env = run.env
+    report = IngestReport()
+    corpus = open_corpus(db, create=True)
 
-        sources = list(expand(paths))
-        done = {"bytes": 0, "files": 0, "whole": 0}
-        shown: dict[str, str] = {}  # stored (absolute) path -> as the user gave it
+    sources = list(expand(paths))
+    done = {"bytes": 0, "files": 0, "whole": 0}
+    shown: dict[str, str] = {}  # stored (absolute) path -> as the user gave it
 
-        def pages():
-            # workers when asked for, or by default when the input is large enough to gain
-            auto = jobs is None
-            for part in parsed_sources(sources, jobs=default_jobs() if auto else jobs, min_bytes=None if auto else 0):
-                src = part.source
-                stored = src.path if src.path == "-" else os.path.abspath(src.path)
-                shown[stored] = src.path
-                for page in part.pages:
-                    done["bytes"] += page.chars
-                    yield stored, page
-                if part.error:
-                    report.fail(src.path, part.error)
-                if part.final:
-                    report.files_read += 1
-                    done["files"] += 1
-                    done["whole"] += _size(src)
-                    done["bytes"] = max(done["bytes"], done["whole"])
+    def pages():
+        # workers when asked for, or by default when the input is large enough to gain
+        auto = jobs is None
+        for part in parsed_sources(sources, jobs=default_jobs() if auto else jobs, min_bytes=None if auto else 0):
+            src = part.source
+            stored = src.path if src.path == "-" else os.path.abspath(src.path)
+            shown[stored] = src.path
+            for page in part.pages:
+                done["bytes"] += page.chars
+                yield stored, page
+            if part.error:
+                report.fail(src.path, part.error)
+            if part.final:
+                report.files_read += 1
+                done["files"] += 1
+                done["whole"] += src.size
+                done["bytes"] = max(done["bytes"], done["whole"])
 
-        if env.stderr_isatty and not quiet:
-            _ingest_with_progress(env, corpus, pages(), report, sources, done)
-        else:
-            corpus.ingest_pages(pages(), report)
-        corpus.close()
+    if env.stderr_isatty and not quiet:
+        total = sum(s.size for s in sources)
+        with view.progress_bar(env, total_bytes=total, files=len(sources), done=done) as tick:
+            corpus.ingest_pages(pages(), report, progress=tick)
+    else:
+        corpus.ingest_pages(pages(), report)
+    corpus.close()
 
-        def as_given(where: str) -> str:
-            base, sep, rest = where.partition(" (page ")
-            return shown.get(base, display_path(base)) + sep + rest
+    def as_given(where: str) -> str:
+        base, sep, rest = where.partition(" (page ")
+        return shown.get(base, display_path(base)) + sep + rest
 
-        for f in report.failed:
-            f["path"] = as_given(f["path"])
-            sys.stderr.write(f"kcna: {f['path']}: {f['error']}\n")
-        for w in report.warnings:
-            w["path"] = as_given(w["path"])
-        if json_:
-            write_json(env, _summary(report))
-        elif not quiet and env.stderr_isatty:
-            _summary_table(env, report)
-        elif not quiet:
-            message(
-                env,
-                f"{report.dumps_read} dumps read ({report.dumps_known} already known), "
-                f"{report.items_new} new items, {report.teasers_upgraded} teasers upgraded, "
-                f"{report.duplicates_merged} duplicates merged, {len(report.failed)} failed",
-            )
-        if report.failed:
-            raise typer.Exit(int(ExitCode.FAILED))
-
-
-def _size(src) -> int:
-    try:
-        return os.path.getsize(src.path) if src.path != "-" and not src.error else 0
-    except OSError:
-        return 0
-
-
-def _ingest_with_progress(env, corpus, pages, report, sources, done) -> None:
-    """A progress bar on stderr: files, bytes, dumps/s, items new and merged."""
-    import time
-
-    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
-    total = sum(_size(s) for s in sources) or None
-    started = time.monotonic()
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TextColumn("{task.percentage:>3.0f}%"),
-        TimeRemainingColumn(),
-        TextColumn("{task.fields[stats]}"),
-        TimeElapsedColumn(),
-        console=env.console(stderr=True),
-        transient=True,
-    ) as bar:
-        task = bar.add_task(f"file 0/{len(sources)}", total=total, stats="")
-        last = [0.0]
-
-        def tick(r):
-            now = time.monotonic()
-            if now - last[0] < 0.1:
-                return
-            last[0] = now
-            rate = r.dumps_read / max(now - started, 1e-6)
-            bar.update(
-                task,
-                completed=done["bytes"],
-                description=f"file {min(done['files'] + 1, len(sources))}/{len(sources)}",
-                stats=f"{r.dumps_read} dumps · {rate:,.0f}/s · {r.items_new} new · {r.duplicates_merged} merged",
-            )
-
-        corpus.ingest_pages(pages, report, progress=tick)
-
-
-def _summary_table(env, report) -> None:
-    from rich.table import Table
-
-    table = Table(title="ingest", title_justify="left", title_style="bold", show_header=False, box=None)
-    table.add_column(style="bold")
-    table.add_column(justify="right", style="cyan")
-    rows = [
-        ("dumps read", report.dumps_read),
-        ("already known", report.dumps_known),
-        ("new items", report.items_new),
-        ("teasers upgraded", report.teasers_upgraded),
-        ("duplicates merged", report.duplicates_merged),
-        ("new text versions", report.versions_new),
-        ("failed", len(report.failed)),
-    ]
-    for k, v in rows:
-        table.add_row(k, f"{v:,}")
-    env.console(stderr=True).print(table)
-
-
-def _summary(report) -> dict:
-    d = report.to_dict()
-    keys = [
-        "dumps_read",
-        "dumps_known",
-        "items_new",
-        "teasers_upgraded",
-        "duplicates_merged",
-        "failed",
-        "dumps_new",
-        "versions_new",
-        "files_read",
-        "warnings",
-    ]
-    return {k: d[k] for k in keys}
+    for f in report.failed:
+        f["path"] = as_given(f["path"])
+        sys.stderr.write(f"kcna: {f['path']}: {f['error']}\n")
+    for w in report.warnings:
+        w["path"] = as_given(w["path"])
+    counts = report.to_dict()
+    if json_:
+        write_json(env, view.summary(counts))
+    elif not quiet and env.stderr_isatty:
+        view.summary_table(env, counts)
+    elif not quiet:
+        view.summary_line(env, counts)
+    if report.failed:
+        raise typer.Exit(int(ExitCode.FAILED))
 
 
 # --- search --------------------------------------------------------------------------
 
 
 @app.command()
+@kcna_command(words=True, filters=ALL_FILTERS, formats=ALL_FORMATS)
 def search(
-    words: WordsArg = None,
-    place: PlaceOpt = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    on: OnOpt = None,
-    year: YearOpt = None,
-    source: SourceOpt = None,
-    kind: KindOpt = None,
-    raw: RawOpt = False,
+    run: Run,
     sort: Annotated[
         Optional[str], typer.Option("--sort", help="date (newest first) or relevance (default with words).")
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", help="At most this many items; 0 for all.")] = 50,
+    limit: LimitOpt = 50,
     db: DbOpt = None,
-    json_: JsonOpt = False,
-    jsonl: JsonlOpt = False,
-    csv_: CsvOpt = False,
-    table: TableOpt = False,
 ) -> None:
     """Find items by words, place, date and source.
 
@@ -373,89 +168,76 @@ def search(
     [bold]kcna search missile --since 2025-01 --json[/bold] ·
     [bold]kcna search '"regional industry"' --source KCNA --year 2025[/bold]
     """
-    with _guard():
-        from . import query, render
+    from . import query
+    from .views.formats import emit, message
+    from .views.items import items_table
 
-        env = render.Env()
-        fmt = render.choose_format(env, json_=json_, jsonl=jsonl, csv_=csv_, table=table)
-        f = _filters(words, place, since, until, on, year, source, kind, raw)
-        corpus = _open(db)
-        result = query.search(corpus, f, sort=sort, limit=limit)
-        fields = query.SEARCH_FIELDS if f.has_words else query.ITEM_FIELDS
-        note = None
-        if result.ranked_among:
-            note = (
-                f"best matches among the {result.ranked_among:,} most recently stored of {result.total:,}"
-                " (narrow with more words or filters; --sort date or --limit 0 look at all)"
-            )
-        render.write_rows(
-            env,
-            fmt,
-            result.items,
-            fields,
-            table=lambda rows: render.items_table(
-                env, rows, total=result.total, hint="use --limit 0 for all", note=note
-            ),
+    env, f = run.env, run.filters
+    assert f is not None
+    fmt = run.format()
+    result = query.search(open_corpus(db), f, sort=sort, limit=limit)
+    fields = query.SEARCH_FIELDS if f.has_words else query.ITEM_FIELDS
+    note = None
+    if result.ranked_among:
+        note = (
+            f"best matches among the {result.ranked_among:,} most recently stored of {result.total:,}"
+            " (narrow with more words or filters; --sort date or --limit 0 look at all)"
         )
-        if note and fmt != "table" and env.stderr_isatty:
-            render.message(env, note)
+    emit(
+        env,
+        fmt,
+        result.items,
+        fields,
+        table=lambda rows: items_table(env, rows, total=result.total, hint="use --limit 0 for all", note=note),
+    )
+    if note and fmt != "table" and env.stderr_isatty:
+        message(env, note)
 
 
 # --- show ------------------------------------------------------------------------------
 
 
 @app.command()
+@kcna_command(formats=("json", "jsonl", "table"))
 def show(
+    run: Run,
     ids: Annotated[list[int], typer.Argument(help="Item ids (from search).", show_default=False)],
     db: DbOpt = None,
-    json_: JsonOpt = False,
-    jsonl: JsonlOpt = False,
-    table: TableOpt = False,
 ) -> None:
     """Show items in full: text, places, date notes, and every dump they were seen in.
 
     Example: [bold]kcna show 1[/bold] · [bold]kcna show 1 2 --json[/bold]
     """
-    with _guard():
-        from . import query, reader, render
+    from . import query
+    from .views.formats import write_json, write_jsonl
+    from .views.reader import show_items
 
-        env = render.Env()
-        fmt = render.choose_format(env, json_=json_, jsonl=jsonl, table=table)
-        corpus = _open(db)
-        items = reader.with_provenance(corpus, query.get_items(corpus, ids))
-        if fmt == "json":
-            render.write_json(env, items[0] if len(ids) == 1 else items)
-        elif fmt in ("jsonl", "csv"):
-            render.write_jsonl(env, items)
-        else:
-            reader.show_items(env, corpus, items)
+    env = run.env
+    fmt = run.format()
+    corpus = open_corpus(db)
+    items = query.with_provenance(corpus, query.get_items(corpus, ids))
+    if fmt == "json":
+        write_json(env, items[0] if len(ids) == 1 else items)
+    elif fmt in ("jsonl", "csv"):
+        write_jsonl(env, items)
+    else:
+        show_items(env, items, {it["id"]: query.place_spans(corpus, it["id"]) for it in items})
 
 
 # --- stats -------------------------------------------------------------------------------
 
 
 @app.command()
+@kcna_command(words=True, filters=ALL_FILTERS, formats=ALL_FORMATS)
 def stats(
-    words: WordsArg = None,
+    run: Run,
     by: Annotated[
         str, typer.Option("--by", "-b", help="month, year, source, place or kind.", show_default=True)
     ] = "month",
-    place: PlaceOpt = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    on: OnOpt = None,
-    year: YearOpt = None,
-    source: SourceOpt = None,
-    kind: KindOpt = None,
-    raw: RawOpt = False,
     limit: Annotated[
         int, typer.Option("--limit", "-n", help="Only the N largest (source, place, kind); 0 for all.")
     ] = 0,
     db: DbOpt = None,
-    json_: JsonOpt = False,
-    jsonl: JsonlOpt = False,
-    csv_: CsvOpt = False,
-    table: TableOpt = False,
 ) -> None:
     """Count items by month, year, source, place or kind, as a bar chart or data.
 
@@ -465,41 +247,30 @@ def stats(
     Examples: [bold]kcna stats --place Kimhwa[/bold] (when was Kimhwa in the news) ·
     [bold]kcna stats --by source --year 2025[/bold] · [bold]kcna stats missile --by year --csv[/bold]
     """
-    with _guard():
-        from . import query, render
+    from . import counts as counting
+    from .views.charts import bar_chart
+    from .views.formats import emit
 
-        env = render.Env()
-        fmt = render.choose_format(env, json_=json_, jsonl=jsonl, csv_=csv_, table=table)
-        if limit < 0:
-            raise KcnaError("--limit must be 0 (all) or more", ExitCode.USAGE)
-        f = _filters(words, place, since, until, on, year, source, kind, raw)
-        rows = query.stats(_open(db), f, by=by)
-        if limit and by not in ("month", "year"):
-            rows = rows[:limit]
-        what = [w for w in (" ".join(words or []), ", ".join(place or []), since and f"since {since}",
-                            until and f"until {until}", on and f"on {on}", year and f"in {year}",
-                            ", ".join(source or []), kind) if w]  # fmt: skip
-        title = f"items by {by}" + (f" · {' · '.join(what)}" if what else "")
-        render.write_rows(env, fmt, rows, [by, "items"], table=lambda r: render.bar_chart(env, r, by, title=title))
+    env, f = run.env, run.filters
+    assert f is not None
+    fmt = run.format()
+    if limit < 0:
+        raise UsageError("--limit must be 0 (all) or more")
+    rows = counting.stats(open_corpus(db), f, by=by)
+    if limit and by not in ("month", "year"):
+        rows = rows[:limit]
+    title = f"items by {by}" + (f" · {' · '.join(f.described())}" if f.described() else "")
+    emit(env, fmt, rows, [by, "items"], table=lambda r: bar_chart(env, r, by, title=title))
 
 
 # --- export ------------------------------------------------------------------------------
 
 
 @app.command()
+@kcna_command(words=True, filters=ALL_FILTERS, formats=("json", "csv"))
 def export(
-    words: WordsArg = None,
-    place: PlaceOpt = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    on: OnOpt = None,
-    year: YearOpt = None,
-    source: SourceOpt = None,
-    kind: KindOpt = None,
-    raw: RawOpt = False,
+    run: Run,
     db: DbOpt = None,
-    json_: JsonOpt = False,
-    csv_: CsvOpt = False,
     output: Annotated[
         Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")
     ] = None,
@@ -509,115 +280,91 @@ def export(
     Examples: [bold]kcna export > corpus.jsonl[/bold] ·
     [bold]kcna export --place Kangwon --csv -o kangwon.csv[/bold]
     """
-    with _guard():
-        from . import query, render
+    from . import query
+    from .views.formats import Env, write_csv, write_json, write_jsonl
 
-        if json_ and csv_:
-            raise KcnaError("choose one of --json, --csv", ExitCode.USAGE)
-        f = _filters(words, place, since, until, on, year, source, kind, raw)
-        corpus = _open(db)
-        stream = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout  # noqa: SIM115
-        try:
-            env = render.Env(stdout=stream)
-            rows = query.iter_items(corpus, f)
-            if csv_:
-                render.write_csv(env, rows, query.ITEM_FIELDS)
-            elif json_:
-                render.write_json(env, list(rows))
-            else:
-                render.write_jsonl(env, rows)
-        finally:
-            if output:
-                stream.close()
+    if run.flags["json"] and run.flags["csv"]:
+        raise UsageError("choose one of --json, --csv")
+    assert run.filters is not None
+    corpus = open_corpus(db)
+    stream = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout  # noqa: SIM115
+    try:
+        env = Env(stdout=stream) if output else run.env
+        rows = query.iter_items(corpus, run.filters)
+        if run.flags["csv"]:
+            write_csv(env, rows, query.ITEM_FIELDS)
+        elif run.flags["json"]:
+            write_json(env, list(rows))
+        else:
+            write_jsonl(env, rows)
+    finally:
+        if output:
+            stream.close()
 
 
 # --- places -----------------------------------------------------------------------------
 
 
 @app.command()
+@kcna_command(formats=ALL_FORMATS)
 def places(
+    run: Run,
     province: Annotated[
         Optional[str], typer.Option("--province", help="Only this province (or special city) and what lies in it.")
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Include places no item names.")] = False,
     flat: Annotated[bool, typer.Option("--flat", help="A flat table instead of a tree.")] = False,
     db: DbOpt = None,
-    json_: JsonOpt = False,
-    jsonl: JsonlOpt = False,
-    csv_: CsvOpt = False,
-    table: TableOpt = False,
 ) -> None:
     """Known places with the number of items naming each, as a province -> county tree.
 
     Examples: [bold]kcna places[/bold] · [bold]kcna places --province Kangwon --all[/bold] ·
     [bold]kcna places --json[/bold]
     """
-    with _guard():
-        from . import placeview, render
+    from .counts import PLACE_FIELDS, place_counts
+    from .views.formats import emit
+    from .views.places import places_table
 
-        env = render.Env()
-        fmt = render.choose_format(env, json_=json_, jsonl=jsonl, csv_=csv_, table=table)
-        corpus = _open(db)
-        rows = placeview.place_counts(corpus, province=province, include_empty=all_)
-        render.write_rows(
-            env,
-            fmt,
-            rows,
-            placeview.PLACE_FIELDS,
-            table=lambda r: placeview.places_table(env, corpus, r, flat=flat),
-        )
+    env = run.env
+    fmt = run.format()
+    rows = place_counts(open_corpus(db), province=province, include_empty=all_)
+    emit(env, fmt, rows, PLACE_FIELDS, table=lambda r: places_table(env, r, flat=flat))
 
 
 # --- info ---------------------------------------------------------------------------------
 
 
 @app.command()
-def info(
-    db: DbOpt = None,
-    json_: JsonOpt = False,
-    table: TableOpt = False,
-) -> None:
+@kcna_command(formats=("json", "table"))
+def info(run: Run, db: DbOpt = None) -> None:
     """Where the database is and what it holds: counts, date range, sources.
 
     Example: [bold]kcna info[/bold] · [bold]kcna info --json | jq .items[/bold]
     """
-    with _guard():
-        from . import render
-        from .info import corpus_info, human_bytes
-        from .inputs import display_path
+    from .info import corpus_info
+    from .views.formats import write_json
+    from .views.items import info_table
 
-        env = render.Env()
-        data = corpus_info(_open(db))
-        if json_ or (not table and not env.stdout_isatty and os.environ.get("KCNA_FORMAT", "") != "table"):
-            render.write_json(env, data)
-            return
-        render.kv_table(
-            env,
-            [
-                ("database", display_path(data["database"])),
-                ("schema", data["schema_version"]),
-                ("size", f"{human_bytes(data['size_bytes'])} (raw dumps {human_bytes(data['raw_bytes'])})"),
-                ("dumps", data["dumps"]),
-                ("items", f"{data['items']} ({data['articles']} articles, {data['teasers']} teasers)"),
-                ("revised items", data["revised_items"]),
-                ("places named", data["places_named"]),
-                ("published", f"{data['first_date'] or '?'} to {data['last_date'] or '?'}"),
-                ("captured", f"{data['first_capture'] or '?'} to {data['last_capture'] or '?'}"),
-                (
-                    "sources",
-                    ", ".join(f"{s['outlet'] or '(unknown)'} ({s['items']})" for s in data["sources"]) or "none",
-                ),
-            ],
-        )
+    env = run.env
+    data = corpus_info(open_corpus(db))
+    piped_default = not env.stdout_isatty and os.environ.get("KCNA_FORMAT", "") != "table"
+    if run.flags["json"] or (not run.flags["table"] and piped_default):
+        write_json(env, data)
+    else:
+        info_table(env, data)
 
 
 # --- reparse ------------------------------------------------------------------------------
 
 
 @app.command()
+@kcna_command()
 def reparse(
+    run: Run,
     db: DbOpt = None,
-    json_: JsonOpt = False,
+    json_: Annotated[
+        bool, typer.Option("--json", help="Print what changed as a JSON object.", rich_help_panel="Output")
+    ] = False,
 ) -> None:
     """Re-read every stored dump with this version's parser and rebuild the corpus.
 
@@ -627,30 +374,30 @@ def reparse(
 
     Example: [bold]kcna reparse[/bold]
     """
-    with _guard():
-        from .render import Env, message, write_json
+    from .views.formats import message, write_json
 
-        env = Env()
-        corpus = _open(db)
-        result = corpus.reparse()
-        if json_:
-            write_json(env, result)
-        else:
-            message(
-                env,
-                f"{result['dumps']} dumps re-read; items {result['items_before']} -> {result['items_after']} "
-                f"({result['items_added']} added, {result['items_removed']} removed, "
-                f"{result['items_changed']} changed); {len(result['dumps_unparsable'])} dumps no longer parse",
-            )
-        for d in result["dumps_unparsable"]:
-            sys.stderr.write(f"kcna: dump {d['dump_id']} ({d['path']}): {d['error']}\n")
+    env = run.env
+    result = open_corpus(db).reparse()
+    if json_:
+        write_json(env, result)
+    else:
+        message(
+            env,
+            f"{result['dumps']} dumps re-read; items {result['items_before']} -> {result['items_after']} "
+            f"({result['items_added']} added, {result['items_removed']} removed, "
+            f"{result['items_changed']} changed); {len(result['dumps_unparsable'])} dumps no longer parse",
+        )
+    for d in result["dumps_unparsable"]:
+        sys.stderr.write(f"kcna: dump {d['dump_id']} ({d['path']}): {d['error']}\n")
 
 
 # --- revisions ---------------------------------------------------------------------------
 
 
 @app.command()
+@kcna_command(filters=("place", "since", "until", "on", "year", "source"), formats=ALL_FORMATS)
 def revisions(
+    run: Run,
     target: Annotated[
         Optional[list[str]],
         typer.Argument(
@@ -670,18 +417,8 @@ def revisions(
             "--to", help="Compare to this version (default the latest; -1 counts back).", rich_help_panel="Diff"
         ),
     ] = None,
-    place: PlaceOpt = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    on: OnOpt = None,
-    year: YearOpt = None,
-    source: SourceOpt = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", help="At most this many items; 0 for all.")] = 50,
+    limit: LimitOpt = 50,
     db: DbOpt = None,
-    json_: JsonOpt = False,
-    jsonl: JsonlOpt = False,
-    csv_: CsvOpt = False,
-    table: TableOpt = False,
 ) -> None:
     """Items whose text changed between captures, and what changed in one of them.
 
@@ -693,48 +430,48 @@ def revisions(
     Examples: [bold]kcna revisions --since 2013-12[/bold] ·
     [bold]kcna revisions 42[/bold] · [bold]kcna revisions 42 --from 2 --to 3 --json[/bold]
     """
-    with _guard():
-        from . import diffview, render
-        from . import revisions as rv
+    from . import revisions as rv
+    from .views import diff
+    from .views.formats import emit, write_csv, write_json, write_jsonl
 
-        env = render.Env()
-        words = list(target or [])
-        if len(words) == 1 and words[0].isdigit():
-            rev = rv.revision(_open(db), int(words[0]), from_=from_, to=to)
-            if json_ or jsonl or csv_ or table:
-                fmt = render.choose_format(env, json_=json_, jsonl=jsonl, csv_=csv_, table=table)
-            else:
-                fmt = "table" if env.stdout_isatty else "diff"
-            if fmt == "csv":
-                render.write_csv(env, rev["changes"], ["op", "old", "new"])
-            elif fmt == "json":
-                render.write_json(env, rev)
-            elif fmt == "jsonl":
-                render.write_jsonl(env, [rev])
-            elif fmt == "diff":
-                env.stdout.write(diffview.unified(rev))
-            else:
-                diffview.show_diff(env, rev)
-            return
-        if from_ is not None or to is not None:
-            raise KcnaError("--from and --to need an item id: kcna revisions ID --from 1 --to 2", ExitCode.USAGE)
-        fmt = render.choose_format(env, json_=json_, jsonl=jsonl, csv_=csv_, table=table)
-        f = _filters(words, place, since, until, on, year, source, None, False)
-        result = rv.revised_items(_open(db), f, limit=limit)
-        render.write_rows(
-            env,
-            fmt,
-            result.items,
-            rv.REVISION_FIELDS,
-            table=lambda rows: diffview.revisions_table(env, rows, total=result.total),
-        )
+    env = run.env
+    words = list(target or [])
+    if len(words) == 1 and words[0].isdigit():
+        rev = rv.revision(open_corpus(db), int(words[0]), from_=from_, to=to)
+        fmt = run.format() if run.flagged else ("table" if env.stdout_isatty else "diff")
+        if fmt == "csv":
+            write_csv(env, rev["changes"], ["op", "old", "new"])
+        elif fmt == "json":
+            write_json(env, rev)
+        elif fmt == "jsonl":
+            write_jsonl(env, [rev])
+        elif fmt == "diff":
+            env.stdout.write(diff.unified(rev))
+        else:
+            diff.show_diff(env, rev)
+        return
+    if from_ is not None or to is not None:
+        raise UsageError("--from and --to need an item id: kcna revisions ID --from 1 --to 2")
+    fmt = run.format()
+    assert run.filters is not None
+    run.filters.words = " ".join(words) if words else None
+    result = rv.revised_items(open_corpus(db), run.filters, limit=limit)
+    emit(
+        env,
+        fmt,
+        result.items,
+        rv.REVISION_FIELDS,
+        table=lambda rows: diff.revisions_table(env, rows, total=result.total),
+    )
 
 
 # --- raw ---------------------------------------------------------------------------------
 
 
 @app.command()
+@kcna_command()
 def raw(
+    run: Run,
     dump_id: Annotated[int, typer.Argument(help="Dump id (see 'kcna show ID').", show_default=False)],
     db: DbOpt = None,
 ) -> None:
@@ -742,10 +479,8 @@ def raw(
 
     Example: [bold]kcna raw 1 > page.txt[/bold]
     """
-    with _guard():
-        corpus = _open(db)
-        sys.stdout.write(corpus.raw_text(dump_id))
-        sys.stdout.write("\n")
+    run.env.stdout.write(open_corpus(db).raw_text(dump_id))
+    run.env.stdout.write("\n")
 
 
 def main() -> None:
@@ -755,3 +490,6 @@ def main() -> None:
     except KcnaError as exc:  # raised outside a command (should not happen)
         sys.stderr.write(f"kcna: error: {exc.message}\n")
         sys.exit(int(exc.exit_code))
+
+
+__all__ = ["app", "guard", "main"]

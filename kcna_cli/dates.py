@@ -151,7 +151,7 @@ def reconcile(
     *,
     problems: list[str] | None = None,
 ) -> Reconciled:
-    """Pick the publication date from up to three readings (SPEC section 4).
+    """Pick the publication date from up to three readings (README "How dumps are read").
 
     ``problems`` are notes gathered while reading (an impossible ``Date:``
     line, say); they are part of the note.

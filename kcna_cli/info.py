@@ -59,11 +59,3 @@ def corpus_info(corpus) -> dict:
         "last_capture": last_cap,
         "sources": sources,
     }
-
-
-def human_bytes(n: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB", "TB"):
-        if n < 1000 or unit == "TB":
-            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1000
-    return str(n)

@@ -31,6 +31,16 @@ class Source:
     path: str  # as the user will recognize it; "-" is standard input
     error: str | None = None
 
+    @property
+    def size(self) -> int:
+        """Bytes on disk (0 for standard input, a failed source or one that is gone)."""
+        if self.path == "-" or self.error:
+            return 0
+        try:
+            return os.path.getsize(self.path)
+        except OSError:
+            return 0
+
     def read(self) -> bytes:
         if self.error:
             raise InputError(self.error)

@@ -25,8 +25,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 
 from .inputs import InputError, Source, _looks_binary, iter_page_texts
+from .packing import prepare
 from .parse import Dump, Page, Record, parse_pages, split_pages
-from .store import prepare
 
 #: pages per task when a large file is parsed by workers
 BATCH_PAGES = 200
@@ -64,15 +64,6 @@ def default_jobs() -> int:
     return 1 if cpus >= 2 else 0
 
 
-def _size(src: Source) -> int:
-    if src.path == "-" or src.error:
-        return 0
-    try:
-        return os.path.getsize(src.path)
-    except OSError:
-        return 0
-
-
 def parsed_sources(sources: Iterable[Source], *, jobs: int = 0, min_bytes: int | None = None) -> Iterator[Parsed]:
     """Parse every source; results in input order (see the module docstring).
 
@@ -82,7 +73,7 @@ def parsed_sources(sources: Iterable[Source], *, jobs: int = 0, min_bytes: int |
     """
     sources = list(sources)
     floor = MIN_PARALLEL_BYTES if min_bytes is None else min_bytes
-    if jobs <= 0 or sum(_size(s) for s in sources) < floor:
+    if jobs <= 0 or sum(s.size for s in sources) < floor:
         for src in sources:
             yield from _parse_here(src)
         return
@@ -235,7 +226,7 @@ def _starts_page(fh, at: int) -> bool:
 def _tasks(sources: list[Source]) -> Iterator[tuple[Source, tuple | None, bool]]:
     """(source, task or None for "parse here", final part of the source?)."""
     for src in sources:
-        size = _size(src)
+        size = src.size
         if src.path == "-" or src.error:
             yield src, None, True
         elif size <= FILE_TASK_BYTES:

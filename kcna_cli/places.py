@@ -25,11 +25,12 @@ import csv
 import difflib
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 
+from .dates import DATELINE
 from .errors import UsageError
+from .text import strip_accents
 
 UNIT_WORDS = {
     "province": "province",
@@ -94,14 +95,9 @@ class Mention:
     ambiguous: bool = False
 
 
-def _strip_accents(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.combining(c))
-
-
 def roman_key(text: str) -> str:
     """A romanization-insensitive key: Gimhwa ~ Kimhwa, Pyeongannam-do ~ South Phyongan."""
-    s = _strip_accents(text).lower()
+    s = strip_accents(text).lower()
     s = re.sub(r"[’'`´\u2018\u2019]", "", s)
     s = re.sub(
         r"[\s-]+(province|county|city|district|area|do|to|gun|kun|si|guyok|kuyok|ku|gu)$",
@@ -128,20 +124,17 @@ def roman_key(text: str) -> str:
 
 
 def _fold_name(text: str) -> str:
-    return re.sub(r"\s+", " ", _strip_accents(text).replace("’", "'")).strip().lower()
+    return re.sub(r"\s+", " ", strip_accents(text).replace("’", "'")).strip().lower()
 
 
 _UNIT_AHEAD = r"(?!(?:Count(?:y|ies)|Cit(?:y|ies)|Districts?|Provinces?|Areas?|Provincial|Municipal)\b)"
 _NAME = r"[A-Z][a-z]+(?:[ -]" + _UNIT_AHEAD + r"[A-Z][a-z]+)?"
-_DATELINE = re.compile(
-    r"^\s*[A-Z][A-Za-z' .-]{1,40}?,\s+[A-Z][a-z]+\.?\s+\d{1,2}\s*\([A-Za-z .]{2,20}\)\s*(?:--|[\u2014\u2013\u2015-])?"
-)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'“‘])|\n+")
 
 
 def strip_dateline(text: str) -> str:
     """Blank out a leading dateline, keeping positions (it is not a mention)."""
-    m = _DATELINE.match(text)
+    m = DATELINE.match(text)
     if not m:
         return text
     return " " * m.end() + text[m.end() :]

@@ -3,8 +3,10 @@
 ``Filters`` holds what a user can ask for (words, places, dates, sources,
 kind); ``search`` returns one page of matching items and the total count;
 ``iter_items`` streams every match (for export); ``get_items`` fetches items
-by id. Items come back as plain dicts with the public field names of SPEC
-section 7, in that order; rendering them is ``render``'s job.
+by id, and ``with_provenance`` adds what ``kcna show`` prints (sightings,
+version count, where each place was found). Items come back as plain dicts
+with the public field names of README ("Output"), in that order; drawing
+them is ``kcna_cli.views``' job. Counting lives in ``kcna_cli.counts``.
 
 User words are never passed to FTS5 as syntax unless ``raw`` is set:
 ``fts_query`` quotes every word, keeps ``"quoted phrases"`` and a trailing
@@ -20,9 +22,9 @@ from dataclasses import dataclass, field
 
 from .dates import date_range
 from .errors import UsageError
-from .store import place_facet
+from .facets import place_facet
 
-#: public item fields, in output order (SPEC section 7); add, never rename
+#: public item fields, in output order (README "Output"); add, never rename
 ITEM_FIELDS = [
     "id",
     "kind",
@@ -95,6 +97,20 @@ class Filters:
     @property
     def has_words(self) -> bool:
         return bool(self.words and self.words.strip())
+
+    def described(self) -> list[str]:
+        """The filters in words, for a chart's title: ``["Kimhwa", "since 2025-02"]``."""
+        parts = [
+            self.words or "",
+            ", ".join(self.places),
+            f"since {self.since}" if self.since else "",
+            f"until {self.until}" if self.until else "",
+            f"on {self.on}" if self.on else "",
+            f"in {self.year}" if self.year else "",
+            ", ".join(self.sources),
+            self.kind or "",
+        ]
+        return [p for p in parts if p]
 
 
 @dataclass
@@ -494,68 +510,48 @@ def _complete(corpus, rows, *, with_score: bool) -> list[dict]:
     return out
 
 
-# --- counts ---------------------------------------------------------------------------
+def with_provenance(corpus, items: list[dict]) -> list[dict]:
+    """Add to item dicts what ``kcna show`` reports.
 
-#: what ``stats`` can count by; each is also the name of the value's field
-STATS_BY = ("month", "year", "source", "place", "kind")
-
-
-def stats(corpus, f: Filters, by: str = "month") -> list[dict]:
-    """Matching items counted by ``by``: ``[{by: value, "items": n}, ...]``.
-
-    Months and years run from the first to the last one found, with the
-    empty ones in between (a gap is news too); items without a date come
-    last, with a null value. Sources, places and kinds come most frequent
-    first. An item naming several places counts once for each.
+    ``sightings``: every dump that showed the item (dump id, capture date,
+    file, page, role, position, ingest time, and the number of the text
+    version it showed, null for a teaser that agrees with the text), in
+    capture order; ``versions``: the number of distinct texts.
+    ``place_spans`` (not part of ``--json``): ``{field: [(start, end)]}``
+    of each place mention, for highlighting.
     """
-    if by not in STATS_BY:
-        raise UsageError(f"--by must be one of {', '.join(STATS_BY)}, not {by!r}")
-    match = _match(f)
-    if match is NOTHING:
-        return []
-    sql = _where(corpus, f, match)
-    base = "FROM items_fts JOIN items ON items.id = items_fts.rowid" if match else "FROM items"
-    if by == "place":
-        q = (
-            f"SELECT p.full_name, count(DISTINCT items.id) {base}"
-            " JOIN item_places ip ON ip.item_id = items.id JOIN places p ON p.id = ip.place_id"
-            f"{sql.clause} GROUP BY p.full_name"
-        )
-    else:
-        expr = {
-            "month": "substr(items.date, 1, 7)",
-            "year": "substr(items.date, 1, 4)",
-            "source": "coalesce(items.outlet, items.source)",
-            "kind": "items.kind",
-        }[by]
-        q = f"SELECT {expr} AS k, count(*) {base}{sql.clause} GROUP BY k"
-    try:
-        counts = dict(corpus.conn.execute(q, sql.params).fetchall())
-    except sqlite3.OperationalError as exc:
-        if match and f.raw:
-            raise UsageError(f"bad full-text query {f.words!r}: {exc}") from None
-        raise
-    undated = counts.pop(None, 0)
-    if by in ("month", "year"):
-        keys = _fill(sorted(counts), by)
-        rows = [{by: k, "items": counts.get(k, 0)} for k in keys]
-    else:
-        rows = [{by: k, "items": n} for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
-    if undated:
-        rows.append({by: None, "items": undated})
-    return rows
+    for item in items:
+        rows = corpus.conn.execute(
+            "SELECT d.id, d.capture_date, d.path, d.page, s.role, s.position, d.ingested_at, v.number"
+            " FROM sightings s JOIN dumps d ON d.id = s.dump_id LEFT JOIN versions v ON v.id = s.version_id"
+            " WHERE s.item_id = ?"
+            " ORDER BY d.capture_date IS NULL, d.capture_date, d.id",
+            (item["id"],),
+        ).fetchall()
+        item["sightings"] = [
+            {
+                "dump_id": r[0],
+                "capture_date": r[1],
+                "path": r[2],
+                "page": r[3],
+                "role": r[4],
+                "position": r[5],
+                "ingested_at": r[6],
+                "version": r[7],
+            }
+            for r in rows
+        ]
+        item["versions"] = corpus.conn.execute(
+            "SELECT count(*) FROM versions WHERE item_id = ?", (item["id"],)
+        ).fetchone()[0]
+    return items
 
 
-def _fill(keys: list[str], by: str) -> list[str]:
-    """Every month (or year) from the first key to the last."""
-    if not keys:
-        return []
-    if by == "year":
-        return [str(y) for y in range(int(keys[0]), int(keys[-1]) + 1)]
-    y, m = int(keys[0][:4]), int(keys[0][5:7])
-    last = (int(keys[-1][:4]), int(keys[-1][5:7]))
-    out = []
-    while (y, m) <= last:
-        out.append(f"{y:04d}-{m:02d}")
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
+def place_spans(corpus, item_id: int) -> dict[str, list[tuple[int, int]]]:
+    """Where an item's place mentions are: ``{field: [(start, end), ...]}``."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for fld, start, end in corpus.conn.execute(
+        'SELECT field, start, "end" FROM item_places WHERE item_id = ?', (item_id,)
+    ):
+        spans.setdefault(fld, []).append((start, end))
+    return spans

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import regex
 
 from .errors import ExitCode, KcnaError
-from .parse import normalize
+from .text import normalize, normalize_paragraphs
 
 #: public fields of a revised item in ``kcna revisions`` (add, never rename)
 REVISION_FIELDS = [
@@ -169,12 +169,6 @@ def pick(versions: list[Version], number: int | None, *, default: int) -> Versio
 
 def _tokens(text: str) -> list[tuple[str, str]]:
     return [(m.group(1), m.group(2)) for m in _TOKEN.finditer(normalize_paragraphs(text))]
-
-
-def normalize_paragraphs(text: str) -> str:
-    """Normalize each paragraph (see ``parse.normalize``), keep paragraph breaks."""
-    paras = [normalize(p.replace("-0-", " ")) for p in text.replace("\r", "").split("\n")]
-    return "\n\n".join(p for p in paras if p)
 
 
 def _join(tokens: list[tuple[str, str]]) -> str:

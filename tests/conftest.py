@@ -29,7 +29,7 @@ def fixture_text():
 
 @pytest.fixture
 def corpus(tmp_path):
-    from kcna_cli.store import Corpus
+    from kcna_cli.db import Corpus
 
     c = Corpus(tmp_path / "corpus.db")
     yield c

@@ -178,7 +178,8 @@ def test_help_version_and_guide_without_heavy_imports():
 def test_importing_the_cli_does_not_load_heavy_modules():
     probe = (
         "import sys, kcna_cli.cli\n"
-        "heavy = ('rich', 'sqlite_utils', 'dateutil', 'kcna_cli.places', 'kcna_cli.store', 'kcna_cli.query')\n"
+        "heavy = ('rich', 'sqlite_utils', 'dateutil', 'kcna_cli.places', 'kcna_cli.db',"
+        " 'kcna_cli.query', 'kcna_cli.views.formats')\n"
         "print([m for m in heavy if m in sys.modules])"
     )
     r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
@@ -205,12 +206,12 @@ def test_ingest_progress_and_summary_on_a_terminal(tmp_path, monkeypatch):
     import io
 
     from kcna_cli import cli
-    from kcna_cli.render import Env
+    from kcna_cli.views.formats import Env
 
     err = io.StringIO()
     out = io.StringIO()
     monkeypatch.setattr(
-        "kcna_cli.render.Env", lambda: Env(stdout=out, stderr=err, stdout_isatty=False, stderr_isatty=True)
+        "kcna_cli.views.formats.Env", lambda: Env(stdout=out, stderr=err, stdout_isatty=False, stderr_isatty=True)
     )
     with pytest.raises(SystemExit) as exc:
         cli.app(["ingest", str(FIXTURES / "page-kcna-kp.txt"), str(FIXTURES / "multi-page.txt")], standalone_mode=True)

@@ -5,7 +5,7 @@ import asyncio
 import pytest
 from conftest import FIXTURES
 
-from kcna_cli.store import Corpus
+from kcna_cli.db import Corpus
 
 datasette_app = pytest.importorskip("datasette.app", reason="datasette is a test extra: pip install -e '.[test]'")
 

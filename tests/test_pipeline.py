@@ -8,9 +8,9 @@ import pytest
 from conftest import FIXTURES, ROOT
 
 from kcna_cli import pipeline
+from kcna_cli.db import Corpus, IngestReport
 from kcna_cli.inputs import Source, expand
 from kcna_cli.parse import split_pages
-from kcna_cli.store import Corpus, IngestReport
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import generate  # noqa: E402
@@ -105,8 +105,8 @@ def test_small_inputs_stay_in_one_process(monkeypatch):
 def test_pages_sent_by_workers_arrive_as_parsed():
     # what a worker sends back is read into the same pages, records and prepared data
     from kcna_cli.inputs import iter_page_texts
+    from kcna_cli.packing import prepare
     from kcna_cli.parse import parse_pages
-    from kcna_cli.store import prepare
 
     files = sorted(FIXTURES.rglob("*.txt"))
     assert len(files) > 20

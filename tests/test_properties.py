@@ -124,8 +124,8 @@ ALL_DUMPS = sorted(p for p in FIXTURES.rglob("*.txt") if p.parent.name != "bad")
 @given(st.permutations(ALL_DUMPS), st.integers(1, 6))
 def test_full_text_index_matches_the_items_whatever_the_ingest_order(files, batch):
     """The index is written per transaction; it must always equal what items hold."""
-    from kcna_cli import store
-    from kcna_cli.store import Corpus
+    from kcna_cli.db import Corpus
+    from kcna_cli.db import writer as store
 
     old = store.BATCH_DUMPS
     store.BATCH_DUMPS = batch  # transactions of a few dumps: index work crosses commits
@@ -168,7 +168,7 @@ def mixed_corpus(tmp_path_factory):
 
     from conftest import ROOT
 
-    from kcna_cli.store import Corpus
+    from kcna_cli.db import Corpus
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import generate

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from kcna_cli import query
 from kcna_cli.cli import app
+from kcna_cli.db import Corpus
 from kcna_cli.query import Filters, search
-from kcna_cli.store import Corpus
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import generate  # noqa: E402

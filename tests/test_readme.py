@@ -25,7 +25,7 @@ import tempfile
 import termios
 from pathlib import Path
 
-from kcna_cli.store import Corpus
+from kcna_cli.db import Corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"

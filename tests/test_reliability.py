@@ -16,8 +16,8 @@ from conftest import FIXTURES, ROOT
 from typer.testing import CliRunner
 
 from kcna_cli.cli import app
+from kcna_cli.db import SCHEMA_VERSION, Corpus
 from kcna_cli.query import Filters, search
-from kcna_cli.store import SCHEMA_VERSION, Corpus
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import generate  # noqa: E402

@@ -16,9 +16,9 @@ from typer.testing import CliRunner
 
 from kcna_cli import revisions as rv
 from kcna_cli.cli import app
-from kcna_cli.diffview import show_diff, unified
-from kcna_cli.render import Env
-from kcna_cli.store import Corpus
+from kcna_cli.db import Corpus
+from kcna_cli.views.diff import show_diff, unified
+from kcna_cli.views.formats import Env
 
 REV = FIXTURES / "revisions"
 THREE = ["capture-1.txt", "capture-2.txt", "capture-3.txt"]

@@ -3,8 +3,8 @@
 import sqlite3
 import zlib
 
+from kcna_cli.db import SCHEMA_VERSION, Corpus
 from kcna_cli.query import Filters, get_items, search
-from kcna_cli.store import SCHEMA_VERSION, Corpus
 
 
 def items(corpus, **kw):

@@ -1,44 +1,14 @@
-"""``kcna show``: an item's provenance, and the reader view on a terminal.
+"""``kcna show`` on a terminal: the reader view.
 
-``with_provenance`` adds to item dicts where each was seen (``sightings``:
-dump id, capture date, file, page, role) and how many text versions it
-has (each sighting names the version it showed, numbered in capture
-order; null for a teaser that agrees with the text); ``show_items`` draws the reader view: title, date and its note,
-outlet, places highlighted in the text, paragraphs, sightings.
+``show_items`` draws items completed by ``query.with_provenance``: title,
+date and its note, outlet, places highlighted in the text (at the spans
+``query.place_spans`` found), paragraphs, and every dump that showed it.
 """
 
 from __future__ import annotations
 
-from .inputs import display_path
-from .render import Env
-
-
-def with_provenance(corpus, items: list[dict]) -> list[dict]:
-    for item in items:
-        rows = corpus.conn.execute(
-            "SELECT d.id, d.capture_date, d.path, d.page, s.role, s.position, d.ingested_at, v.number"
-            " FROM sightings s JOIN dumps d ON d.id = s.dump_id LEFT JOIN versions v ON v.id = s.version_id"
-            " WHERE s.item_id = ?"
-            " ORDER BY d.capture_date IS NULL, d.capture_date, d.id",
-            (item["id"],),
-        ).fetchall()
-        item["sightings"] = [
-            {
-                "dump_id": r[0],
-                "capture_date": r[1],
-                "path": r[2],
-                "page": r[3],
-                "role": r[4],
-                "position": r[5],
-                "ingested_at": r[6],
-                "version": r[7],
-            }
-            for r in rows
-        ]
-        item["versions"] = corpus.conn.execute(
-            "SELECT count(*) FROM versions WHERE item_id = ?", (item["id"],)
-        ).fetchone()[0]
-    return items
+from ..inputs import display_path
+from .formats import Env
 
 
 def _marked(text: str, spans: list[tuple[int, int]]):
@@ -51,7 +21,7 @@ def _marked(text: str, spans: list[tuple[int, int]]):
     return out
 
 
-def show_items(env: Env, corpus, items: list[dict]) -> None:
+def show_items(env: Env, items: list[dict], spans_of: dict[int, dict[str, list[tuple[int, int]]]]) -> None:
     from rich.rule import Rule
     from rich.text import Text
 
@@ -59,11 +29,7 @@ def show_items(env: Env, corpus, items: list[dict]) -> None:
     for n, item in enumerate(items):
         if n:
             console.print(Rule())
-        spans: dict[str, list[tuple[int, int]]] = {}
-        for field, start, end in corpus.conn.execute(
-            'SELECT field, start, "end" FROM item_places WHERE item_id = ?', (item["id"],)
-        ):
-            spans.setdefault(field, []).append((start, end))
+        spans = spans_of.get(item["id"], {})
         title = item["title"] or "(untitled)"
         console.print(_marked(title, spans.get("title", [])), style="bold")
         meta = Text()

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import difflib
 
-from .render import Env
-from .revisions import normalize_paragraphs, trimmed_ops
+from ..revisions import trimmed_ops
+from ..text import normalize_paragraphs
+from .formats import Env
 
 
 def revisions_table(env: Env, rows: list[dict], *, total: int | None = None) -> None:

@@ -1,0 +1,272 @@
+"""``Corpus``: one kcna database file, opened, ingested into, re-parsed.
+
+The schema lives in ``db.schema``, the write path in ``db.writer`` and the
+merge rules in ``db.merge``; reads live in ``kcna_cli.query``. A corpus is
+in WAL mode with a busy timeout, so several kcna processes can ingest into
+and search one file at once; a killed ingest is finished by running it again
+(stored dumps are recognized by hash and skipped).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import ExitCode, KcnaError
+from ..facets import facets
+from ..packing import unpack
+from ..parse import Page
+from .schema import check_header, ensure_schema
+from .writer import Writer
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+    from ..places import Gazetteer
+
+#: seconds a writer waits for another one before giving up
+BUSY_TIMEOUT = 60.0
+#: page cache per connection (KiB); at 60,000 dumps 32 and 64 MiB measured alike
+#: (benchmarks/RESULTS.md), and the memory figures there include it
+CACHE_KIB = 32 * 1024
+
+
+def default_db_path() -> Path:
+    """``$KCNA_DB``, else ``kcna.db`` in the user's application data folder."""
+    env = os.environ.get("KCNA_DB")
+    if env:
+        return Path(env).expanduser()
+    import click  # already imported by the CLI; cheap here
+
+    return Path(click.get_app_dir("kcna")) / "kcna.db"
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did (README "Output" and the ``ingest --json`` summary)."""
+
+    dumps_read: int = 0
+    dumps_known: int = 0
+    dumps_new: int = 0
+    items_new: int = 0
+    teasers_upgraded: int = 0
+    duplicates_merged: int = 0
+    versions_new: int = 0
+    files_read: int = 0
+    failed: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def fail(self, path: str, error: str) -> None:
+        self.failed.append({"path": path, "error": error})
+
+
+class Corpus:
+    """A kcna database. ``Corpus(path)`` opens (and creates or migrates) it."""
+
+    def __init__(self, path: str | os.PathLike, *, create: bool = True, readonly: bool = False):
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            if not self.path.exists():
+                if not create:
+                    raise KcnaError(f"no database at {self.path} (run 'kcna ingest' first, or pass --db)")
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            elif self.path.is_dir():
+                raise KcnaError(f"{self.path} is a folder, not a database file")
+        #: keep text versions (README "Revisions"); off only to measure what they cost
+        self.track_versions = True
+        check_header(self.path)
+        try:
+            self.conn = sqlite3.connect(
+                str(path),
+                timeout=BUSY_TIMEOUT,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+            if str(path) != ":memory:" and not readonly:
+                mode = self.conn.execute("PRAGMA journal_mode").fetchone()[0]
+                if mode.lower() != "wal":
+                    self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            ensure_schema(self.conn, self.path)
+        except sqlite3.DatabaseError as exc:
+            raise KcnaError(f"{self.path}: not a kcna database ({exc})") from None
+        self._gazetteer: Gazetteer | None = None
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        if self._gazetteer is None:
+            from ..places import Gazetteer
+
+            self._gazetteer = Gazetteer.load()
+        return self._gazetteer
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The same connection as a ``sqlite_utils.Database``."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Corpus:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- ingest ------------------------------------------------------------------
+
+    def ingest_pages(
+        self,
+        pages: Iterable[tuple[str, Page]],
+        report: IngestReport | None = None,
+        *,
+        progress: Callable[[IngestReport], None] | None = None,
+    ) -> IngestReport:
+        """Store parsed pages, given as ``(path, Page)``; return the counts.
+
+        Each page is stored whole or not at all (a savepoint per page inside
+        short transactions). A page already stored (same content hash) is
+        counted as known and skipped.
+        """
+        report = report or IngestReport()
+        writer = Writer(self, report)
+        try:
+            for path, page in pages:
+                report.dumps_read += 1
+                writer.add(path, page)
+                if progress:
+                    progress(report)
+        finally:
+            writer.close()
+        return report
+
+    def ingest_text(self, text: str, path: str = "-", report: IngestReport | None = None) -> IngestReport:
+        """Parse and store a text holding one or more pages."""
+        from ..parse import parse_text
+
+        return self.ingest_pages(((path, p) for p in parse_text(text)), report)
+
+    def index_places(self, item_id: int, title: str | None, lede: str | None, body: str | None) -> None:
+        """(Re)compute the places one item names."""
+        from ..places import strip_dateline
+
+        self.conn.execute("DELETE FROM item_places WHERE item_id = ?", (item_id,))
+        rows = []
+        texts = [("title", title)]
+        texts.append(("body", body) if body else ("lede", lede))
+        for name, text in texts:
+            if not text:
+                continue
+            for m in self.gazetteer.extract(strip_dateline(text)):
+                rows.append((item_id, m.place_id, name, m.start, m.end, m.surface, int(m.ambiguous)))
+        if rows:
+            self.conn.executemany("INSERT OR IGNORE INTO item_places VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        # the filter tokens of the full-text index follow the places (the
+        # caller keeps the index in step, as for the text)
+        date = self.conn.execute("SELECT date FROM items WHERE id = ?", (item_id,)).fetchone()[0]
+        self.conn.execute(
+            "UPDATE items SET facets = ? WHERE id = ?", (facets(date, [r[1] for r in rows], self.gazetteer), item_id)
+        )
+
+    def reparse(self, *, progress: Callable[[int, int], None] | None = None) -> dict:
+        """Re-read every stored dump with the current parser, in one transaction.
+
+        Items, sightings, versions, places and the full-text index are
+        rebuilt from the raw dumps; an item keeps its id when its identity
+        key is unchanged. Any failure rolls everything back: the corpus is
+        then exactly as it was.
+        """
+        from ..parse import NotADump, parse_page
+
+        conn = self.conn
+        before = self.counts()
+        old_ids = dict(conn.execute("SELECT key, id FROM items"))
+        old_fp = _items_fingerprint(conn)
+        total = before["dumps"]
+        report = IngestReport()
+        unparsable: list[dict] = []
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for table in ("sightings", "item_places", "versions", "items"):
+                conn.execute(f"DELETE FROM {table}")
+            writer = Writer(self, report, ids=dict(old_ids), fts=False)
+            rows = conn.execute("SELECT id, raw, path, page FROM dumps ORDER BY id").fetchall()
+            for done, (dump_id, raw, path, page) in enumerate(rows, 1):
+                text = unpack(raw)
+                try:
+                    dump = parse_page(text)
+                except NotADump as exc:
+                    unparsable.append({"dump_id": dump_id, "path": path, "page": page, "error": str(exc)})
+                    dump = None
+                if dump is not None:
+                    conn.execute(
+                        "UPDATE dumps SET capture_date = ?, source = ?, rendering = ?, warnings = ? WHERE id = ?",
+                        (dump.capture_date, dump.source, dump.rendering, "\n".join(dump.warnings) or None, dump_id),
+                    )
+                    writer.store_records(dump_id, dump)
+                if progress:
+                    progress(done, total)
+            conn.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        after = self.counts()
+        new_ids = dict(conn.execute("SELECT key, id FROM items"))
+        new_fp = _items_fingerprint(conn)
+        return {
+            "dumps": total,
+            "dumps_unparsable": unparsable,
+            "items_before": before["items"],
+            "items_after": after["items"],
+            "items_added": len(set(new_ids) - set(old_ids)),
+            "items_removed": len(set(old_ids) - set(new_ids)),
+            "items_changed": sum(1 for k in set(new_fp) & set(old_fp) if new_fp[k] != old_fp[k]),
+            "versions_before": before["versions"],
+            "versions_after": after["versions"],
+        }
+
+    # --- reading --------------------------------------------------------------------
+
+    def raw_text(self, dump_id: int) -> str:
+        row = self.conn.execute("SELECT raw FROM dumps WHERE id = ?", (dump_id,)).fetchone()
+        if row is None:
+            raise KcnaError(f"no dump with id {dump_id}", ExitCode.FAILED)
+        return unpack(row[0])
+
+    def counts(self) -> dict:
+        q = self.conn.execute
+        return {
+            "dumps": q("SELECT count(*) FROM dumps").fetchone()[0],
+            "items": q("SELECT count(*) FROM items").fetchone()[0],
+            "articles": q("SELECT count(*) FROM items WHERE kind = 'article'").fetchone()[0],
+            "teasers": q("SELECT count(*) FROM items WHERE kind = 'teaser'").fetchone()[0],
+            "sightings": q("SELECT count(*) FROM sightings").fetchone()[0],
+            "versions": q("SELECT count(*) FROM versions").fetchone()[0],
+        }
+
+
+def _items_fingerprint(conn) -> dict[str, str]:
+    """key -> hash of everything public about an item (to report what a reparse changed)."""
+    out = {}
+    rows = conn.execute(
+        "SELECT i.key, i.kind, i.title, i.date, i.source, i.dateline, i.lede, i.body, i.date_note,"
+        " (SELECT group_concat(place_id) FROM (SELECT DISTINCT place_id FROM item_places p"
+        "  WHERE p.item_id = i.id ORDER BY place_id)) FROM items i"
+    )
+    for row in rows:
+        out[row[0]] = hashlib.sha1(repr(row[1:]).encode("utf-8", "surrogatepass")).hexdigest()
+    return out

@@ -1,0 +1,337 @@
+"""The merge rules: what storing one record does to the items table.
+
+Each rule of README's "How dumps are read" (identity and deduplication) is
+one function here, called by ``upsert`` in this order:
+
+``find``                the stored item a record is (same key, or the same
+                        opening words when one of the two is untitled);
+``new_item``            nothing found: a new item, its places and first version;
+``adopt_title``         a titled capture names an untitled (body-only) item;
+``teaser_merged``       a teaser of a known item: counted as merged; its lede
+                        is kept when the item has none, and recorded as a
+                        ``lede`` version when no stored text starts with it;
+``headless_merged``     an article capture cut before its body: merged, nothing to compare;
+``teaser_upgraded``     the full article of an item known only as a teaser:
+                        the item becomes an article (a teaser never overwrites
+                        article text; the article's fields win);
+``article_merged``      another capture of a known article: the latest
+                        capture's text is current, a different text is a new
+                        version, a cut capture counts as the version it starts.
+
+Version bookkeeping (``body_version``, ``lede_version``, ``store_version``,
+``renumber``) follows ``kcna_cli.versions``. Every function runs inside the
+writer's savepoint for the dump; none commits.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING, NamedTuple
+
+from ..parse import Record
+from ..text import version_text
+from ..versions import capture_order, lede_matches, sha1
+
+if TYPE_CHECKING:
+    from .writer import Writer
+
+
+class Found(NamedTuple):
+    """The stored item a record was matched to (its columns that the rules read)."""
+
+    id: int
+    kind: str
+    title: str | None
+    lede: str | None
+    version_id: int | None
+    version_capture: str | None
+    key: str
+
+
+def upsert(w: Writer, rec: Record, capture: str, *, partial: bool = False) -> tuple[int, int | None]:
+    """Store one record; return (item id, id of the version the capture showed, or None)."""
+    found = find(w.conn, rec)
+    if found is None:
+        return new_item(w, rec, capture, partial=partial)
+    found = adopt_title(w, found, rec)
+    if rec.kind == "teaser":
+        return teaser_merged(w, found, rec)
+    if not rec.body:
+        return headless_merged(w, found, rec)
+    body = _body(w.conn, found.id)
+    if rec.body == body and found.version_id is not None:  # the usual recapture: same text
+        version_id, text, grown = found.version_id, body, False
+    elif w.corpus.track_versions:
+        version_id, text, grown = body_version(w, found.id, rec, partial)
+    else:
+        version_id, text, grown = found.version_id, rec.body, False
+    if found.kind == "teaser":
+        return teaser_upgraded(w, found, rec, capture, version_id, text)
+    return article_merged(w, found, rec, capture, version_id, text, grown)
+
+
+def find(conn: sqlite3.Connection, rec: Record) -> Found | None:
+    """The item a record is: same identity key, else (untitled on one side) the same opening words."""
+    # not the body: most lookups are teasers, and a teaser is checked against the lede
+    q = "SELECT id, kind, title, lede, version_id, version_capture, key FROM items"
+    row = conn.execute(q + " WHERE key = ?", (rec.key,)).fetchone()
+    if row is None and rec.lede_key:
+        # an untitled capture (body-only page) and a titled one of the same item
+        cond = "title IS NULL" if rec.title else "1"
+        row = conn.execute(q + f" WHERE lede_key = ? AND {cond} LIMIT 1", (rec.lede_key,)).fetchone()
+    return Found(*row) if row else None
+
+
+def new_item(w: Writer, rec: Record, capture: str, *, partial: bool) -> tuple[int, int | None]:
+    cur = w.conn.execute(
+        "INSERT INTO items (id, key, lede_key, kind, title, date, source, outlet, language,"
+        " dateline, lede, body, date_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            w.new_id(rec.key),
+            rec.key,
+            rec.lede_key,
+            rec.kind,
+            rec.title,
+            rec.date,
+            rec.source,
+            rec.outlet,
+            rec.language,
+            rec.dateline,
+            rec.lede,
+            rec.body,
+            rec.date_note,
+        ),
+    )
+    item_id = cur.lastrowid
+    assert item_id is not None
+    w.added(item_id)
+    w.report.items_new += 1
+    w.corpus.index_places(item_id, rec.title, rec.lede, rec.body)
+    version_id = None
+    if rec.kind == "article" and rec.body and w.corpus.track_versions:
+        version_id = store_version(w, item_id, "body", rec.body, rec.title, partial=partial, fresh=True)
+        w.conn.execute(
+            "UPDATE items SET version_id = ?, version_capture = ? WHERE id = ?",
+            (version_id, capture, item_id),
+        )
+    return item_id, version_id
+
+
+def adopt_title(w: Writer, found: Found, rec: Record) -> Found:
+    """An untitled item takes the title (and so the key) of a titled capture."""
+    if found.title is None and rec.title:
+        w.touch(found.id)
+        w.conn.execute("UPDATE items SET title = ?, key = ? WHERE id = ?", (rec.title, rec.key, found.id))
+        return found._replace(title=rec.title)
+    return found
+
+
+def teaser_merged(w: Writer, found: Found, rec: Record) -> tuple[int, int | None]:
+    w.report.duplicates_merged += 1
+    if found.lede is None and rec.lede:
+        w.touch(found.id)
+        w.conn.execute("UPDATE items SET lede = ? WHERE id = ?", (rec.lede, found.id))
+        return found.id, None
+    if not w.corpus.track_versions or (
+        found.kind == "article" and found.lede and rec.lede and lede_matches(rec.lede, found.lede)
+    ):
+        return found.id, None  # the usual case: the article's first paragraph starts so
+    body = _body(w.conn, found.id) if found.kind == "article" else None  # a teaser has no body
+    version = lede_version(w, found.id, rec.lede, found.kind, found.lede, body)
+    if version is not None:
+        w.reorder.add(found.id)
+    return found.id, version
+
+
+def headless_merged(w: Writer, found: Found, rec: Record) -> tuple[int, int | None]:
+    """An article capture cut before its body: nothing to compare."""
+    w.report.duplicates_merged += 1
+    if found.kind == "teaser" and rec.title and not found.title:
+        w.touch(found.id)
+        w.conn.execute("UPDATE items SET title = coalesce(title, ?) WHERE id = ?", (rec.title, found.id))
+    return found.id, None
+
+
+def teaser_upgraded(
+    w: Writer, found: Found, rec: Record, capture: str, version_id: int | None, text: str | None
+) -> tuple[int, int | None]:
+    w.report.teasers_upgraded += 1
+    w.touch(found.id)
+    w.conn.execute(
+        "UPDATE items SET kind = 'article', title = coalesce(?, title), source = ?,"
+        " outlet = ?, language = ?, dateline = coalesce(?, dateline),"
+        " lede = coalesce(?, lede), body = ?, date_note = ?, lede_key = coalesce(lede_key, ?),"
+        " version_id = ?, version_capture = ? WHERE id = ?",
+        (
+            rec.title,
+            rec.source,
+            rec.outlet,
+            rec.language,
+            rec.dateline,
+            rec.lede,
+            text,
+            rec.date_note,
+            rec.lede_key,
+            version_id,
+            capture,
+            found.id,
+        ),
+    )
+    w.corpus.index_places(found.id, rec.title or found.title, rec.lede or found.lede, text)
+    if found.lede and text and w.corpus.track_versions and not lede_matches(found.lede, text):
+        # the teasers seen before showed another text: evidence of an edit
+        earlier = store_version(w, found.id, "lede", found.lede, found.title)
+        w.conn.execute(
+            "UPDATE sightings SET version_id = ? WHERE item_id = ? AND role = 'teaser' AND version_id IS NULL",
+            (earlier, found.id),
+        )
+    return found.id, version_id
+
+
+def article_merged(
+    w: Writer,
+    found: Found,
+    rec: Record,
+    capture: str,
+    version_id: int | None,
+    text: str | None,
+    grown: bool,
+) -> tuple[int, int | None]:
+    w.report.duplicates_merged += 1
+    cur_capture = found.version_capture or ""
+    if version_id != found.version_id or capture < cur_capture:
+        w.reorder.add(found.id)
+    if (version_id != found.version_id and capture >= cur_capture) or (version_id == found.version_id and grown):
+        # the latest capture's text is the current one (a cut capture
+        # counts as the version it is the start of)
+        w.touch(found.id)
+        w.conn.execute(
+            "UPDATE items SET title = coalesce(?, title), lede = coalesce(?, lede), body = ?,"
+            " date_note = ?, version_id = ?, version_capture = ? WHERE id = ?",
+            (rec.title, rec.lede, text, rec.date_note, version_id, max(capture, cur_capture), found.id),
+        )
+        w.corpus.index_places(found.id, rec.title or found.title, rec.lede or found.lede, text)
+    elif version_id == found.version_id and capture > cur_capture:
+        w.conn.execute("UPDATE items SET version_capture = ? WHERE id = ?", (capture, found.id))
+    return found.id, version_id
+
+
+# --- versions -----------------------------------------------------------------------
+
+
+def _body(conn: sqlite3.Connection, item_id: int) -> str | None:
+    return conn.execute("SELECT body FROM items WHERE id = ?", (item_id,)).fetchone()[0]
+
+
+def body_version(w: Writer, item_id: int, rec: Record, partial: bool) -> tuple[int, str, bool]:
+    """The version an article capture shows: (id, its full text, whether it grew).
+
+    A capture cut off mid-body (``partial``) is the version whose text it
+    starts; a complete capture that continues a partial version completes
+    that version in place (same id, same sightings), so the order in
+    which captures arrive does not matter.
+    """
+    body: str = rec.body  # type: ignore[assignment]
+    norm = version_text(body)
+    fp = sha1(norm)
+    row = w.conn.execute(
+        "SELECT id, text FROM versions WHERE item_id = ? AND fingerprint = ?", (item_id, fp)
+    ).fetchone()
+    if row:
+        return row[0], row[1], False
+    others = w.conn.execute(
+        "SELECT id, text, partial FROM versions WHERE item_id = ? AND kind = 'body' ORDER BY id DESC", (item_id,)
+    ).fetchall()
+    for vid, vtext, vpartial in others:
+        vnorm = version_text(vtext)
+        if partial and vnorm.startswith(norm):
+            return vid, vtext, False
+        if vpartial and not partial and norm.startswith(vnorm):
+            w.conn.execute(
+                "UPDATE versions SET text = ?, fingerprint = ?, partial = 0, title = coalesce(?, title) WHERE id = ?",
+                (body, fp, rec.title, vid),
+            )
+            return vid, body, True
+    return store_version(w, item_id, "body", body, rec.title, partial=partial, fp=fp), body, False
+
+
+def lede_version(
+    w: Writer, item_id: int, new: str | None, kind: str, lede: str | None, body: str | None = None
+) -> int | None:
+    """A teaser's lede that no stored text starts with is a version of its own."""
+    if not new:
+        return None
+    if kind == "article":
+        if body and lede_matches(new, body):  # the usual case: the current text starts so
+            return None
+        rows = w.conn.execute("SELECT id, kind, text FROM versions WHERE item_id = ?", (item_id,)).fetchall()
+        if not rows:
+            rows = [(None, "body", lede or "")]
+        for vid, vkind, t in rows:
+            if lede_matches(new, t) or (vkind == "lede" and lede_matches(t, new)):
+                return None if vkind == "body" else vid
+        return store_version(w, item_id, "lede", new, None)
+    # a teaser seen before with another lede
+    known = w.conn.execute("SELECT id, text FROM versions WHERE item_id = ?", (item_id,)).fetchall()
+    if not known:
+        if lede is None or lede_matches(new, lede) or lede_matches(lede, new):
+            return None
+        first = store_version(w, item_id, "lede", lede, None)
+        w.conn.execute("UPDATE sightings SET version_id = ? WHERE item_id = ? AND version_id IS NULL", (first, item_id))
+        return store_version(w, item_id, "lede", new, None)
+    for vid, t in known:
+        if lede_matches(new, t) or lede_matches(t, new):
+            return vid
+    return store_version(w, item_id, "lede", new, None)
+
+
+def store_version(
+    w: Writer,
+    item_id: int,
+    kind: str,
+    text: str,
+    title: str | None,
+    *,
+    partial: bool = False,
+    fp: str | None = None,
+    fresh: bool = False,
+) -> int:
+    """The id of an item's version with this text, stored if new.
+
+    ``fresh``: the item was just created, so it has no version yet and
+    the lookups are skipped.
+    """
+    fp = fp or sha1(version_text(text))
+    if fresh:
+        number = 1
+    else:
+        row = w.conn.execute("SELECT id FROM versions WHERE item_id = ? AND fingerprint = ?", (item_id, fp)).fetchone()
+        if row:
+            return row[0]
+        number = w.conn.execute(
+            "SELECT coalesce(max(number), 0) + 1 FROM versions WHERE item_id = ?", (item_id,)
+        ).fetchone()[0]
+    cur = w.conn.execute(
+        "INSERT INTO versions (item_id, number, kind, fingerprint, title, text, partial) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (item_id, number, kind, fp, title, text, int(partial)),
+    )
+    if number > 1:
+        w.report.versions_new += 1
+        w.reorder.add(item_id)
+    assert cur.lastrowid is not None
+    return cur.lastrowid
+
+
+def renumber(conn: sqlite3.Connection, item_id: int) -> None:
+    """Number an item's versions 1, 2, ... in the order they were first captured."""
+    rows = conn.execute(
+        "SELECT v.id, v.number, min(coalesce(d.capture_date, '')) AS first FROM versions v"
+        " LEFT JOIN sightings s ON s.item_id = v.item_id AND s.version_id = v.id LEFT JOIN dumps d ON d.id = s.dump_id"
+        " WHERE v.item_id = ? GROUP BY v.id",
+        (item_id,),
+    ).fetchall()
+    if len(rows) < 2:
+        return
+    for n, (vid, number, _) in enumerate(capture_order(rows, first=2), 1):
+        if number != n:
+            conn.execute("UPDATE versions SET number = ? WHERE id = ?", (n, vid))

@@ -1,0 +1,249 @@
+"""The schema of a kcna database, and the numbered migrations that bring older ones up.
+
+``SCHEMA`` creates a new database at ``SCHEMA_VERSION`` (kept in ``PRAGMA
+user_version``); ``MIGRATIONS[n]`` upgrades version ``n`` to ``n + 1``.
+``open_checks`` refuses a newer database before SQLite touches it, and
+``ensure_schema`` creates or migrates in one write transaction. The tables
+are described in ``docs/ARCHITECTURE.md`` and README ("The database").
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from ..errors import KcnaError
+from ..facets import facets
+from ..versions import fingerprint
+
+SCHEMA_VERSION = 3
+
+SCHEMA = """
+CREATE TABLE dumps (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    path TEXT,
+    page INTEGER NOT NULL DEFAULT 1,
+    capture_date TEXT,
+    source TEXT,
+    rendering TEXT,
+    ingested_at TEXT NOT NULL,
+    raw_bytes INTEGER NOT NULL,
+    raw BLOB NOT NULL,
+    warnings TEXT
+);
+CREATE TABLE items (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    lede_key TEXT,
+    kind TEXT NOT NULL CHECK (kind IN ('article', 'teaser')),
+    title TEXT,
+    date TEXT,
+    source TEXT,
+    outlet TEXT,
+    language TEXT,
+    dateline TEXT,
+    lede TEXT,
+    body TEXT,
+    date_note TEXT,
+    version_id INTEGER,
+    version_capture TEXT,
+    facets TEXT
+);
+CREATE INDEX items_date ON items(date);
+CREATE INDEX items_lede_key ON items(lede_key);
+CREATE INDEX items_outlet ON items(outlet, date);
+CREATE TABLE versions (
+    id INTEGER PRIMARY KEY,
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    number INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('body', 'lede')),
+    fingerprint TEXT NOT NULL,
+    title TEXT,
+    text TEXT,
+    partial INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (item_id, fingerprint)
+);
+CREATE INDEX versions_revised ON versions(item_id) WHERE number > 1;
+CREATE TABLE sightings (
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    dump_id INTEGER NOT NULL REFERENCES dumps(id),
+    role TEXT NOT NULL CHECK (role IN ('article', 'teaser')),
+    position INTEGER NOT NULL,
+    version_id INTEGER REFERENCES versions(id),
+    PRIMARY KEY (item_id, dump_id, role)
+) WITHOUT ROWID;
+CREATE INDEX sightings_dump ON sightings(dump_id);
+CREATE TABLE places (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    full_name TEXT NOT NULL,
+    level TEXT NOT NULL,
+    parent_id TEXT,
+    aliases TEXT,
+    lat REAL,
+    lon REAL
+);
+CREATE TABLE item_places (
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    place_id TEXT NOT NULL REFERENCES places(id),
+    field TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    surface TEXT NOT NULL,
+    ambiguous INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (item_id, place_id, field, start)
+) WITHOUT ROWID;
+CREATE INDEX item_places_place ON item_places(place_id, item_id);
+CREATE VIRTUAL TABLE items_fts USING fts5(
+    title, lede, body, facets, content=[items], content_rowid=[id],
+    tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER items_ad AFTER DELETE ON items BEGIN
+    INSERT INTO items_fts(items_fts, rowid, title, lede, body, facets)
+    VALUES ('delete', old.id, old.title, old.lede, old.body, old.facets);
+END;
+"""
+
+
+def _migrate_1(conn: sqlite3.Connection) -> None:
+    """Schema 1 -> 2: versions compare body text only, are numbered in capture
+    order, know whether their text is cut off; an index finds revised items;
+    the full-text index is declared the way Datasette recognizes."""
+    conn.execute("ALTER TABLE versions ADD COLUMN partial INTEGER NOT NULL DEFAULT 0")
+    from .merge import renumber
+
+    rows = conn.execute("SELECT id, item_id, text FROM versions ORDER BY id").fetchall()
+    conn.execute("UPDATE versions SET fingerprint = 'migrating:' || id")
+    kept: dict[tuple[int, str], int] = {}
+    for vid, item_id, text in rows:
+        fp = fingerprint(text)
+        if (item_id, fp) in kept:  # differed only by title before: one version now
+            conn.execute("UPDATE sightings SET version_id = ? WHERE version_id = ?", (kept[item_id, fp], vid))
+            conn.execute("UPDATE items SET version_id = ? WHERE version_id = ?", (kept[item_id, fp], vid))
+            conn.execute("DELETE FROM versions WHERE id = ?", (vid,))
+            continue
+        kept[item_id, fp] = vid
+        conn.execute("UPDATE versions SET fingerprint = ? WHERE id = ?", (fp, vid))
+    for (item_id,) in conn.execute("SELECT DISTINCT item_id FROM versions").fetchall():
+        renumber(conn, item_id)
+    conn.execute("CREATE INDEX versions_revised ON versions(item_id) WHERE number > 1")
+    # spelled content=[items], the full-text index is found by Datasette's search;
+    # ingest maintains it per transaction, not per row
+    conn.execute("DROP TRIGGER IF EXISTS items_ai")
+    conn.execute("DROP TRIGGER IF EXISTS items_au")
+    conn.execute("DROP TABLE items_fts")
+    conn.execute(
+        "CREATE VIRTUAL TABLE items_fts USING fts5(title, lede, body, content=[items], content_rowid=[id],"
+        " tokenize='unicode61 remove_diacritics 2')"
+    )
+    # filled by the next step (schema 3), which rebuilds this index anyway
+
+
+def _migrate_2(conn: sqlite3.Connection) -> None:
+    """Schema 2 -> 3: dates and places are tokens in the full-text index
+    (``items.facets``), so searches with words filter inside FTS5."""
+    from ..places import Gazetteer
+
+    conn.execute("ALTER TABLE items ADD COLUMN facets TEXT")
+    g = Gazetteer.load()
+    places: dict[int, list[str]] = {}
+    for item_id, place_id in conn.execute("SELECT DISTINCT item_id, place_id FROM item_places"):
+        places.setdefault(item_id, []).append(place_id)
+    rows = conn.execute("SELECT id, date FROM items").fetchall()
+    conn.executemany(
+        "UPDATE items SET facets = ? WHERE id = ?",
+        ((facets(date, places.get(item_id, ()), g), item_id) for item_id, date in rows),
+    )
+    conn.execute("DROP TRIGGER IF EXISTS items_ad")
+    conn.execute("DROP TABLE items_fts")
+    for stmt in _statements(SCHEMA):
+        if stmt.startswith(("CREATE VIRTUAL TABLE items_fts", "CREATE TRIGGER items_ad")):
+            conn.execute(stmt)
+    conn.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
+
+
+#: MIGRATIONS[n] upgrades a database from schema version n to n + 1: SQL, or a
+#: function of the connection (run inside the upgrade's transaction).
+MIGRATIONS: dict[int, str | Callable] = {1: _migrate_1, 2: _migrate_2}
+
+
+def _statements(script: str) -> list[str]:
+    """Split a schema script into statements (triggers hold semicolons)."""
+    out, buf = [], []
+    for line in script.strip().splitlines():
+        buf.append(line)
+        joined = "\n".join(buf).strip()
+        if joined.endswith(";") and sqlite3.complete_statement(joined):
+            out.append(joined)
+            buf = []
+    if "\n".join(buf).strip():
+        out.append("\n".join(buf))
+    return out
+
+
+def check_header(path: Path) -> None:
+    """Refuse a newer database, or a file that is not SQLite, before anything writes to it."""
+    if str(path) == ":memory:" or not path.exists():
+        return
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(100)
+    except OSError as exc:
+        raise KcnaError(f"cannot read database {path}: {exc.strerror}") from None
+    if not header:
+        return
+    if not header.startswith(b"SQLite format 3\x00"):
+        raise KcnaError(f"{path} is not a SQLite database")
+    version = int.from_bytes(header[60:64], "big")
+    if version > SCHEMA_VERSION:
+        raise KcnaError(
+            f"{path} was written by a newer kcna (schema {version}, "
+            f"this kcna knows {SCHEMA_VERSION}); upgrade kcna to use it"
+        )
+
+
+def ensure_schema(conn: sqlite3.Connection, path: Path) -> None:
+    """Create the schema in a new database, or migrate an older one, in one transaction."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version == SCHEMA_VERSION:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0:
+            tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+            if tables:
+                raise KcnaError(f"{path} is a SQLite database, but not a kcna one")
+            for stmt in _statements(SCHEMA):
+                conn.execute(stmt)
+            load_places(conn)
+        elif version > SCHEMA_VERSION:  # raced with a newer kcna
+            raise KcnaError(f"{path} was written by a newer kcna (schema {version})")
+        else:
+            while version < SCHEMA_VERSION:
+                step = MIGRATIONS[version]
+                if callable(step):
+                    step(conn)
+                else:
+                    for stmt in _statements(step):
+                        conn.execute(stmt)
+                version += 1
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def load_places(conn: sqlite3.Connection) -> None:
+    """The packaged gazetteer into ``places``."""
+    from ..places import Gazetteer
+
+    g = Gazetteer.load()
+    conn.executemany(
+        "INSERT OR REPLACE INTO places (id, name, full_name, level, parent_id, aliases, lat, lon)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(p.id, p.name, p.full, p.level, p.parent_id, "|".join(p.aliases), p.lat, p.lon) for p in g.places],
+    )

@@ -1,0 +1,196 @@
+"""The writer: short write transactions, a savepoint per dump, the search-index queue.
+
+``Writer.add`` stores one parsed page: skipped when its hash is known,
+else the raw text into ``dumps`` and each record through the merge rules
+(``db.merge``), inside a savepoint, so a dump is stored whole or not at all.
+Transactions end after ``BATCH_SECONDS`` or ``BATCH_DUMPS`` so that other
+kcna processes can write between them. The full-text index is brought up to
+date once per transaction for the items it added or changed (FTS5 writes far
+less that way than with a trigger per row inside a savepoint per dump).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import sqlite3
+import time
+from typing import TYPE_CHECKING
+
+from ..packing import pack
+from ..parse import Dump, Page
+from .merge import renumber, upsert
+
+if TYPE_CHECKING:
+    from .corpus import Corpus, IngestReport
+
+#: a write transaction ends after this many seconds or dumps
+BATCH_SECONDS = 0.5
+BATCH_DUMPS = 500
+
+
+class Writer:
+    """Batches dumps into short write transactions, one savepoint per dump."""
+
+    def __init__(
+        self, corpus: Corpus, report: IngestReport, *, ids: dict[str, int] | None = None, fts: bool = True
+    ) -> None:
+        self.corpus = corpus
+        self.conn = corpus.conn
+        self.report = report
+        self.in_tx = False
+        self.started = 0.0
+        self.count = 0
+        #: reparse: keep the id an item had before, found by its key
+        self.ids = ids or {}
+        #: full-text index work of the open transaction: items added, and the
+        #: indexed text of existing items before this transaction changed them
+        self.fts = fts
+        self.fts_new: set[int] = set()
+        self.fts_old: dict[int, tuple] = {}
+        #: items whose versions may change order with this dump: a new version,
+        #: or a sighting that may be earlier than its version's first capture
+        self.reorder: set[int] = set()
+        self.next_id = max(self.ids.values(), default=0) + 1
+
+    def new_id(self, key: str) -> int | None:
+        if not self.ids:
+            return None  # plain ingest: SQLite picks the next rowid
+        if key in self.ids:
+            return self.ids.pop(key)  # an id is given back once
+        self.next_id += 1
+        return self.next_id - 1
+
+    def _begin(self) -> None:
+        if not self.in_tx:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.in_tx = True
+            self.started = time.monotonic()
+            self.count = 0
+
+    def commit(self) -> None:
+        if self.in_tx:
+            self._flush_fts()
+            self.conn.execute("COMMIT")
+            self.in_tx = False
+
+    def touch(self, item_id: int) -> None:
+        """Before the indexed text of an existing item changes: keep what the index holds."""
+        if self.fts and item_id not in self.fts_new and item_id not in self.fts_old:
+            self.fts_old[item_id] = self.conn.execute(
+                "SELECT title, lede, body, facets FROM items WHERE id = ?", (item_id,)
+            ).fetchone()
+
+    def added(self, item_id: int) -> None:
+        """A new item: index it when the transaction ends."""
+        if self.fts:
+            self.fts_new.add(item_id)
+
+    def _flush_fts(self) -> None:
+        """Bring the full-text index up to date with this transaction's items."""
+        if not self.fts:
+            return
+        for item_id, old in self.fts_old.items():
+            self.conn.execute(
+                "INSERT INTO items_fts(items_fts, rowid, title, lede, body, facets) VALUES ('delete', ?, ?, ?, ?, ?)",
+                (item_id, *old),
+            )
+        ids = sorted(self.fts_new | set(self.fts_old))
+        for k in range(0, len(ids), 500):
+            chunk = ids[k : k + 500]
+            self.conn.execute(
+                "INSERT INTO items_fts(rowid, title, lede, body, facets)"
+                " SELECT id, title, lede, body, facets FROM items"
+                f" WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+        self.fts_new.clear()
+        self.fts_old.clear()
+
+    def close(self) -> None:
+        if self.in_tx:
+            try:
+                self.commit()
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                self.in_tx = False
+                self.fts_new.clear()
+                self.fts_old.clear()
+                raise
+
+    def add(self, path: str, page: Page) -> None:
+        report = self.report
+        sha = page.sha256
+        known = self.conn.execute("SELECT 1 FROM dumps WHERE sha256 = ?", (sha,)).fetchone()
+        if known:
+            report.dumps_known += 1
+            return
+        where = path if page.number == 1 else f"{path} (page {page.number})"
+        if page.dump is None:
+            report.fail(where, page.error or "not a dump")
+            return
+        self._begin()
+        self.conn.execute("SAVEPOINT dump")
+        counted = ("items_new", "teasers_upgraded", "duplicates_merged", "versions_new")
+        before = {k: getattr(report, k) for k in counted}
+        try:
+            self._store(path, page, sha)
+        except BaseException as exc:
+            # the dump is undone whole, and so are its counts
+            self.conn.execute("ROLLBACK TO dump")
+            self.conn.execute("RELEASE dump")
+            for k, v in before.items():
+                setattr(report, k, v)
+            if isinstance(exc, sqlite3.IntegrityError):  # stored by another process meanwhile
+                report.dumps_known += 1
+                return
+            raise
+        self.conn.execute("RELEASE dump")
+        report.dumps_new += 1
+        for w in page.dump.warnings:
+            report.warnings.append({"path": where, "warning": w})
+        self.count += 1
+        if self.count >= BATCH_DUMPS or time.monotonic() - self.started > BATCH_SECONDS:
+            self.commit()
+
+    def _store(self, path: str, page: Page, sha: str) -> None:
+        dump: Dump = page.dump  # type: ignore[assignment]
+        if page.prepared:
+            packed, raw_bytes = page.prepared["raw"], page.prepared["raw_bytes"]
+        else:
+            packed, raw_bytes = pack(page.text)
+        cur = self.conn.execute(
+            "INSERT INTO dumps (sha256, path, page, capture_date, source, rendering,"
+            " ingested_at, raw_bytes, raw, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                sha,
+                path,
+                page.number,
+                dump.capture_date,
+                dump.source,
+                dump.rendering,
+                _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+                raw_bytes,
+                packed,
+                "\n".join(dump.warnings) or None,
+            ),
+        )
+        self.store_records(cur.lastrowid, dump)
+
+    def store_records(self, dump_id: int, dump: Dump) -> None:
+        """Items and sightings of one parsed dump already in ``dumps``."""
+        capture = dump.capture_date or ""
+        self.reorder.clear()
+        seen = []
+        for position, rec in enumerate(dump.records):
+            role = "article" if rec.kind == "article" and position == 0 and dump.article else "teaser"
+            partial = role == "article" and not dump.complete
+            item_id, version_id = upsert(self, rec, capture, partial=partial)
+            seen.append((item_id, dump_id, role, position, version_id))
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO sightings (item_id, dump_id, role, position, version_id) VALUES (?, ?, ?, ?, ?)",
+            seen,
+        )
+        for item_id in self.reorder:
+            # only items with several versions have an order to keep
+            if self.conn.execute("SELECT 1 FROM versions WHERE item_id = ? AND number > 1", (item_id,)).fetchone():
+                renumber(self.conn, item_id)

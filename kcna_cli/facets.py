@@ -1,0 +1,36 @@
+"""Filter tokens of the full-text index (``items.facets``); pure.
+
+A search with words, dates and places is one FTS5 query because each item's
+date and places are also tokens of its index row: the date at three grains
+(``d2025 d202502 d20250210``) and each place it names with every place
+around it (``pkp07015 pkp07``). Written by the store, read by the queries:
+both import this module, neither imports the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol
+
+
+class _Ancestry(Protocol):
+    def ancestors(self, pid: str) -> list[str]: ...
+
+
+def date_facets(date: str | None) -> list[str]:
+    """``2025-02-10`` -> ``["d2025", "d202502", "d20250210"]`` (none for no date)."""
+    if not date or len(date) != 10:
+        return []
+    y, m, d = date[:4], date[5:7], date[8:10]
+    return [f"d{y}", f"d{y}{m}", f"d{y}{m}{d}"]
+
+
+def place_facet(place_id: str) -> str:
+    """A place id as one index token: ``KP-07-015`` -> ``pkp07015``."""
+    return "p" + "".join(c for c in place_id.lower() if c.isalnum())
+
+
+def facets(date: str | None, place_ids: Iterable[str], gazetteer: _Ancestry) -> str:
+    """``items.facets``: date tokens, then the places named and every place around them (sorted)."""
+    around = {p for pid in place_ids for p in (pid, *gazetteer.ancestors(pid))}
+    return " ".join(date_facets(date) + sorted(place_facet(p) for p in around))

@@ -1,0 +1,272 @@
+"""The options every kcna command shares, declared once, and the command wrapper.
+
+``kcna_command`` wraps a command function for typer (the way sqlite-utils'
+``output_options`` decorator does for click):
+
+- it adds the shared filter options (``--place``, ``--since`` ... ``--raw``)
+  and the output flags (``--json``, ``--jsonl``, ``--csv``, ``--table``) to
+  the function's signature, so typer shows and parses them like any other;
+- it builds one ``Env`` (the streams) per command and one ``Filters`` from
+  the filter options, and hands them to the command in a ``Run``;
+- it turns expected failures into one line on stderr and an exit code
+  (``KcnaError``), Ctrl-C into exit 130, a closed pipe into exit 0, and
+  anything else into one line and exit 70 unless ``--debug`` is on.
+
+Nothing heavy is imported here: typer, and the standard library.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Optional
+
+import typer
+
+from .errors import ExitCode, KcnaError
+
+if TYPE_CHECKING:
+    from .db import Corpus
+    from .query import Filters
+    from .views.formats import Env
+
+#: ``--debug`` (or ``KCNA_DEBUG``): show tracebacks of unexpected errors
+DEBUG = {"on": bool(os.environ.get("KCNA_DEBUG"))}
+
+DbOpt = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--db",
+        envvar="KCNA_DB",
+        show_envvar=True,
+        dir_okay=False,
+        help="Database file. Default: kcna.db in the user's application data folder.",
+    ),
+]
+WordsArg = Annotated[
+    Optional[list[str]], typer.Argument(help='Words to search for; "quoted phrase", prefix*.', show_default=False)
+]
+
+#: the filter options of search, stats, export and revisions: name -> (annotation, default)
+FILTER_OPTIONS: dict[str, tuple[Any, Any]] = {
+    "place": (
+        Annotated[
+            Optional[list[str]],
+            typer.Option(
+                "--place",
+                "-p",
+                help="Place name or alias, with what lies inside it (repeat for any of several).",
+                rich_help_panel="Filters",
+            ),
+        ],
+        None,
+    ),
+    "since": (
+        Annotated[
+            Optional[str],
+            typer.Option(
+                "--since",
+                help="From this date on, inclusive: 2025, 2025-02 or 2025-02-10.",
+                rich_help_panel="Filters",
+            ),
+        ],
+        None,
+    ),
+    "until": (
+        Annotated[
+            Optional[str],
+            typer.Option(
+                "--until",
+                help="Up to this date, inclusive: 2025-12-31, 2025-12 (whole month).",
+                rich_help_panel="Filters",
+            ),
+        ],
+        None,
+    ),
+    "on": (
+        Annotated[
+            Optional[str], typer.Option("--on", help="On this day (or month, or year).", rich_help_panel="Filters")
+        ],
+        None,
+    ),
+    "year": (Annotated[Optional[str], typer.Option("--year", help="In this year.", rich_help_panel="Filters")], None),
+    "source": (
+        Annotated[
+            Optional[list[str]],
+            typer.Option(
+                "--source",
+                "-s",
+                help="Outlet or label, prefix allowed: KCNA, 'Rodong Sinmun' (repeat for any).",
+                rich_help_panel="Filters",
+            ),
+        ],
+        None,
+    ),
+    "kind": (
+        Annotated[Optional[str], typer.Option("--kind", help="article or teaser.", rich_help_panel="Filters")],
+        None,
+    ),
+    "raw": (
+        Annotated[
+            bool, typer.Option("--raw", help="Pass WORDS to SQLite FTS5 as query syntax.", rich_help_panel="Filters")
+        ],
+        False,
+    ),
+}
+
+#: the output flags: format name -> (parameter name, annotation)
+OUTPUT_FLAGS: dict[str, tuple[str, Any]] = {
+    "json": ("json_", Annotated[bool, typer.Option("--json", help="Print a JSON array.", rich_help_panel="Output")]),
+    "jsonl": (
+        "jsonl",
+        Annotated[
+            bool,
+            typer.Option(
+                "--jsonl", help="Print one JSON object per line (default when piped).", rich_help_panel="Output"
+            ),
+        ],
+    ),
+    "csv": (
+        "csv_",
+        Annotated[bool, typer.Option("--csv", help="Print CSV with a header row.", rich_help_panel="Output")],
+    ),
+    "table": (
+        "table",
+        Annotated[
+            bool, typer.Option("--table", help="Print a table (default on a terminal).", rich_help_panel="Output")
+        ],
+    ),
+}
+
+ALL_FORMATS = ("json", "jsonl", "csv", "table")
+ALL_FILTERS = tuple(FILTER_OPTIONS)
+
+
+@dataclass
+class Run:
+    """What a command gets besides its own options: the streams, the filters, the output flags."""
+
+    env: Env
+    filters: Filters | None = None
+    flags: dict[str, bool] = field(default_factory=dict)
+
+    def format(self, default: str | None = None) -> str:
+        """The output format: a flag, else ``KCNA_FORMAT``, else ``default``, else table/jsonl by isatty."""
+        from .views.formats import choose_format
+
+        if default is not None and not any(self.flags.values()):
+            return default
+        return choose_format(self.env, **{OUTPUT_FLAGS[k][0]: v for k, v in self.flags.items()})
+
+    @property
+    def flagged(self) -> bool:
+        """Was a format flag given?"""
+        return any(self.flags.values())
+
+
+def open_corpus(db: Path | None, *, create: bool = False) -> Corpus:
+    """The database of ``--db``, ``KCNA_DB`` or the default place."""
+    from .db import Corpus, default_db_path
+
+    return Corpus(db or default_db_path(), create=create)
+
+
+def filters_from(words: list[str] | None, values: dict[str, Any]) -> Filters:
+    """The ``Filters`` of a command line's words and filter options."""
+    from .query import Filters
+
+    return Filters(
+        words=" ".join(words) if words else None,
+        raw=bool(values.get("raw")),
+        places=list(values.get("place") or []),
+        since=values.get("since"),
+        until=values.get("until"),
+        on=values.get("on"),
+        year=values.get("year"),
+        sources=list(values.get("source") or []),
+        kind=values.get("kind"),
+    )
+
+
+def kcna_command(
+    *, filters: tuple[str, ...] = (), words: bool = False, formats: tuple[str, ...] = ()
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Wrap a command: add the shared options named, pass a ``Run``, map errors to exit codes.
+
+    ``filters``: which filter options (``ALL_FILTERS`` for all); ``words``:
+    a leading WORDS argument that goes into the filters; ``formats``: which
+    output flags. The wrapped function takes ``run: Run`` first, then its
+    own options.
+    """
+
+    def wrap(fn: Callable[..., None]) -> Callable[..., None]:
+        sig = inspect.signature(fn, eval_str=True)
+        own = [p for name, p in sig.parameters.items() if name != "run"]
+        kw = inspect.Parameter.KEYWORD_ONLY
+        added_front = []
+        if words:
+            added_front.append(inspect.Parameter("words", kw, default=None, annotation=WordsArg))
+        added_front += [
+            inspect.Parameter(name, kw, default=FILTER_OPTIONS[name][1], annotation=FILTER_OPTIONS[name][0])
+            for name in filters
+        ]
+        added_back = [
+            inspect.Parameter(OUTPUT_FLAGS[f][0], kw, default=False, annotation=OUTPUT_FLAGS[f][1]) for f in formats
+        ]
+        params = added_front + [p.replace(kind=kw) for p in own] + added_back
+
+        @functools.wraps(fn)
+        def command(**kwargs: Any) -> None:
+            with guard():
+                from .views.formats import Env
+
+                flags = {f: bool(kwargs.pop(OUTPUT_FLAGS[f][0])) for f in formats}
+                filter_values = {name: kwargs.pop(name) for name in filters}
+                the_words = kwargs.pop("words") if words else None
+                run = Run(env=Env(), flags=flags)
+                if filters or words:
+                    run.filters = filters_from(the_words, filter_values)
+                fn(run, **kwargs)
+
+        command.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
+        command.__annotations__ = {p.name: p.annotation for p in params}
+        return command
+
+    return wrap
+
+
+@contextmanager
+def guard() -> Iterator[None]:
+    """Expected failures -> one line and an exit code; bugs -> one line unless --debug."""
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except KcnaError as exc:
+        sys.stderr.write(f"kcna: error: {exc.message}\n")
+        raise typer.Exit(int(exc.exit_code)) from None
+    except KeyboardInterrupt:
+        sys.stderr.write("kcna: interrupted\n")
+        raise typer.Exit(130) from None
+    except BrokenPipeError:
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - quiet the final flush
+        except OSError:
+            pass
+        raise typer.Exit(0) from None
+    except Exception as exc:
+        import sqlite3
+
+        if DEBUG["on"]:
+            raise
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            sys.stderr.write("kcna: error: the database is busy (another kcna is writing); try again\n")
+            raise typer.Exit(int(ExitCode.FAILED)) from None
+        sys.stderr.write(f"kcna: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)\n")
+        raise typer.Exit(int(ExitCode.INTERNAL)) from None

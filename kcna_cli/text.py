@@ -1,0 +1,121 @@
+"""Text normalisation: the one module that says when two strings count as the same.
+
+Pure functions, no I/O. Every comparison kcna makes goes through one of
+these, from the cheapest to the strictest:
+
+``clean_line``          a printed line with odd spaces folded, ends trimmed (text kept);
+``normalize``           quote, dash and space variants folded, no space before
+                        punctuation (case kept): what revisions and ledes compare;
+``fold``                ``normalize`` + case-folded + no trailing punctuation:
+                        the identity form of a title (``Record.key``);
+``version_text``        ``normalize`` + case-folded + no ``-0-`` end mark: what
+                        text versions are fingerprinted by;
+``normalize_paragraphs`` ``normalize`` per paragraph, breaks kept: what word diffs read;
+``strip_accents``       combining marks removed (romanizations, names).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u00b4": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+    }
+)
+_SPACE_BEFORE_PUNCT = re.compile(r" +(?=[.,;:!?')\]]|'s\b)")
+_TRAILING_PUNCT = re.compile(r"[\s.,;:!?\-]+$")
+_FOLD_DASHES = re.compile(r"-{2,}")
+
+
+_ODD_ASCII_SPACE = "\t\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
+def clean_lines(raw: list[str], text: str) -> list[str]:
+    """``clean_line`` of every line of ``text`` (split into ``raw``); fast for plain ASCII."""
+    if text.isascii() and "  " not in text and not any(c in text for c in _ODD_ASCII_SPACE):
+        return [ln.strip() for ln in raw]
+    return [clean_line(ln) for ln in raw]
+
+
+def clean_line(line: str) -> str:
+    """One printed line with odd spaces folded and ends trimmed (text kept)."""
+    if line.isascii():
+        return " ".join(line.split()) if "  " in line or "\t" in line else line.strip()
+    return _SPACES.sub(" ", line).strip()
+
+
+def normalize(text: str) -> str:
+    """Fold quote, dash and space variants; drop spaces before punctuation.
+
+    ``Kim Jong Un .`` and ``Kim Jong Un.`` normalize alike, as do curly and
+    straight quotes and ``--`` and an em dash. Case is kept.
+    """
+    if text.isascii():  # most text: no NFKC, no curly quotes to fold
+        if "`" in text:
+            text = text.translate(_QUOTES)
+        text = " ".join(text.split())
+    else:
+        text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+        text = _SPACES.sub(" ", text).strip()
+    if "--" in text:
+        text = _FOLD_DASHES.sub("-", text)
+    return _SPACE_BEFORE_PUNCT.sub("", text)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def fold(text: str) -> str:
+    """The identity form of a title: normalized, case-folded, no trailing punctuation.
+
+    Cached: titles and teaser ledes repeat across the pages of a collection.
+    """
+    return _TRAILING_PUNCT.sub("", normalize(text).casefold())
+
+
+#: the end-of-article mark KCNA prints after the last paragraph
+END_MARK = "-0-"
+
+
+def without_end_mark(text: str) -> str:
+    """``text`` with every ``-0-`` end mark turned into a space."""
+    return text.replace(END_MARK, " ")
+
+
+def version_text(text: str | None) -> str:
+    """A text as versions compare it: normalized, case-folded, without ``-0-``."""
+    return normalize(without_end_mark(text or "")).casefold()
+
+
+def normalize_paragraphs(text: str) -> str:
+    """Normalize each paragraph (see ``normalize``), keep paragraph breaks."""
+    paras = [normalize(without_end_mark(p)) for p in text.replace("\r", "").split("\n")]
+    return "\n\n".join(p for p in paras if p)
+
+
+def strip_accents(text: str) -> str:
+    """``Chosŏn`` -> ``Choson``: combining marks removed after NFKD."""
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c))

@@ -1,0 +1,147 @@
+"""The output contract: streams, formats, and the one ``emit`` every read command uses.
+
+``Env`` describes the streams (httpie's ``Environment``): where data and
+messages go and whether each is a terminal. It is built once per command
+and passed down; its rich consoles are made once and cached.
+``choose_format`` picks the format from the flags, ``KCNA_FORMAT`` and
+``isatty()``; ``emit`` writes rows as JSON, JSON Lines or CSV, or hands them
+to a table drawer. Tables are drawn with rich only on a terminal (or when
+forced with ``--table``); data formats never carry colour codes or box
+drawing. Nothing in ``kcna_cli.views`` runs SQL: it draws what it is given.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import IO, TYPE_CHECKING, Any
+
+from ..errors import UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+FORMATS = ("table", "json", "jsonl", "csv")
+
+
+@dataclass
+class Env:
+    stdout: IO[str] = field(default_factory=lambda: sys.stdout)
+    stderr: IO[str] = field(default_factory=lambda: sys.stderr)
+    stdout_isatty: bool | None = None
+    stderr_isatty: bool | None = None
+    _consoles: dict[bool, Console] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.stdout_isatty is None:
+            self.stdout_isatty = _isatty(self.stdout)
+        if self.stderr_isatty is None:
+            self.stderr_isatty = _isatty(self.stderr)
+
+    def console(self, *, stderr: bool = False) -> Console:
+        """The rich console of one stream (made once); colour only on a terminal."""
+        if stderr not in self._consoles:
+            self._consoles[stderr] = self._make_console(stderr)
+        return self._consoles[stderr]
+
+    def _make_console(self, stderr: bool) -> Console:
+        from rich.console import Console
+
+        stream = self.stderr if stderr else self.stdout
+        tty = self.stderr_isatty if stderr else self.stdout_isatty
+        width = None
+        if not tty:
+            width = 120
+        return Console(
+            file=stream,
+            force_terminal=tty,
+            no_color=not tty or "NO_COLOR" in os.environ,
+            width=width,
+            highlight=False,
+            soft_wrap=False,
+        )
+
+
+def _isatty(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def choose_format(
+    env: Env, *, json_: bool = False, jsonl: bool = False, csv_: bool = False, table: bool = False
+) -> str:
+    chosen = [name for name, on in (("json", json_), ("jsonl", jsonl), ("csv", csv_), ("table", table)) if on]
+    if len(chosen) > 1:
+        raise UsageError("choose one of --json, --jsonl, --csv, --table")
+    if chosen:
+        return chosen[0]
+    env_format = os.environ.get("KCNA_FORMAT", "").strip().lower()
+    if env_format:
+        if env_format not in FORMATS:
+            raise UsageError(f"KCNA_FORMAT must be one of {', '.join(FORMATS)}, not {env_format!r}")
+        return env_format
+    return "table" if env.stdout_isatty else "jsonl"
+
+
+# --- data formats ----------------------------------------------------------------
+
+
+def write_json(env: Env, value: Any) -> None:
+    env.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+def write_jsonl(env: Env, rows: Iterable[dict]) -> None:
+    for row in rows:
+        env.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def write_csv(env: Env, rows: Iterable[dict], fields: Sequence[str]) -> None:
+    writer = csv.DictWriter(env.stdout, fieldnames=list(fields), extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _csv_cell(v) for k, v in row.items()})
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def emit(
+    env: Env,
+    fmt: str,
+    rows: Iterable[dict],
+    fields: Sequence[str],
+    *,
+    table: Callable[[list[dict]], None] | None = None,
+) -> None:
+    """Rows in a data format, or drawn by ``table(rows)`` for the table format."""
+    if fmt == "json":
+        write_json(env, list(rows))
+    elif fmt == "jsonl":
+        write_jsonl(env, rows)
+    elif fmt == "csv":
+        write_csv(env, rows, fields)
+    elif table is not None:
+        table(list(rows))
+    else:
+        raise ValueError(f"no table drawer given for format {fmt!r}")
+
+
+def message(env: Env, text: str, *, style: str = "") -> None:
+    """A line for people, on stderr."""
+    if env.stderr_isatty and style:
+        from rich.text import Text
+
+        env.console(stderr=True).print(Text(text, style=style))
+    else:
+        env.stderr.write(text + "\n")
