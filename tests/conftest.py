@@ -1,12 +1,17 @@
+"""Fixtures every test file may use (paths and runners are in ``support.py``)."""
+
+import json
 import os
 import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "fixtures"
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "benchmarks"))  # the corpus generator
+
+from support import FIXTURES, kcna  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -34,3 +39,21 @@ def corpus(tmp_path):
     c = Corpus(tmp_path / "corpus.db")
     yield c
     c.close()
+
+
+@pytest.fixture
+def two_dumps():
+    """The database of KCNA_DB holds two fixture files (three dumps); returns the ingest summary."""
+    r = kcna("ingest", str(FIXTURES / "page-kcna-kp.txt"), str(FIXTURES / "multi-page.txt"), "--json")
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)
+
+
+@pytest.fixture
+def all_fixtures():
+    """The database of KCNA_DB holds every fixture (the one bad file is reported); returns the summary."""
+    r = kcna("ingest", str(FIXTURES), "--json")
+    assert r.exit_code == 1, r.output  # fixtures/bad/not-a-dump.txt is reported, the rest stored
+    summary = json.loads(r.stdout)
+    assert summary["dumps_read"] > 20
+    return summary

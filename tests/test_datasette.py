@@ -3,7 +3,7 @@
 import asyncio
 
 import pytest
-from conftest import FIXTURES
+from support import FIXTURES
 
 from kcna_cli.db import Corpus
 

@@ -4,16 +4,14 @@ import sqlite3
 import sys
 from pathlib import Path
 
+import generate
 import pytest
-from conftest import FIXTURES, ROOT
+from support import FIXTURES
 
 from kcna_cli import pipeline
 from kcna_cli.db import Corpus, IngestReport
 from kcna_cli.inputs import Source, expand
 from kcna_cli.parse import split_pages
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-import generate  # noqa: E402
 
 
 def ingest(db: Path, paths: list[str], jobs: int) -> IngestReport:

@@ -3,19 +3,17 @@
 import json
 
 import pytest
-from conftest import FIXTURES
 from places_eval import CASES, evaluate
-from typer.testing import CliRunner
+from support import FIXTURES, kcna
 
-from kcna_cli.cli import app
 from kcna_cli.errors import UsageError
 from kcna_cli.places import Gazetteer
 
-runner = CliRunner()
 
-
-def kcna(*args):
-    return runner.invoke(app, list(args))
+def titles(*args):
+    r = kcna("search", "--json", "--limit", "0", *args)
+    assert r.exit_code == 0, r.output
+    return {d["title"] for d in json.loads(r.stdout)}
 
 
 def test_extraction_precision_and_recall_at_least_95_percent():
@@ -67,24 +65,12 @@ def test_overrides_fix_known_gaps():
     assert g.resolve("Hungnam")[0].full == "Hungnam District"
 
 
-@pytest.fixture
-def loaded():
-    r = kcna("ingest", str(FIXTURES), "--json")
-    assert json.loads(r.stdout)["dumps_read"] > 20
-
-
-def titles(*args):
-    r = kcna("search", "--json", "--limit", "0", *args)
-    assert r.exit_code == 0, r.output
-    return {d["title"] for d in json.loads(r.stdout)}
-
-
 @pytest.mark.parametrize("typed", ["Kimhwa", "Kimhwa County", "Gimhwa", "KIMHWA", "Kangwon", "Gangwon", "Kangwon-do"])
-def test_place_filter_finds_kimhwa_article(loaded, typed):
+def test_place_filter_finds_kimhwa_article(all_fixtures, typed):
     assert "Model Greenhouse Farm Built in Kimhwa County" in titles("--place", typed)
 
 
-def test_province_includes_counties_and_several_places_mean_any(loaded):
+def test_province_includes_counties_and_several_places_mean_any(all_fixtures):
     south = titles("--place", "Pyeongannam-do")
     assert "Spring Sowing Starts on Farms of Ryanggang Province" not in south
     both = titles("--place", "Ryanggang", "--place", "Kimhwa")
@@ -93,31 +79,31 @@ def test_province_includes_counties_and_several_places_mean_any(loaded):
     assert "Ice Festival Held in Samjiyon" in titles("--place", "Ryanggang")
 
 
-def test_dateline_is_not_a_place(loaded):
+def test_dateline_is_not_a_place(all_fixtures):
     pyongyang = titles("--place", "Pyongyang")
     assert "Model Greenhouse Farm Built in Kimhwa County" not in pyongyang  # only "Pyongyang, March 4 (KCNA)"
     assert "Pyongyang Children\u2019s Department Store" in pyongyang  # Central District of Pyongyang
 
 
-def test_place_with_words_and_dates(loaded):
+def test_place_with_words_and_dates(all_fixtures):
     assert titles("greenhouse", "--place", "Kangwon", "--since", "2026-03") == {
         "Model Greenhouse Farm Built in Kimhwa County"
     }
     assert titles("greenhouse", "--place", "Kangwon", "--until", "2026-02") == set()
 
 
-def test_unknown_place_exits_2(loaded):
+def test_unknown_place_exits_2(all_fixtures):
     r = kcna("search", "--place", "Kimwha")
     assert r.exit_code == 2 and "Kimhwa County" in r.stderr and r.stdout == ""
 
 
-def test_item_places_are_canonical_sorted_unique(loaded):
+def test_item_places_are_canonical_sorted_unique(all_fixtures):
     data = json.loads(kcna("search", "--place", "Kimhwa", "--json").stdout)
     places = data[0]["places"]
     assert places == sorted(set(places)) and "Kimhwa County" in places and "Kangwon Province" in places
 
 
-def test_places_command_json_flat_and_tree(loaded):
+def test_places_command_json_flat_and_tree(all_fixtures):
     rows = json.loads(kcna("places", "--json").stdout)
     by = {r["name"]: r for r in rows}
     assert {"name", "level", "parent", "items"} <= set(rows[0])

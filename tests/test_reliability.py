@@ -1,6 +1,5 @@
 """Bad input, kill -9, concurrent processes, hostile queries, schema versions, reparse atomicity."""
 
-import hashlib
 import json
 import os
 import random
@@ -11,30 +10,14 @@ import sys
 import time
 from pathlib import Path
 
+import generate  # noqa: E402
 import pytest
-from conftest import FIXTURES, ROOT
-from typer.testing import CliRunner
+from support import FIXTURES, kcna, run_kcna
 
-from kcna_cli.cli import app
-from kcna_cli.db import SCHEMA_VERSION, Corpus
+from kcna_cli.db import Corpus
 from kcna_cli.query import Filters, search
 
-sys.path.insert(0, str(ROOT / "benchmarks"))
-import generate  # noqa: E402
-
-runner = CliRunner()
 PAGE = (FIXTURES / "page-kcna-kp.txt").read_text(encoding="utf-8")
-
-
-def kcna(*args, input=None):
-    return runner.invoke(app, list(args), input=input)
-
-
-def run(*args, **kw):
-    return subprocess.run([sys.executable, "-m", "kcna_cli", *args], capture_output=True, text=True, timeout=120, **kw)
-
-
-# --- bad input: one clear outcome each ---------------------------------------------------
 
 CASES = {
     "empty.txt": (b"", "empty file"),
@@ -55,6 +38,138 @@ CASES = {
     "impossible-date.txt": ((FIXTURES / "impossible-date.txt").read_bytes(), None),
     "saved.html": ((FIXTURES / "saved-page.html").read_bytes(), None),
 }
+
+
+def _db_state(path):
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.execute("INSERT INTO items_fts(items_fts, rank) VALUES ('integrity-check', 1)")  # index = items
+    counts = tuple(
+        conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("dumps", "items", "sightings", "versions")
+    )
+    fts = conn.execute("SELECT count(*) FROM items_fts WHERE items_fts MATCH 'kcna'").fetchone()[0]
+    # every dump is whole: it has its main article sighting
+    orphans = conn.execute(
+        "SELECT count(*) FROM dumps d WHERE NOT EXISTS (SELECT 1 FROM sightings s WHERE s.dump_id = d.id)"
+    ).fetchone()[0]
+    conn.close()
+    return counts, fts, orphans
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            if f"\nPPid:\t{pid}\n" in status.read_text():
+                out.append(int(status.parent.name))
+        except OSError:
+            continue
+    return out
+
+
+def _all_exit(pids: list[int], wait: float = 5.0) -> bool:
+    """Worker processes of a killed ingest exit by themselves (they watch their parent)."""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        alive = []
+        for pid in pids:
+            try:
+                if "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text():
+                    alive.append(pid)
+            except OSError:
+                pass
+        if not alive:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+HOSTILE = [
+    '"',
+    '""',
+    '"""',
+    '"unbalanced',
+    'balanced "phrase here"',
+    "kim-jong-un",
+    "-",
+    "--",
+    "-kim",
+    "AND",
+    "OR",
+    "NOT",
+    "NEAR",
+    "NEAR(kim jong)",
+    "kim AND",
+    "AND OR NOT",
+    "*",
+    "**",
+    "kim*",
+    "*kim",
+    "^",
+    "^kim",
+    ":",
+    "title:kim",
+    "body:",
+    "(",
+    ")",
+    "(kim",
+    "kim)",
+    "()",
+    "{",
+    "}",
+    "[",
+    "]",
+    "'",
+    "''",
+    "kim's",
+    "\\",
+    "\\\\",
+    "%",
+    "_",
+    "%_%",
+    "😀",
+    "😀 kim",
+    "김정은",
+    "김화군",
+    "Kim\u00a0Jong",
+    "\u200b",
+    "\x00",
+    "\t\n",
+    " ",
+    "",
+    "a" * 5000,
+    "kim " * 300,
+    "SELECT * FROM items; --",
+    "'; DROP TABLE items; --",
+    "NEAR/3",
+    "kim NEAR/2 jong",
+    "+",
+    "a+b",
+    "1e9",
+    "1/2",
+    "2025-02-10",
+    "#",
+    "@",
+    "!",
+    "~",
+    "`",
+    "$",
+    "&&",
+    "||",
+    "<b>",
+    "&amp;",
+    "Ryanggang Provincial",
+]
+
+
+def _dump_db(path):
+    conn = sqlite3.connect(path)
+    out = {
+        t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall()
+        for t in ("items", "sightings", "versions", "item_places")
+    }
+    conn.close()
+    return out
 
 
 def test_bad_input_matrix(tmp_path):
@@ -147,58 +262,11 @@ def test_debug_shows_traceback_only_when_asked(tmp_path, monkeypatch):
     assert isinstance(r.exception, RuntimeError)
 
 
-# --- kill -9 at random moments ---------------------------------------------------------------
-
-
-def _db_state(path):
-    conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    conn.execute("INSERT INTO items_fts(items_fts, rank) VALUES ('integrity-check', 1)")  # index = items
-    counts = tuple(
-        conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("dumps", "items", "sightings", "versions")
-    )
-    fts = conn.execute("SELECT count(*) FROM items_fts WHERE items_fts MATCH 'kcna'").fetchone()[0]
-    # every dump is whole: it has its main article sighting
-    orphans = conn.execute(
-        "SELECT count(*) FROM dumps d WHERE NOT EXISTS (SELECT 1 FROM sightings s WHERE s.dump_id = d.id)"
-    ).fetchone()[0]
-    conn.close()
-    return counts, fts, orphans
-
-
-def _children(pid: int) -> list[int]:
-    out = []
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            if f"\nPPid:\t{pid}\n" in status.read_text():
-                out.append(int(status.parent.name))
-        except OSError:
-            continue
-    return out
-
-
-def _all_exit(pids: list[int], wait: float = 5.0) -> bool:
-    """Worker processes of a killed ingest exit by themselves (they watch their parent)."""
-    deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        alive = []
-        for pid in pids:
-            try:
-                if "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text():
-                    alive.append(pid)
-            except OSError:
-                pass
-        if not alive:
-            return True
-        time.sleep(0.2)
-    return False
-
-
 @pytest.mark.parametrize("jobs", ["0", "2"])
 def test_kill_9_leaves_a_consistent_database_and_rerun_finishes(tmp_path, jobs):
     files = generate.write(400, tmp_path / "dumps", per_file=40)
     reference = tmp_path / "ref.db"
-    assert run("ingest", *map(str, files), "--db", str(reference), "-q").returncode == 0
+    assert run_kcna("ingest", *map(str, files), "--db", str(reference), "-q").returncode == 0
     expected = _db_state(reference)
     rng = random.Random(7)
     seen_workers = 0
@@ -219,12 +287,9 @@ def test_kill_9_leaves_a_consistent_database_and_rerun_finishes(tmp_path, jobs):
             if db.exists():
                 _, _, orphans = _db_state(db)
                 assert orphans == 0
-        assert run("ingest", *map(str, files), "--db", str(db), "-q").returncode == 0
+        assert run_kcna("ingest", *map(str, files), "--db", str(db), "-q").returncode == 0
         assert _db_state(db) == expected
     assert (seen_workers > 0) == (jobs != "0")  # the parallel case was really killed with workers running
-
-
-# --- concurrent use ------------------------------------------------------------------------------
 
 
 def test_two_ingests_and_searches_at_once(tmp_path):
@@ -254,169 +319,16 @@ def test_two_ingests_and_searches_at_once(tmp_path):
     )
     searches = 0
     while a.poll() is None or b.poll() is None:
-        r = run("search", "county", "--db", db, "--json", "--limit", "5")
+        r = run_kcna("search", "county", "--db", db, "--json", "--limit", "5")
         assert r.returncode == 0, r.stderr
         json.loads(r.stdout)
         searches += 1
     assert a.wait() == 0 and b.wait() == 0, (a.stderr.read(), b.stderr.read())
     assert "locked" not in (a.stderr.read() + b.stderr.read())
     serial = tmp_path / "s.db"
-    run("ingest", *map(str, files), "--db", str(serial), "-q")
+    run_kcna("ingest", *map(str, files), "--db", str(serial), "-q")
     assert _db_state(db)[:2] == _db_state(serial)[:2]
     assert searches >= 1
-
-
-# --- hostile search input ----------------------------------------------------------------------------
-
-HOSTILE = [
-    '"',
-    '""',
-    '"""',
-    '"unbalanced',
-    'balanced "phrase here"',
-    "kim-jong-un",
-    "-",
-    "--",
-    "-kim",
-    "AND",
-    "OR",
-    "NOT",
-    "NEAR",
-    "NEAR(kim jong)",
-    "kim AND",
-    "AND OR NOT",
-    "*",
-    "**",
-    "kim*",
-    "*kim",
-    "^",
-    "^kim",
-    ":",
-    "title:kim",
-    "body:",
-    "(",
-    ")",
-    "(kim",
-    "kim)",
-    "()",
-    "{",
-    "}",
-    "[",
-    "]",
-    "'",
-    "''",
-    "kim's",
-    "\\",
-    "\\\\",
-    "%",
-    "_",
-    "%_%",
-    "😀",
-    "😀 kim",
-    "김정은",
-    "김화군",
-    "Kim\u00a0Jong",
-    "\u200b",
-    "\x00",
-    "\t\n",
-    " ",
-    "",
-    "a" * 5000,
-    "kim " * 300,
-    "SELECT * FROM items; --",
-    "'; DROP TABLE items; --",
-    "NEAR/3",
-    "kim NEAR/2 jong",
-    "+",
-    "a+b",
-    "1e9",
-    "1/2",
-    "2025-02-10",
-    "#",
-    "@",
-    "!",
-    "~",
-    "`",
-    "$",
-    "&&",
-    "||",
-    "<b>",
-    "&amp;",
-    "Ryanggang Provincial",
-]
-
-
-def test_hostile_queries_never_raise(tmp_path):
-    assert len(HOSTILE) >= 50
-    corpus = Corpus(tmp_path / "h.db")
-    corpus.ingest_text(PAGE, "p.txt")
-    for q in HOSTILE:
-        res = search(corpus, Filters(words=q), limit=5)
-        assert res.total >= len(res.items)
-    r = kcna("search", "--db", str(tmp_path / "h.db"), "--json", "--", "kim-jong-un", '"unbalanced', "NEAR")
-    assert r.exit_code == 0, r.output
-
-
-def test_word_phrase_prefix_semantics(tmp_path):
-    corpus = Corpus(tmp_path / "w.db")
-    corpus.ingest_text(PAGE, "p.txt")
-    hits = lambda q: {i["title"] for i in search(corpus, Filters(words=q), limit=0).items}  # noqa: E731
-    greenhouse = "Model Greenhouse Farm Built in Kimhwa County"
-    assert greenhouse in hits("greenhouse")
-    assert greenhouse not in hits("greenhous")  # words match as words
-    assert greenhouse in hits("greenhous*")  # a trailing * is a prefix
-    assert greenhouse in hits('"modern greenhouse farm"')
-    assert greenhouse not in hits('"farm greenhouse modern"')  # a phrase keeps its order
-    assert hits("greenhouse AND") == hits("greenhouse and")
-
-
-def test_raw_fts_syntax_error_is_exit_2(tmp_path):
-    kcna("ingest", str(FIXTURES / "page-kcna-kp.txt"))
-    r = kcna("search", "--raw", "kim AND")
-    assert r.exit_code == 2 and "bad full-text query" in r.stderr
-    ok = kcna("search", "--raw", "greenhouse OR sowing", "--json")
-    assert len(json.loads(ok.stdout)) == 2
-
-
-# --- schema versions ----------------------------------------------------------------------------------
-
-
-def test_newer_schema_is_refused_and_left_untouched(tmp_path):
-    db = tmp_path / "new.db"
-    Corpus(db).close()
-    conn = sqlite3.connect(db)
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    conn.execute("PRAGMA journal_mode = DELETE")
-    conn.close()
-    digest = hashlib.sha256(db.read_bytes()).hexdigest()
-    for args in (["search"], ["ingest", str(FIXTURES / "page-kcna-kp.txt")], ["reparse"]):
-        r = kcna(*args, "--db", str(db))
-        assert r.exit_code == 1 and "newer kcna" in r.stderr, r.output
-    assert hashlib.sha256(db.read_bytes()).hexdigest() == digest
-    assert not Path(str(db) + "-wal").exists()
-
-
-def test_foreign_sqlite_database_is_refused(tmp_path):
-    db = tmp_path / "other.db"
-    conn = sqlite3.connect(db)
-    conn.execute("CREATE TABLE t (x)")
-    conn.commit()
-    conn.close()
-    r = kcna("search", "--db", str(db))
-    assert r.exit_code == 1 and "not a kcna one" in r.stderr
-
-
-# --- reparse atomicity ------------------------------------------------------------------------------------
-
-
-def _dump_db(path):
-    conn = sqlite3.connect(path)
-    out = {
-        t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall()
-        for t in ("items", "sightings", "versions", "item_places")
-    }
-    conn.close()
-    return out
 
 
 def test_reparse_failure_leaves_corpus_as_it_was(tmp_path, monkeypatch):

@@ -9,10 +9,9 @@ import subprocess
 import sys
 
 import pytest
-from conftest import FIXTURES
 from hypothesis import given
 from hypothesis import strategies as st
-from typer.testing import CliRunner
+from support import FIXTURES, runner
 
 from kcna_cli import revisions as rv
 from kcna_cli.cli import app
@@ -21,11 +20,14 @@ from kcna_cli.views.diff import show_diff, unified
 from kcna_cli.views.formats import Env
 
 REV = FIXTURES / "revisions"
+
 THREE = ["capture-1.txt", "capture-2.txt", "capture-3.txt"]
+
 SAME_AS_1 = ["capture-1-respaced.txt", "capture-1-cut.txt"]
+
 TITLE = "Kim Jong Un Inspects Renovated Orchard in Kimhwa County"
+
 REMOVED_SENTENCE = "Kang Chol Hwan explained the plan for a fruit belt along the Pukhan River."
-runner = CliRunner()
 
 
 def ingest(corpus, names):
@@ -36,6 +38,44 @@ def ingest(corpus, names):
 def orchard(corpus):
     (item_id,) = corpus.conn.execute("SELECT id FROM items WHERE title = ?", (TITLE,)).fetchone()
     return item_id
+
+
+def as_schema_2(db) -> None:
+    """Make a database written by this kcna look as schema 2 left it (no facets in the index)."""
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TRIGGER items_ad")
+    conn.execute("DROP TABLE items_fts")
+    conn.execute("ALTER TABLE items DROP COLUMN facets")
+    conn.execute(
+        "CREATE VIRTUAL TABLE items_fts USING fts5(title, lede, body, content=[items], content_rowid=[id],"
+        " tokenize='unicode61 remove_diacritics 2')"
+    )
+    conn.execute(
+        "CREATE TRIGGER items_ad AFTER DELETE ON items BEGIN INSERT INTO items_fts(items_fts, rowid, title, lede, body)"
+        " VALUES ('delete', old.id, old.title, old.lede, old.body); END"
+    )
+    conn.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+
+
+LIST_KEYS = [
+    "id",
+    "title",
+    "date",
+    "outlet",
+    "versions",
+    "first_capture",
+    "last_capture",
+    "words_deleted",
+    "words_inserted",
+    "names_removed",
+]
+
+WORDS = st.lists(
+    st.sampled_from(["Kim", "Jong", "Un", "the", "farm", ",", ".", "Kang", "río", "40", "000"]), max_size=30
+)
 
 
 @pytest.mark.parametrize("order", list(itertools.permutations(THREE + SAME_AS_1)))
@@ -142,118 +182,6 @@ def test_reparse_rebuilds_the_same_versions(corpus):
     before = [v.to_dict() for v in rv.versions_of(corpus, orchard(corpus))]
     corpus.reparse()
     assert [v.to_dict() for v in rv.versions_of(corpus, orchard(corpus))] == before
-
-
-def as_schema_2(db) -> None:
-    """Make a database written by this kcna look as schema 2 left it (no facets in the index)."""
-    conn = sqlite3.connect(db)
-    conn.execute("DROP TRIGGER items_ad")
-    conn.execute("DROP TABLE items_fts")
-    conn.execute("ALTER TABLE items DROP COLUMN facets")
-    conn.execute(
-        "CREATE VIRTUAL TABLE items_fts USING fts5(title, lede, body, content=[items], content_rowid=[id],"
-        " tokenize='unicode61 remove_diacritics 2')"
-    )
-    conn.execute(
-        "CREATE TRIGGER items_ad AFTER DELETE ON items BEGIN INSERT INTO items_fts(items_fts, rowid, title, lede, body)"
-        " VALUES ('delete', old.id, old.title, old.lede, old.body); END"
-    )
-    conn.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
-    conn.execute("PRAGMA user_version = 2")
-    conn.commit()
-    conn.close()
-
-
-def test_version_2_schema_is_migrated_and_searches_alike(tmp_path):
-    """Schema 2 -> 3: facets are computed for stored items and the index is rebuilt with them."""
-    from kcna_cli.query import Filters, search
-
-    fresh, old = tmp_path / "fresh.db", tmp_path / "v2.db"
-    for db in (fresh, old):
-        with Corpus(db) as corpus:
-            for f in sorted(FIXTURES.glob("*.txt")):
-                corpus.ingest_text(f.read_text(encoding="utf-8"), f.name)
-    as_schema_2(old)
-    questions = [
-        Filters(words="county"),
-        Filters(words="county", places=["Kangwon"]),
-        Filters(words="the", since="2025-02", until="2026-01-04"),
-        Filters(words="the", year="2026", places=["Pyongyang", "Kangwon"]),
-    ]
-    with Corpus(fresh) as a, Corpus(old) as b:
-        assert b.conn.execute("PRAGMA user_version").fetchone()[0] == 3
-        facets = "SELECT id, facets FROM items ORDER BY id"
-        assert b.conn.execute(facets).fetchall() == a.conn.execute(facets).fetchall()
-        assert b.conn.execute("SELECT count(*) FROM items WHERE facets LIKE '%pkp%'").fetchone()[0] > 0
-        for q in questions:
-            assert search(a, q, limit=0).items == search(b, q, limit=0).items, q
-        assert any(search(a, q).total for q in questions[1:])
-
-
-def test_version_1_schema_is_migrated(tmp_path):
-    """A schema-1 database: versions numbered in ingest order, title in the fingerprint."""
-    import hashlib
-
-    from kcna_cli.parse import normalize
-
-    db = tmp_path / "v1.db"
-    with Corpus(db) as corpus:
-        ingest(corpus, ["capture-3.txt", "capture-1.txt", "capture-2.txt"])
-    conn = sqlite3.connect(db)
-
-    def old_fingerprint(*parts):
-        h = hashlib.sha1()
-        for part in parts:
-            h.update(normalize((part or "").replace("-0-", " ")).casefold().encode())
-            h.update(b"\x00")
-        return h.hexdigest()
-
-    conn.close()
-    as_schema_2(db)
-    conn = sqlite3.connect(db)
-    conn.execute("DROP INDEX versions_revised")
-    conn.execute("DROP TABLE items_fts")  # as schema 1 declared it
-    conn.execute(
-        "CREATE VIRTUAL TABLE items_fts USING fts5(title, lede, body, content='items', content_rowid='id',"
-        " tokenize='unicode61 remove_diacritics 2')"
-    )
-    conn.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
-    conn.execute("ALTER TABLE versions DROP COLUMN partial")
-    for vid, title, text in conn.execute("SELECT id, title, text FROM versions").fetchall():
-        conn.execute(
-            "UPDATE versions SET number = ?, fingerprint = ? WHERE id = ?", (vid, old_fingerprint(title, text), vid)
-        )
-    conn.execute("PRAGMA user_version = 1")
-    conn.commit()
-    conn.close()
-
-    with Corpus(db) as corpus:
-        assert corpus.conn.execute("PRAGMA user_version").fetchone()[0] == 3
-        rows = corpus.conn.execute("SELECT number, text LIKE '%sea of fruit%' FROM versions ORDER BY number").fetchall()
-        assert rows == [(1, 0), (2, 0), (3, 1)]
-        report = corpus.ingest_text((REV / "capture-1-respaced.txt").read_text(encoding="utf-8"), "respaced.txt")
-        assert report.versions_new == 0
-        assert corpus.conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'versions_revised'").fetchone()[0]
-        fts = corpus.conn.execute("SELECT sql FROM sqlite_master WHERE name = 'items_fts'").fetchone()[0]
-        assert "content=[items]" in fts
-        hits = corpus.conn.execute("SELECT count(*) FROM items_fts WHERE items_fts MATCH 'orchard'").fetchone()[0]
-        assert hits == 1
-
-
-# --- the command ---------------------------------------------------------------------------------------
-
-LIST_KEYS = [
-    "id",
-    "title",
-    "date",
-    "outlet",
-    "versions",
-    "first_capture",
-    "last_capture",
-    "words_deleted",
-    "words_inserted",
-    "names_removed",
-]
 
 
 @pytest.fixture
@@ -367,13 +295,6 @@ def test_revisions_piped_is_a_unified_diff_in_a_subprocess(revised_db):
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("# names removed: Kang Chol Hwan\n--- item")
     assert "\x1b" not in r.stdout
-
-
-# --- the diff itself ---------------------------------------------------------------------------------
-
-WORDS = st.lists(
-    st.sampled_from(["Kim", "Jong", "Un", "the", "farm", ",", ".", "Kang", "río", "40", "000"]), max_size=30
-)
 
 
 @given(WORDS, WORDS)

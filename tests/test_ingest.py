@@ -1,14 +1,80 @@
-"""Ingest and deduplication (SPEC section 3), checked on database state."""
+"""Ingest and deduplication, checked on database state and on what ingest prints."""
 
-import sqlite3
+import io
+import json
 import zlib
 
-from kcna_cli.db import SCHEMA_VERSION, Corpus
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from support import FIXTURES, kcna, run_kcna
+
+from kcna_cli.db import Corpus
 from kcna_cli.query import Filters, get_items, search
 
 
 def items(corpus, **kw):
     return search(corpus, Filters(**kw), limit=0).items
+
+
+ALL_DUMPS = sorted(p for p in FIXTURES.rglob("*.txt") if p.parent.name != "bad")
+
+
+def test_ingest_json_summary_keys(two_dumps):
+    for key in ("dumps_read", "dumps_known", "items_new", "teasers_upgraded", "duplicates_merged", "failed"):
+        assert key in two_dumps
+    assert two_dumps["dumps_read"] == 3 and two_dumps["failed"] == []
+    again = json.loads(kcna("ingest", str(FIXTURES / "page-kcna-kp.txt"), "--json").stdout)
+    assert (again["dumps_read"], again["dumps_known"], again["items_new"]) == (1, 1, 0)
+
+
+def test_ingest_stdin_and_failures(tmp_path):
+    text = (FIXTURES / "page-kcna-kp.txt").read_text()
+    r = kcna("ingest", "-", "--json", input=text)
+    assert r.exit_code == 0 and json.loads(r.stdout)["items_new"] == 5
+    bad = tmp_path / "empty.txt"
+    bad.write_text("")
+    r = kcna("ingest", str(bad), str(FIXTURES / "multi-page.txt"), str(tmp_path / "nope.txt"), "--json")
+    assert r.exit_code == 1
+    summary = json.loads(r.stdout)
+    assert {f["error"] for f in summary["failed"]} == {"empty file", "no such file or folder"}
+    assert summary["dumps_read"] == 2  # the rest was still ingested
+
+
+def test_ingest_folder_and_glob(tmp_path):
+    r = kcna("ingest", str(FIXTURES), "--json")
+    summary = json.loads(r.stdout)
+    assert r.exit_code == 1  # not-a-dump.txt is reported
+    assert [f["path"] for f in summary["failed"]] == [str(FIXTURES / "bad" / "not-a-dump.txt")]
+    r2 = kcna("ingest", str(FIXTURES / "page-*.txt"), "--json")
+    assert json.loads(r2.stdout)["dumps_known"] == 3
+
+
+def test_ingest_progress_and_summary_on_a_terminal(tmp_path, monkeypatch):
+    """With stderr a terminal: a progress bar, then a summary table; nothing on stdout."""
+
+    from kcna_cli import cli
+    from kcna_cli.views.formats import Env
+
+    err = io.StringIO()
+    out = io.StringIO()
+    monkeypatch.setattr(
+        "kcna_cli.views.formats.Env", lambda: Env(stdout=out, stderr=err, stdout_isatty=False, stderr_isatty=True)
+    )
+    with pytest.raises(SystemExit) as exc:
+        cli.app(["ingest", str(FIXTURES / "page-kcna-kp.txt"), str(FIXTURES / "multi-page.txt")], standalone_mode=True)
+    assert exc.value.code == 0
+    text = err.getvalue()
+    assert "dumps read" in text and "new items" in text and "duplicates merged" in text
+    assert out.getvalue() == ""
+
+
+def test_ingest_piped_and_quiet_print_no_progress(tmp_path):
+    r = run_kcna("ingest", str(FIXTURES / "page-kcna-kp.txt"), env={"KCNA_DB": str(tmp_path / "p.db")})
+    assert r.returncode == 0 and r.stdout == ""
+    assert r.stderr.count("\n") == 1 and "1 dumps read" in r.stderr and "\x1b" not in r.stderr
+    r = run_kcna("ingest", str(FIXTURES / "multi-page.txt"), "-q", env={"KCNA_DB": str(tmp_path / "p.db")})
+    assert r.returncode == 0 and r.stdout == "" and r.stderr == ""
 
 
 def test_ingest_page_stores_article_teasers_raw_text(corpus, fixture_text):
@@ -96,20 +162,23 @@ def test_body_only_capture_joins_the_titled_item(corpus, fixture_text):
     assert arts[0]["title"] == "Fish Farm Opened in Jongju" and arts[0]["seen_in"] == 2
 
 
-def test_schema_version_and_fts_consistent(corpus, fixture_text):
-    for name in ("page-kcna-kp.txt", "multi-page.txt", "page-kcna-kp-recapture.txt"):
-        corpus.ingest_text(fixture_text(name), name)
-    assert corpus.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    corpus.conn.execute("INSERT INTO items_fts(items_fts, rank) VALUES ('integrity-check', 1)")
-    assert corpus.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.permutations(ALL_DUMPS), st.integers(1, 6))
+def test_full_text_index_matches_the_items_whatever_the_ingest_order(files, batch):
+    """The index is written per transaction; it must always equal what items hold."""
+    from kcna_cli.db import writer as store
 
-
-def test_database_readable_by_plain_sqlite(tmp_path, fixture_text):
-    path = tmp_path / "plain.db"
-    with Corpus(path) as c:
-        c.ingest_text(fixture_text("page-kcna-kp.txt"), "a.txt")
-    conn = sqlite3.connect(path)
-    titles = [r[0] for r in conn.execute("SELECT title FROM items ORDER BY id")]
-    assert titles[0] == "Model Greenhouse Farm Built in Kimhwa County"
-    hits = conn.execute("SELECT rowid FROM items_fts WHERE items_fts MATCH 'greenhouse'").fetchall()
-    assert hits == [(1,)]
+    old = store.BATCH_DUMPS
+    store.BATCH_DUMPS = batch  # transactions of a few dumps: index work crosses commits
+    try:
+        corpus = Corpus(":memory:")
+        for f in files:
+            corpus.ingest_text(f.read_text(encoding="utf-8"), f.name)
+        corpus.conn.execute("INSERT INTO items_fts(items_fts, rank) VALUES ('integrity-check', 1)")
+        n = corpus.conn.execute("SELECT count(*) FROM items_fts").fetchone()[0]
+        assert n == corpus.conn.execute("SELECT count(*) FROM items").fetchone()[0]
+        # words only in an upgraded teaser's article body and a revised text are found
+        assert search(corpus, Filters(words="vinyl houses")).total == 1
+        assert search(corpus, Filters(words='"sea of fruit trees"')).total == 1
+    finally:
+        store.BATCH_DUMPS = old

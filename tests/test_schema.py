@@ -1,0 +1,168 @@
+"""The database file: schema version, migrations, refusal of newer or foreign databases, plain SQLite."""
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+from support import FIXTURES, kcna
+
+from kcna_cli.db import SCHEMA_VERSION, Corpus
+from kcna_cli.query import Filters, search
+
+
+def items(corpus, **kw):
+    return search(corpus, Filters(**kw), limit=0).items
+
+
+REV = FIXTURES / "revisions"
+TITLE = "Kim Jong Un Inspects Renovated Orchard in Kimhwa County"
+
+
+def ingest(corpus, names):
+    for name in names:
+        corpus.ingest_text((REV / name).read_text(encoding="utf-8"), name)
+
+
+def orchard(corpus):
+    (item_id,) = corpus.conn.execute("SELECT id FROM items WHERE title = ?", (TITLE,)).fetchone()
+    return item_id
+
+
+def as_schema_2(db) -> None:
+    """Make a database written by this kcna look as schema 2 left it (no facets in the index)."""
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TRIGGER items_ad")
+    conn.execute("DROP TABLE items_fts")
+    conn.execute("ALTER TABLE items DROP COLUMN facets")
+    conn.execute(
+        "CREATE VIRTUAL TABLE items_fts USING fts5(title, lede, body, content=[items], content_rowid=[id],"
+        " tokenize='unicode61 remove_diacritics 2')"
+    )
+    conn.execute(
+        "CREATE TRIGGER items_ad AFTER DELETE ON items BEGIN INSERT INTO items_fts(items_fts, rowid, title, lede, body)"
+        " VALUES ('delete', old.id, old.title, old.lede, old.body); END"
+    )
+    conn.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+
+
+def test_schema_version_and_fts_consistent(corpus, fixture_text):
+    for name in ("page-kcna-kp.txt", "multi-page.txt", "page-kcna-kp-recapture.txt"):
+        corpus.ingest_text(fixture_text(name), name)
+    assert corpus.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    corpus.conn.execute("INSERT INTO items_fts(items_fts, rank) VALUES ('integrity-check', 1)")
+    assert corpus.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_database_readable_by_plain_sqlite(tmp_path, fixture_text):
+    path = tmp_path / "plain.db"
+    with Corpus(path) as c:
+        c.ingest_text(fixture_text("page-kcna-kp.txt"), "a.txt")
+    conn = sqlite3.connect(path)
+    titles = [r[0] for r in conn.execute("SELECT title FROM items ORDER BY id")]
+    assert titles[0] == "Model Greenhouse Farm Built in Kimhwa County"
+    hits = conn.execute("SELECT rowid FROM items_fts WHERE items_fts MATCH 'greenhouse'").fetchall()
+    assert hits == [(1,)]
+
+
+def test_newer_schema_is_refused_and_left_untouched(tmp_path):
+    db = tmp_path / "new.db"
+    Corpus(db).close()
+    conn = sqlite3.connect(db)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    digest = hashlib.sha256(db.read_bytes()).hexdigest()
+    for args in (["search"], ["ingest", str(FIXTURES / "page-kcna-kp.txt")], ["reparse"]):
+        r = kcna(*args, "--db", str(db))
+        assert r.exit_code == 1 and "newer kcna" in r.stderr, r.output
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == digest
+    assert not Path(str(db) + "-wal").exists()
+
+
+def test_foreign_sqlite_database_is_refused(tmp_path):
+    db = tmp_path / "other.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    r = kcna("search", "--db", str(db))
+    assert r.exit_code == 1 and "not a kcna one" in r.stderr
+
+
+def test_version_2_schema_is_migrated_and_searches_alike(tmp_path):
+    """Schema 2 -> 3: facets are computed for stored items and the index is rebuilt with them."""
+    from kcna_cli.query import Filters, search
+
+    fresh, old = tmp_path / "fresh.db", tmp_path / "v2.db"
+    for db in (fresh, old):
+        with Corpus(db) as corpus:
+            for f in sorted(FIXTURES.glob("*.txt")):
+                corpus.ingest_text(f.read_text(encoding="utf-8"), f.name)
+    as_schema_2(old)
+    questions = [
+        Filters(words="county"),
+        Filters(words="county", places=["Kangwon"]),
+        Filters(words="the", since="2025-02", until="2026-01-04"),
+        Filters(words="the", year="2026", places=["Pyongyang", "Kangwon"]),
+    ]
+    with Corpus(fresh) as a, Corpus(old) as b:
+        assert b.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        facets = "SELECT id, facets FROM items ORDER BY id"
+        assert b.conn.execute(facets).fetchall() == a.conn.execute(facets).fetchall()
+        assert b.conn.execute("SELECT count(*) FROM items WHERE facets LIKE '%pkp%'").fetchone()[0] > 0
+        for q in questions:
+            assert search(a, q, limit=0).items == search(b, q, limit=0).items, q
+        assert any(search(a, q).total for q in questions[1:])
+
+
+def test_version_1_schema_is_migrated(tmp_path):
+    """A schema-1 database: versions numbered in ingest order, title in the fingerprint."""
+    import hashlib
+
+    from kcna_cli.parse import normalize
+
+    db = tmp_path / "v1.db"
+    with Corpus(db) as corpus:
+        ingest(corpus, ["capture-3.txt", "capture-1.txt", "capture-2.txt"])
+    conn = sqlite3.connect(db)
+
+    def old_fingerprint(*parts):
+        h = hashlib.sha1()
+        for part in parts:
+            h.update(normalize((part or "").replace("-0-", " ")).casefold().encode())
+            h.update(b"\x00")
+        return h.hexdigest()
+
+    conn.close()
+    as_schema_2(db)
+    conn = sqlite3.connect(db)
+    conn.execute("DROP INDEX versions_revised")
+    conn.execute("DROP TABLE items_fts")  # as schema 1 declared it
+    conn.execute(
+        "CREATE VIRTUAL TABLE items_fts USING fts5(title, lede, body, content='items', content_rowid='id',"
+        " tokenize='unicode61 remove_diacritics 2')"
+    )
+    conn.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
+    conn.execute("ALTER TABLE versions DROP COLUMN partial")
+    for vid, title, text in conn.execute("SELECT id, title, text FROM versions").fetchall():
+        conn.execute(
+            "UPDATE versions SET number = ?, fingerprint = ? WHERE id = ?", (vid, old_fingerprint(title, text), vid)
+        )
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+
+    with Corpus(db) as corpus:
+        assert corpus.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        rows = corpus.conn.execute("SELECT number, text LIKE '%sea of fruit%' FROM versions ORDER BY number").fetchall()
+        assert rows == [(1, 0), (2, 0), (3, 1)]
+        report = corpus.ingest_text((REV / "capture-1-respaced.txt").read_text(encoding="utf-8"), "respaced.txt")
+        assert report.versions_new == 0
+        assert corpus.conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'versions_revised'").fetchone()[0]
+        fts = corpus.conn.execute("SELECT sql FROM sqlite_master WHERE name = 'items_fts'").fetchone()[0]
+        assert "content=[items]" in fts
+        hits = corpus.conn.execute("SELECT count(*) FROM items_fts WHERE items_fts MATCH 'orchard'").fetchone()[0]
+        assert hits == 1
