@@ -105,8 +105,8 @@ def ingest(
 
     def pages():
         # workers when asked for, or by default when the input is large enough to gain
-        auto = jobs is None
-        for part in parsed_sources(sources, jobs=default_jobs() if auto else jobs, min_bytes=None if auto else 0):
+        workers, floor = (default_jobs(), None) if jobs is None else (jobs, 0)
+        for part in parsed_sources(sources, jobs=workers, min_bytes=floor):
             src = part.source
             stored = src.path if src.path == "-" else os.path.abspath(src.path)
             shown[stored] = src.path

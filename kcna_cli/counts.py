@@ -8,15 +8,19 @@ with the items naming it and the items naming it or a place inside it.
 from __future__ import annotations
 
 import sqlite3
+from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
 from .query import NOTHING, Filters, _match, _where
+
+if TYPE_CHECKING:
+    from .db import Corpus
 
 #: what ``stats`` can count by; each is also the name of the value's field
 STATS_BY = ("month", "year", "source", "place", "kind")
 
 
-def stats(corpus, f: Filters, by: str = "month") -> list[dict]:
+def stats(corpus: Corpus, f: Filters, by: str = "month") -> list[dict]:
     """Matching items counted by ``by``: ``[{by: value, "items": n}, ...]``.
 
     Months and years run from the first to the last one found, with the
@@ -81,7 +85,7 @@ def _fill(keys: list[str], by: str) -> list[str]:
 PLACE_FIELDS = ["name", "level", "parent", "province", "items", "items_within", "aliases", "id"]
 
 
-def place_counts(corpus, *, province: str | None = None, include_empty: bool = False) -> list[dict]:
+def place_counts(corpus: Corpus, *, province: str | None = None, include_empty: bool = False) -> list[dict]:
     """One row per place: items naming it, and items naming it or a place inside it."""
     g = corpus.gazetteer
     direct: dict[str, set[int]] = {}
@@ -92,7 +96,7 @@ def place_counts(corpus, *, province: str | None = None, include_empty: bool = F
         scope = set()
         for p in g.resolve(province):
             scope |= g.descendants(p.id)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for p in g.places:
         if scope is not None and p.id not in scope:
             continue

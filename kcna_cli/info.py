@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .db import Corpus
 
 #: public fields of ``kcna info --json`` (add, never rename)
 INFO_FIELDS = [
@@ -24,7 +28,7 @@ INFO_FIELDS = [
 ]
 
 
-def corpus_info(corpus) -> dict:
+def corpus_info(corpus: Corpus) -> dict:
     """Counts and ranges of a corpus, as the ``kcna info --json`` object."""
     q = corpus.conn.execute
     counts = corpus.counts()

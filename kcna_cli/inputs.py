@@ -216,9 +216,10 @@ def decode(data: bytes) -> str:
             raise InputError("broken UTF-16 text") from None
     else:
         if b"\x00" in data[:8192]:
-            text = _utf16_without_bom(data)
-            if text is None:
+            utf16 = _utf16_without_bom(data)
+            if utf16 is None:
                 raise InputError("binary file, not text")
+            text = utf16
         else:
             try:
                 text = data.decode("utf-8")

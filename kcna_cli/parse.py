@@ -316,7 +316,7 @@ def split_pages(text: str) -> list[str]:
             starts.insert(0, 0)
         else:
             starts[0] = 0
-    pages = []
+    pages: list[str] = []
     for a, b in zip(starts, starts[1:] + [n], strict=True):
         chunk = PageText("\n".join(raw[a:b]).strip("\n"))
         if chunk.strip():
@@ -475,7 +475,7 @@ def parse_page(text: str) -> Dump:
             problems.append(f"Date: line {date_line.text} is not a real date")
         dl_date = date_line.date if date_line else None
         near = dl_date or stamp_date or capture_date
-        dateline_iso = dates.dateline_date(month, day, near) if month else None
+        dateline_iso = dates.dateline_date(month, day, near) if month and day else None
         if month and near is None:
             problems.append(f"dateline gives no year ({month}/{day})")
         rec = dates.reconcile(dl_date, dateline_iso, stamp_date, problems=problems)
@@ -505,11 +505,11 @@ def parse_page(text: str) -> Dump:
     # teasers repeated within the page are one teaser
     seen: set[str] = {article.key} if article else set()
     unique = []
-    for t in teasers:
-        if t.key in seen:
+    for teaser in teasers:
+        if teaser.key in seen:
             continue
-        seen.add(t.key)
-        unique.append(t)
+        seen.add(teaser.key)
+        unique.append(teaser)
     return Dump(
         rendering=rendering,
         capture_date=capture_date,

@@ -103,6 +103,7 @@ def _work(task: tuple) -> tuple[bytes, str | None]:
     out: list[Page] = []
     error = None
     try:
+        texts: Iterable[str]
         if task[0] == "range":
             texts, first = split_pages(_read_range(*task[1:])), 1
         elif task[0] == "file":
@@ -123,7 +124,7 @@ def to_wire(pages: list[Page]) -> bytes:
     """Prepared pages as plain tuples in ``marshal`` form: read back four
     times faster than pickled dataclasses, which matters because the one
     process that writes is the one that reads them back."""
-    flat = []
+    flat: list[tuple] = []
     for p in pages:
         d = p.dump
         if d is None:
@@ -337,6 +338,7 @@ class _Worker:
 
     def _feed(self) -> None:
         stdin = self.proc.stdin
+        assert stdin is not None
         try:
             while (task := self.tasks.get()) is not None:
                 _send(stdin, marshal.dumps(task))
@@ -362,7 +364,8 @@ class _Worker:
         if kill:
             self.proc.kill()
         self.feeder.join()
-        self.proc.stdout.close()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
         self.proc.wait()
 
 

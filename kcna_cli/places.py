@@ -24,9 +24,11 @@ from __future__ import annotations
 import csv
 import difflib
 import functools
+import io
 import re
 from dataclasses import dataclass, field
 from importlib import resources
+from importlib.abc import Traversable
 
 from .dates import DATELINE
 from .errors import UsageError
@@ -140,6 +142,11 @@ def strip_dateline(text: str) -> str:
     return " " * m.end() + text[m.end() :]
 
 
+def _csv_rows(path: Traversable) -> list[dict[str, str]]:
+    """The rows of a packaged CSV file (read whole: it may sit inside a zip)."""
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+
+
 class Gazetteer:
     """All known places, indexed for extraction and for user input."""
 
@@ -192,13 +199,11 @@ class Gazetteer:
     def load(cls) -> Gazetteer:
         data = resources.files("kcna_cli") / "data"
         rows: dict[str, dict] = {}
-        with (data / "dprk_places.csv").open(encoding="utf-8", newline="") as fh:
-            for row in csv.DictReader(fh):
-                rows[row["id"]] = row
-        with (data / "overrides.csv").open(encoding="utf-8", newline="") as fh:
-            for row in csv.DictReader(fh):
-                current = rows.setdefault(row["id"], {"lat": "", "lon": ""})
-                current.update({k: v for k, v in row.items() if k != "reason"})
+        for row in _csv_rows(data / "dprk_places.csv"):
+            rows[row["id"]] = row
+        for row in _csv_rows(data / "overrides.csv"):
+            current = rows.setdefault(row["id"], {"lat": "", "lon": ""})
+            current.update({k: v for k, v in row.items() if k != "reason"})
         places = []
         for row in rows.values():
             aliases = [a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()]

@@ -17,31 +17,47 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from .dates import date_range
 from .errors import UsageError
 from .facets import place_facet
 
-#: public item fields, in output order (README "Output"); add, never rename
-ITEM_FIELDS = [
-    "id",
-    "kind",
-    "title",
-    "date",
-    "source",
-    "outlet",
-    "language",
-    "dateline",
-    "places",
-    "lede",
-    "body",
-    "date_note",
-    "first_seen",
-    "seen_in",
-]
-SEARCH_FIELDS = ITEM_FIELDS + ["snippet", "score"]
+if TYPE_CHECKING:
+    from .db import Corpus
+
+
+class Item(TypedDict):
+    """An item as every command prints it (README "Output"): add keys, never rename."""
+
+    id: int
+    kind: str
+    title: str | None
+    date: str | None
+    source: str | None
+    outlet: str | None
+    language: str | None
+    dateline: str | None
+    places: list[str]
+    lede: str | None
+    body: str | None
+    date_note: str | None
+    first_seen: str | None
+    seen_in: int
+
+
+class SearchItem(Item, total=False):
+    """A search result with words: the matching passage and its relevance."""
+
+    snippet: str
+    score: float
+
+
+#: public item fields, in output order: the keys of ``Item``, the one field list
+ITEM_FIELDS = list(Item.__annotations__)
+SEARCH_FIELDS = ITEM_FIELDS + list(SearchItem.__annotations__)
 #: snippet highlight markers in JSON/CSV output
 MARK_START, MARK_END = "**", "**"
 _SNIP_START, _SNIP_END = "\x02", "\x03"
@@ -115,7 +131,7 @@ class Filters:
 
 @dataclass
 class SearchResult:
-    items: list[dict]
+    items: Sequence[Mapping[str, Any]]
     total: int
     limit: int
     offset: int = 0
@@ -177,7 +193,7 @@ def _date_bounds(f: Filters) -> tuple[str | None, str | None]:
     return lo, hi
 
 
-def place_ids(corpus, names: list[str]) -> set[str]:
+def place_ids(corpus: Corpus, names: list[str]) -> set[str]:
     """User place names -> ids of those places and everything inside them."""
     g = corpus.gazetteer
     ids: set[str] = set()
@@ -187,7 +203,7 @@ def place_ids(corpus, names: list[str]) -> set[str]:
     return ids
 
 
-def _where(corpus, f: Filters, match: str | None) -> _Sql:
+def _where(corpus: Corpus, f: Filters, match: str | None) -> _Sql:
     """The filters as SQL over ``items`` (joined to ``items_fts`` when words are given).
 
     With words, date, place and revision filters test ``items_fts.rowid``
@@ -249,7 +265,7 @@ def _where(corpus, f: Filters, match: str | None) -> _Sql:
 DENSE_SHARE = 20
 
 
-def _dense(corpus, ids: list[str], marks: str) -> bool:
+def _dense(corpus: Corpus, ids: list[str], marks: str) -> bool:
     """Do the places' mentions make up a large share of the corpus (both read from indexes)?"""
     mentions = corpus.conn.execute(f"SELECT count(*) FROM item_places WHERE place_id IN ({marks})", ids).fetchone()[0]
     items = corpus.conn.execute("SELECT coalesce(max(id), 0) FROM items").fetchone()[0]
@@ -269,7 +285,7 @@ def _match(f: Filters) -> str | None:
     return f"{TEXT_COLUMNS} : ({q})" if q else NOTHING
 
 
-def _date_match(corpus, lo: str | None, hi: str | None) -> str | None:
+def _date_match(corpus: Corpus, lo: str | None, hi: str | None) -> str | None:
     """A date range as facet tokens: whole years, then whole months, then days
     (None when the range holds every item).
 
@@ -424,7 +440,7 @@ def _word_page(
     return [by_id[i] + (snippets.get(i), scores[i]) for i in ids if i in by_id], total, ranked_among
 
 
-def iter_items(corpus, f: Filters, *, chunk: int = 500) -> Iterator[dict]:
+def iter_items(corpus: Corpus, f: Filters, *, chunk: int = 500) -> Iterator[SearchItem]:
     """Every matching item, oldest first, streamed in chunks."""
     match = _match(f)
     sql = _where(corpus, f, match)
@@ -450,7 +466,7 @@ def iter_items(corpus, f: Filters, *, chunk: int = 500) -> Iterator[dict]:
         last = rows[-1][0]
 
 
-def get_items(corpus, ids: list[int]) -> list[dict]:
+def get_items(corpus: Corpus, ids: list[int]) -> list[SearchItem]:
     """Items by id, in the order asked; a missing id raises KcnaError."""
     from .errors import KcnaError
 
@@ -463,7 +479,7 @@ def get_items(corpus, ids: list[int]) -> list[dict]:
     return _complete(corpus, [by_id[i] for i in ids], with_score=False)
 
 
-def _complete(corpus, rows, *, with_score: bool) -> list[dict]:
+def _complete(corpus: Corpus, rows: list[tuple], *, with_score: bool) -> list[SearchItem]:
     """Rows -> public item dicts, with places and provenance filled in."""
     if not rows:
         return []
@@ -486,7 +502,7 @@ def _complete(corpus, rows, *, with_score: bool) -> list[dict]:
     out = []
     for r in rows:
         n, first = seen.get(r[0], (0, None))
-        item = {
+        item: SearchItem = {
             "id": r[0],
             "kind": r[1],
             "title": r[2],
@@ -510,7 +526,7 @@ def _complete(corpus, rows, *, with_score: bool) -> list[dict]:
     return out
 
 
-def with_provenance(corpus, items: list[dict]) -> list[dict]:
+def with_provenance(corpus: Corpus, items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Add to item dicts what ``kcna show`` reports.
 
     ``sightings``: every dump that showed the item (dump id, capture date,
@@ -520,7 +536,9 @@ def with_provenance(corpus, items: list[dict]) -> list[dict]:
     ``place_spans`` (not part of ``--json``): ``{field: [(start, end)]}``
     of each place mention, for highlighting.
     """
-    for item in items:
+    out = []
+    for shown in items:
+        item = dict(shown)
         rows = corpus.conn.execute(
             "SELECT d.id, d.capture_date, d.path, d.page, s.role, s.position, d.ingested_at, v.number"
             " FROM sightings s JOIN dumps d ON d.id = s.dump_id LEFT JOIN versions v ON v.id = s.version_id"
@@ -544,10 +562,11 @@ def with_provenance(corpus, items: list[dict]) -> list[dict]:
         item["versions"] = corpus.conn.execute(
             "SELECT count(*) FROM versions WHERE item_id = ?", (item["id"],)
         ).fetchone()[0]
-    return items
+        out.append(item)
+    return out
 
 
-def place_spans(corpus, item_id: int) -> dict[str, list[tuple[int, int]]]:
+def place_spans(corpus: Corpus, item_id: int) -> dict[str, list[tuple[int, int]]]:
     """Where an item's place mentions are: ``{field: [(start, end), ...]}``."""
     spans: dict[str, list[tuple[int, int]]] = {}
     for fld, start, end in corpus.conn.execute(

@@ -23,11 +23,15 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import regex
 
 from .errors import ExitCode, KcnaError
 from .text import normalize, normalize_paragraphs
+
+if TYPE_CHECKING:
+    from .db import Corpus
 
 #: public fields of a revised item in ``kcna revisions`` (add, never rename)
 REVISION_FIELDS = [
@@ -127,7 +131,7 @@ class Version:
         return {k: getattr(self, k) for k in VERSION_FIELDS}
 
 
-def versions_of(corpus, item_id: int) -> list[Version]:
+def versions_of(corpus: Corpus, item_id: int) -> list[Version]:
     """An item's versions, numbered in the order they were first captured."""
     exists = corpus.conn.execute("SELECT 1 FROM items WHERE id = ?", (item_id,)).fetchone()
     if not exists:
@@ -180,7 +184,7 @@ def diff_ops(old: str, new: str) -> list[tuple[str, list[tuple[str, str]], list[
     a, b = _tokens(old), _tokens(new)
     ka = [w.casefold() for w, _ in a]
     kb = [w.casefold() for w, _ in b]
-    ops = []
+    ops: list[tuple[str, list[tuple[str, str]], list[tuple[str, str]]]] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes():
         ops.append((tag, a[i1:i2], b[j1:j2]))
     return ops
@@ -276,7 +280,7 @@ def compare(a: Version, b: Version) -> dict:
     return out
 
 
-def revision(corpus, item_id: int, *, from_: int | None = None, to: int | None = None) -> dict:
+def revision(corpus: Corpus, item_id: int, *, from_: int | None = None, to: int | None = None) -> dict:
     """The public ``kcna revisions ID`` object: the item, both versions, the changes."""
     from .query import get_items
 
@@ -301,7 +305,7 @@ def revision(corpus, item_id: int, *, from_: int | None = None, to: int | None =
     }
 
 
-def revised_items(corpus, f, *, limit: int = 50):
+def revised_items(corpus: Corpus, f, *, limit: int = 50):
     """Items with more than one version that match the filters ``f``, newest first.
 
     Returns a ``query.SearchResult`` whose items carry REVISION_FIELDS.

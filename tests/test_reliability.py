@@ -43,6 +43,11 @@ CASES = {
 def _db_state(path):
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not tables:  # killed before the schema was committed (it is created in one transaction)
+        conn.close()
+        return (0, 0, 0, 0), 0, 0
+    assert {"dumps", "items", "sightings", "versions", "items_fts"} <= tables
     conn.execute("INSERT INTO items_fts(items_fts, rank) VALUES ('integrity-check', 1)")  # index = items
     counts = tuple(
         conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("dumps", "items", "sightings", "versions")

@@ -59,6 +59,8 @@ def upsert(w: Writer, rec: Record, capture: str, *, partial: bool = False) -> tu
     if not rec.body:
         return headless_merged(w, found, rec)
     body = _body(w.conn, found.id)
+    version_id: int | None
+    text: str | None
     if rec.body == body and found.version_id is not None:  # the usual recapture: same text
         version_id, text, grown = found.version_id, body, False
     elif w.corpus.track_versions:

@@ -174,6 +174,7 @@ class Writer:
                 "\n".join(dump.warnings) or None,
             ),
         )
+        assert cur.lastrowid is not None
         self.store_records(cur.lastrowid, dump)
 
     def store_records(self, dump_id: int, dump: Dump) -> None:

@@ -16,7 +16,7 @@ import csv
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
@@ -96,12 +96,12 @@ def write_json(env: Env, value: Any) -> None:
     env.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 
-def write_jsonl(env: Env, rows: Iterable[dict]) -> None:
+def write_jsonl(env: Env, rows: Iterable[Mapping[str, Any]]) -> None:
     for row in rows:
         env.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def write_csv(env: Env, rows: Iterable[dict], fields: Sequence[str]) -> None:
+def write_csv(env: Env, rows: Iterable[Mapping[str, Any]], fields: Sequence[str]) -> None:
     writer = csv.DictWriter(env.stdout, fieldnames=list(fields), extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
@@ -119,10 +119,10 @@ def _csv_cell(value: Any) -> Any:
 def emit(
     env: Env,
     fmt: str,
-    rows: Iterable[dict],
+    rows: Iterable[Mapping[str, Any]],
     fields: Sequence[str],
     *,
-    table: Callable[[list[dict]], None] | None = None,
+    table: Callable[[list[Any]], None] | None = None,
 ) -> None:
     """Rows in a data format, or drawn by ``table(rows)`` for the table format."""
     if fmt == "json":
