@@ -337,6 +337,9 @@ def _prev_nonblank(lines: list[str], start: int) -> int | None:
 
 def parse_page(text: str) -> Dump:
     """Read one page. Raises ``NotADump`` when nothing in it is recognizable."""
+    # long: one pass down the page's lines whose steps share the cursor and what
+    # was found so far (label, title, date line, body end, teaser list); to be
+    # split into per-part readers returning the cursor once the site shapes land
     lines = getattr(text, "lines", None)
     if lines is None:
         lines = [ln for ln in map(clean_line, text.replace("\r\n", "\n").replace("\r", "\n").split("\n")) if ln]

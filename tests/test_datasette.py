@@ -1,4 +1,4 @@
-"""The database opens in Datasette: readable tables, full-text search on items (SPEC section 9)."""
+"""The database opens in Datasette: readable tables, full-text search on items (README "The database")."""
 
 import asyncio
 

@@ -1,4 +1,4 @@
-"""Versions of edited articles (SPEC section 3) and ``kcna revisions`` (section 6)."""
+"""Versions of edited articles and ``kcna revisions`` (README "Revisions")."""
 
 import io
 import itertools

@@ -1,8 +1,8 @@
 """What ``kcna ingest`` shows people: a progress bar while it works, a summary after.
 
 Both go to stderr (stdout stays for ``--json``). The progress bar is a
-context manager that yields the callback the corpus calls after each page;
-it never touches the corpus itself.
+context manager that yields the callback that ingest calls after each page;
+it never touches the database itself.
 """
 
 from __future__ import annotations
