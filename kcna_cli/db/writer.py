@@ -50,6 +50,8 @@ class Writer:
         #: items whose versions may change order with this dump: a new version,
         #: or a sighting that may be earlier than its version's first capture
         self.reorder: set[int] = set()
+        #: items whose title, lede, body or date this dump changed: their places are found again
+        self.changed: set[int] = set()
         self.next_id = max(self.ids.values(), default=0) + 1
 
     def new_id(self, key: str) -> int | None:
@@ -74,7 +76,9 @@ class Writer:
             self.in_tx = False
 
     def touch(self, item_id: int) -> None:
-        """Before the indexed text of an existing item changes: keep what the index holds."""
+        """Before the indexed text of an existing item changes: keep what the index holds
+        (and find its places again once the dump is stored)."""
+        self.changed.add(item_id)
         if self.fts and item_id not in self.fts_new and item_id not in self.fts_old:
             self.fts_old[item_id] = self.conn.execute(
                 "SELECT title, lede, body, facets FROM items WHERE id = ?", (item_id,)
@@ -181,6 +185,7 @@ class Writer:
         """Items and sightings of one parsed dump already in ``dumps``."""
         capture = dump.capture_date or ""
         self.reorder.clear()
+        self.changed.clear()
         seen = []
         for position, rec in enumerate(dump.records):
             role = "article" if rec.kind == "article" and position == 0 and dump.article else "teaser"
@@ -191,6 +196,12 @@ class Writer:
             "INSERT OR IGNORE INTO sightings (item_id, dump_id, role, position, version_id) VALUES (?, ?, ?, ?, ?)",
             seen,
         )
+        for item_id in sorted(self.changed):
+            # places follow the item's text, whichever capture supplied it
+            title, lede, body = self.conn.execute(
+                "SELECT title, lede, body FROM items WHERE id = ?", (item_id,)
+            ).fetchone()
+            self.corpus.index_places(item_id, title, lede, body)
         for item_id in self.reorder:
             # only items with several versions have an order to keep
             if self.conn.execute("SELECT 1 FROM versions WHERE item_id = ? AND number > 1", (item_id,)).fetchone():
