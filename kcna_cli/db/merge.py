@@ -346,7 +346,7 @@ def _earlier_printing(w: Writer, version_id: int, capture: str, new: str, old: s
     and on the same capture date the first in text order?"""
     first = w.conn.execute(
         "SELECT min(coalesce(d.capture_date, '')) FROM sightings s JOIN dumps d ON d.id = s.dump_id"
-        " WHERE s.version_id = ?",
+        " WHERE s.version_id = ? AND s.cut IS NULL",
         (version_id,),
     ).fetchone()[0]
     if first is None:  # shown by no stored sighting yet (stored by this very dump)
@@ -470,6 +470,94 @@ def store_version(
     return cur.lastrowid
 
 
+def settle(w: Writer, item_id: int) -> None:
+    """After an article capture: each cut-off capture shows the version it is the start of,
+    and the item's text is that of its latest capture, whatever order they came in.
+
+    A cut capture (``sightings.cut``: the length of the text it showed) starts
+    every version whose text begins so; it is counted as the one first captured
+    last on or before its own capture date (else the earliest), and as a cut
+    version of its own (the longest such) only when no whole text begins so.
+    Cut versions no capture shows any more are removed.
+    """
+    conn = w.conn
+    cuts = conn.execute(
+        "SELECT s.dump_id, s.role, s.version_id, s.cut, coalesce(d.capture_date, '') FROM sightings s"
+        " JOIN dumps d ON d.id = s.dump_id WHERE s.item_id = ? AND s.cut IS NOT NULL",
+        (item_id,),
+    ).fetchall()
+    versions = {
+        vid: (bool(partial), version_text(text), fp)
+        for vid, partial, text, fp in conn.execute(
+            "SELECT id, partial, text, fingerprint FROM versions WHERE item_id = ? AND kind = 'body'", (item_id,)
+        )
+    }
+    first: dict[int, str] = dict(
+        conn.execute(
+            "SELECT s.version_id, min(coalesce(d.capture_date, '')) FROM sightings s JOIN dumps d ON d.id = s.dump_id"
+            " WHERE s.item_id = ? AND s.cut IS NULL AND s.version_id IS NOT NULL GROUP BY s.version_id",
+            (item_id,),
+        ).fetchall()
+    )
+    moved = False
+    for dump_id, role, vid, cut, capture in cuts:
+        if vid not in versions:
+            continue
+        start = versions[vid][1][:cut]
+        whole = [v for v, (partial, text, _) in versions.items() if not partial and text.startswith(start)]
+        if whole:
+            before = [v for v in whole if first.get(v, "") <= capture]
+            if before:
+                pick = max(before, key=lambda v: (first.get(v, ""), _desc(versions[v][2])))
+            else:
+                pick = min(whole, key=lambda v: (first.get(v, ""), versions[v][2]))
+        else:
+            cut_versions = [v for v, (partial, text, _) in versions.items() if partial and text.startswith(start)]
+            pick = max(cut_versions, key=lambda v: (len(versions[v][1]), _desc(versions[v][2])))
+        if pick != vid:
+            conn.execute(
+                "UPDATE sightings SET version_id = ? WHERE item_id = ? AND dump_id = ? AND role = ?",
+                (pick, item_id, dump_id, role),
+            )
+            moved = True
+    if moved:
+        conn.execute(
+            "DELETE FROM versions WHERE item_id = ? AND kind = 'body' AND partial = 1 AND id NOT IN"
+            " (SELECT version_id FROM sightings WHERE item_id = ? AND version_id IS NOT NULL)",
+            (item_id, item_id),
+        )
+        w.reorder.add(item_id)
+    _current(w, item_id)
+
+
+def _desc(text: str) -> tuple[int, ...]:
+    """A key under which ``max`` picks the smallest text."""
+    return tuple(-ord(c) for c in text)
+
+
+def _current(w: Writer, item_id: int) -> None:
+    """The item's text is the version its latest article capture showed (equal dates: the
+    whole text before a cut one, then the longer, then the smaller fingerprint)."""
+    rows = w.conn.execute(
+        "SELECT s.version_id, coalesce(d.capture_date, ''), v.partial, length(v.text), v.fingerprint, v.text"
+        " FROM sightings s JOIN dumps d ON d.id = s.dump_id JOIN versions v ON v.id = s.version_id"
+        " WHERE s.item_id = ? AND s.role = 'article' AND v.kind = 'body'",
+        (item_id,),
+    ).fetchall()
+    if not rows:
+        return
+    best = max(rows, key=lambda r: (r[1], not r[2], r[3], _desc(r[4])))
+    vid, capture, text = best[0], best[1], best[5]
+    cur = w.conn.execute("SELECT version_id, body FROM items WHERE id = ?", (item_id,)).fetchone()
+    if cur is None or (cur[0] == vid and cur[1] == text):
+        return
+    w.touch(item_id)
+    w.conn.execute(
+        "UPDATE items SET version_id = ?, version_capture = ?, body = ?, lede = ? WHERE id = ?",
+        (vid, capture, text, text.split("\n\n", 1)[0], item_id),
+    )
+
+
 def renumber(conn: sqlite3.Connection, item_id: int) -> None:
     """Number an item's versions 1, 2, ... in the order they were first captured."""
     rows = conn.execute(
@@ -479,6 +567,8 @@ def renumber(conn: sqlite3.Connection, item_id: int) -> None:
         (item_id,),
     ).fetchall()
     if len(rows) < 2:
+        if rows and rows[0][1] != 1:  # the others were cut versions, now shown as the whole text
+            conn.execute("UPDATE versions SET number = 1 WHERE id = ?", (rows[0][0],))
         return
     for n, (vid, number, _) in enumerate(capture_order(rows, first=2), 1):
         if number != n:

@@ -73,6 +73,7 @@ CREATE TABLE sightings (
     role TEXT NOT NULL CHECK (role IN ('article', 'teaser')),
     position INTEGER NOT NULL,
     version_id INTEGER REFERENCES versions(id),
+    cut INTEGER,
     PRIMARY KEY (item_id, dump_id, role)
 ) WITHOUT ROWID;
 CREATE INDEX sightings_dump ON sightings(dump_id);
@@ -165,9 +166,13 @@ def _migrate_2(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
 
 
-#: schema 3 -> 4: how the outlet of an article was inferred when its page printed none
-#: (items stored before keep null until ``kcna reparse`` reads their pages again)
-_MIGRATE_3 = "ALTER TABLE items ADD COLUMN source_note TEXT;"
+#: schema 3 -> 4: how the outlet of an article was inferred when its page printed none, and
+#: the length of the text a cut-off capture showed (rows stored before keep null until
+#: ``kcna reparse`` reads their pages again)
+_MIGRATE_3 = """
+ALTER TABLE items ADD COLUMN source_note TEXT;
+ALTER TABLE sightings ADD COLUMN cut INTEGER;
+"""
 
 #: MIGRATIONS[n] upgrades a database from schema version n to n + 1: SQL, or a
 #: function of the connection (run inside the upgrade's transaction).

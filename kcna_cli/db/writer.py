@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 
 from ..packing import pack
 from ..parse import Dump, Page
-from .merge import renumber, upsert
+from ..text import version_text
+from .merge import renumber, settle, upsert
 
 if TYPE_CHECKING:
     from .corpus import Corpus, IngestReport
@@ -187,15 +188,23 @@ class Writer:
         self.reorder.clear()
         self.changed.clear()
         seen = []
+        article_item = None
         for position, rec in enumerate(dump.records):
             role = "article" if rec.kind == "article" and position == 0 and dump.article else "teaser"
             partial = role == "article" and not dump.complete
             item_id, version_id = upsert(self, rec, capture, partial=partial)
-            seen.append((item_id, dump_id, role, position, version_id))
+            # a cut-off capture keeps the length of the text it showed (see merge.settle)
+            cut = len(version_text(rec.body)) if partial and rec.body and version_id is not None else None
+            seen.append((item_id, dump_id, role, position, version_id, cut))
+            if role == "article" and rec.body:
+                article_item = item_id
         self.conn.executemany(
-            "INSERT OR IGNORE INTO sightings (item_id, dump_id, role, position, version_id) VALUES (?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO sightings (item_id, dump_id, role, position, version_id, cut)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
             seen,
         )
+        if article_item is not None and self.corpus.track_versions:
+            settle(self, article_item)
         for item_id in sorted(self.changed):
             # places follow the item's text, whichever capture supplied it
             title, lede, body = self.conn.execute(
