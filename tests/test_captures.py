@@ -1,5 +1,5 @@
 """Real captures: cut-off and paywalled pages, body-only pages, pages with no year, former and
-personal place names, pages of other shapes, saved HTML pages (fixtures/captures/)."""
+personal place names, pages of other shapes, saved HTML pages (fixtures/shapes/)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from kcna_cli.inputs import read_pages
 from kcna_cli.parse import parse_page, parse_pages
 from kcna_cli.query import Filters, iter_items, search
 
-CAP = FIXTURES / "captures"
+CAP = FIXTURES / "shapes"
 PREMIER = "Premier Inspects Fertilizer Complex in Hungnam District"
 POTATO = "Potato Sowing Begins in Paegam County"
 STORE = "Children's Department Store Reopens in Pyongyang"
