@@ -68,9 +68,7 @@ FROM_STAMP = "stamp"
 FROM_DATELINE = "dateline"
 
 
-def inferred_source(
-    more_from: str | None, stamp: bool, lede: str | None
-) -> tuple[str | None, str | None]:
+def inferred_source(more_from: str | None, stamp: bool, lede: str | None) -> tuple[str | None, str | None]:
     """(source label, how it was inferred) for an article whose page printed none.
 
     The page's "More From <label>" list is the outlet the page belongs to;

@@ -102,10 +102,16 @@ CASES: list[tuple[str, set[str]]] = [
     ("Pupils of Samjiyon County moved into a new school.", {"Samjiyon City"}),
     ("Photos of Songjin City in the 1940s were shown.", {"Kim Chaek City"}),
     # counties named after people: the unit word follows
-    ("A revolutionary museum opened in Kim Jong Suk County, Ryanggang Province.", {"Kim Jong Suk County", "Ryanggang Province"}),
+    (
+        "A revolutionary museum opened in Kim Jong Suk County, Ryanggang Province.",
+        {"Kim Jong Suk County", "Ryanggang Province"},
+    ),
     ("Potato farms of Kim Hyong Jik County harvested well.", {"Kim Hyong Jik County"}),
     ("Fishermen of Kim Chaek City caught sardines.", {"Kim Chaek City"}),
-    ("Kim Jong Suk and Kim Hyong Jik counties were hit by heavy rain.", {"Kim Jong Suk County", "Kim Hyong Jik County"}),
+    (
+        "Kim Jong Suk and Kim Hyong Jik counties were hit by heavy rain.",
+        {"Kim Jong Suk County", "Kim Hyong Jik County"},
+    ),
     ("The Kim Hyong Gwon County Party Committee met.", {"Kim Hyong Gwon County"}),
     ("In Kim Jong Suk County new houses were built.", {"Kim Jong Suk County"}),
     # ... and the person, not the county

@@ -95,7 +95,9 @@ def test_a_sentence_that_ends_is_never_cut_and_its_prefix_mid_word_always_is(wor
 # --- 1. places, dates and sources are a function of the captures ------------------------------------
 
 
-@pytest.mark.parametrize("order", [["cut-mid-word-whole.txt", "teaser-untitled.txt"], ["teaser-untitled.txt", "cut-mid-word-whole.txt"]])
+@pytest.mark.parametrize(
+    "order", [["cut-mid-word-whole.txt", "teaser-untitled.txt"], ["teaser-untitled.txt", "cut-mid-word-whole.txt"]]
+)
 def test_untitled_teaser_named_by_a_titled_one_has_all_its_places_in_either_order(order):
     corpus = Corpus(":memory:")
     ingest(corpus, *order)
@@ -124,7 +126,10 @@ def test_body_only_article_takes_the_outlet_its_page_names(name, source, outlet,
 
 
 def test_source_is_inferred_from_those_three_only():
-    assert inferred_source("Rodong Sinmun (En)", True, "Pyongyang, May 3 (KCNA) -- x") == ("Rodong Sinmun (En)", "more_from")
+    assert inferred_source("Rodong Sinmun (En)", True, "Pyongyang, May 3 (KCNA) -- x") == (
+        "Rodong Sinmun (En)",
+        "more_from",
+    )
     assert inferred_source(None, True, None) == ("KCNA.kp", "stamp")
     assert inferred_source(None, False, "Pyongyang, May 3 (KCNA) -- x") == ("KCNA", "dateline")
     assert inferred_source(None, False, "A day in May, the people of the city gathered.") == (None, None)
@@ -132,7 +137,10 @@ def test_source_is_inferred_from_those_three_only():
 
 
 def test_printed_source_wins_over_an_inferred_one_in_either_order():
-    for order in (["no-year-body-only.txt", "no-year-full-page.txt"], ["no-year-full-page.txt", "no-year-body-only.txt"]):
+    for order in (
+        ["no-year-body-only.txt", "no-year-full-page.txt"],
+        ["no-year-full-page.txt", "no-year-body-only.txt"],
+    ):
         corpus = Corpus(":memory:")
         ingest(corpus, *order)
         store = item(corpus, STORE)
@@ -149,7 +157,9 @@ def test_source_note_is_in_the_json_of_show(tmp_path):
 # --- 3. a capture without a year joins its dated page -----------------------------------------------------
 
 
-@pytest.mark.parametrize("order", [["no-year-body-only.txt", "no-year-full-page.txt"], ["no-year-full-page.txt", "no-year-body-only.txt"]])
+@pytest.mark.parametrize(
+    "order", [["no-year-body-only.txt", "no-year-full-page.txt"], ["no-year-full-page.txt", "no-year-body-only.txt"]]
+)
 def test_capture_without_a_year_is_one_item_with_the_dated_page(order):
     corpus = Corpus(":memory:")
     ingest(corpus, *order)

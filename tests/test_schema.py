@@ -115,6 +115,7 @@ def test_version_2_schema_is_migrated_and_searches_alike(tmp_path):
         facets = "SELECT id, facets FROM items ORDER BY id"
         assert b.conn.execute(facets).fetchall() == a.conn.execute(facets).fetchall()
         assert b.conn.execute("SELECT count(*) FROM items WHERE facets LIKE '%pkp%'").fetchone()[0] > 0
+
         def without_note(items):  # schema 4's source_note is filled by ingest or reparse, not by the migration
             return [{k: v for k, v in it.items() if k != "source_note"} for it in items]
 

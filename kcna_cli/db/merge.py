@@ -28,8 +28,9 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING, NamedTuple
 
+from ..dates import DATELINE, MONTHS
 from ..parse import Record
-from ..text import version_text
+from ..text import normalize, version_text
 from ..versions import capture_order, lede_matches, sha1
 
 if TYPE_CHECKING:
@@ -107,9 +108,7 @@ def _same_day(conn: sqlite3.Connection, rec: Record) -> tuple | None:
     prefix = rec.lede_prefix
     if rec.date is None:
         keys = [f"{rec.group}|{y}-{month_day}|{prefix}" for y in _YEARS]
-        rows = conn.execute(
-            _FOUND + f" WHERE lede_key IN ({','.join('?' * len(keys))}) ORDER BY date", keys
-        ).fetchall()
+        rows = conn.execute(_FOUND + f" WHERE lede_key IN ({','.join('?' * len(keys))}) ORDER BY date", keys).fetchall()
     else:
         rows = conn.execute(_FOUND + " WHERE lede_key = ? AND date IS NULL", (f"{rec.group}||{prefix}",)).fetchall()
         rows = [r for r in rows if _month_day_of_lede(r[3]) == month_day]
@@ -126,10 +125,8 @@ def _month_day(rec: Record) -> str | None:
 
 
 def _month_day_of_lede(lede: str | None) -> str | None:
-    from ..parse import _dateline
-
-    _, month, day = _dateline(lede)
-    return f"{month:02d}-{day:02d}" if month and day else None
+    m = DATELINE.match(normalize(lede)) if lede else None
+    return f"{MONTHS[m.group('month').lower()]:02d}-{int(m.group('day')):02d}" if m else None
 
 
 def _texts_agree(a: str | None, b: str | None) -> bool:
@@ -209,7 +206,10 @@ def source_rank(kind: str, source: str | None, note: str | None) -> tuple[bool, 
 
 def adopt_source(w: Writer, found: Found, rec: Record) -> None:
     """The item's source, outlet, language and ``source_note`` come from the best-ranked capture."""
-    new, cur = source_rank(rec.kind, rec.source, rec.source_note), source_rank(found.kind, found.source, found.source_note)
+    new, cur = (
+        source_rank(rec.kind, rec.source, rec.source_note),
+        source_rank(found.kind, found.source, found.source_note),
+    )
     if new > cur or (new == cur and rec.source is not None and found.source is not None and rec.source < found.source):
         w.conn.execute(
             "UPDATE items SET source = ?, outlet = ?, language = ?, source_note = ? WHERE id = ?",
@@ -228,9 +228,7 @@ def teaser_merged(w: Writer, found: Found, rec: Record, capture: str = "") -> tu
         cur = found.version_capture or ""
         if capture > cur or (capture == cur and rec.lede < found.lede):
             w.touch(found.id)
-            w.conn.execute(
-                "UPDATE items SET lede = ?, version_capture = ? WHERE id = ?", (rec.lede, capture, found.id)
-            )
+            w.conn.execute("UPDATE items SET lede = ?, version_capture = ? WHERE id = ?", (rec.lede, capture, found.id))
     if not w.corpus.track_versions or (
         found.kind == "article" and found.lede and rec.lede and lede_matches(rec.lede, found.lede)
     ):
@@ -305,7 +303,16 @@ def article_merged(
         w.conn.execute(
             "UPDATE items SET title = coalesce(?, title), lede = coalesce(?, lede), body = ?,"
             " date_note = CASE WHEN ? THEN ? ELSE date_note END, version_id = ?, version_capture = ? WHERE id = ?",
-            (rec.title, rec.lede, text, _dated(rec, found), rec.date_note, version_id, max(capture, cur_capture), found.id),
+            (
+                rec.title,
+                rec.lede,
+                text,
+                _dated(rec, found),
+                rec.date_note,
+                version_id,
+                max(capture, cur_capture),
+                found.id,
+            ),
         )
     elif version_id == found.version_id and capture > cur_capture:
         w.conn.execute("UPDATE items SET version_capture = ? WHERE id = ?", (capture, found.id))
@@ -354,9 +361,7 @@ def _earlier_printing(w: Writer, version_id: int, capture: str, new: str, old: s
     return capture < first or (capture == first and new < old)
 
 
-def body_version(
-    w: Writer, item_id: int, rec: Record, partial: bool, capture: str = ""
-) -> tuple[int, str, bool]:
+def body_version(w: Writer, item_id: int, rec: Record, partial: bool, capture: str = "") -> tuple[int, str, bool]:
     """The version an article capture shows: (id, its full text, whether it grew).
 
     A capture cut off mid-body (``partial``) is the version whose text it
