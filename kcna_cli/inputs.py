@@ -149,14 +149,14 @@ def iter_page_texts(source: Source, *, chunk_bytes: int | None = None) -> Iterat
 
     chunk_bytes = chunk_bytes or STREAM_CHUNK
     if source.path == "-" or source.error:
-        yield from split_pages(decode(source.read()))
+        yield from read_pages(source.read())
         return
     try:
         size = os.path.getsize(source.path)
     except OSError:
         size = 0
     if size <= chunk_bytes:
-        yield from split_pages(decode(source.read()))
+        yield from read_pages(source.read())
         return
     import codecs
 
@@ -198,6 +198,56 @@ def iter_page_texts(source: Source, *, chunk_bytes: int | None = None) -> Iterat
             chunk = fh.read(chunk_bytes)
         rest = carry + decoder.decode(b"", final=True)
         yield from split_pages(rest)
+
+
+def read_pages(data: bytes) -> list[str]:
+    """The page texts of a whole file: a saved HTML page is one page, text files are split."""
+    from .parse import split_pages
+
+    text = decode(data)
+    if _looks_html(_head(data)):
+        return saved_page(text)
+    return split_pages(text)
+
+
+def saved_page(text: str) -> list[str]:
+    """One saved HTML page as one page text, whatever its chrome holds.
+
+    The site's navigation before the article and the links and footer after
+    it may hold lines that look like the start of another page (a date over
+    a "KCNA Watch ..." line): the page is parsed from the first part that
+    holds an article, the parts after it are read as its end (teasers, or
+    text after the end of the article), and its whole text is stored.
+    """
+    from .parse import NotADump, PageText, parse_page, split_pages
+
+    parts = split_pages(text)
+    if len(parts) <= 1:
+        return parts
+    start = 0
+    for k, part in enumerate(parts):
+        try:
+            dump = parse_page(part)
+        except NotADump:
+            continue
+        if dump.article is not None:
+            start = k
+            break
+    page = PageText("\n\n".join(str(p) for p in parts))
+    page.lines = [ln for p in parts[start:] for ln in (getattr(p, "lines", None) or [])]
+    return [page]
+
+
+def _head(data: bytes) -> str:
+    """The start of a file as text, enough to tell HTML (any of the encodings ``decode`` reads)."""
+    head = data[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:200]:
+        for codec in ("utf-16", "utf-16-le", "utf-16-be"):
+            try:
+                return head[: len(head) // 2 * 2].decode(codec, "replace")
+            except UnicodeDecodeError:
+                continue
+    return head.decode("utf-8", "replace").lstrip("\ufeff")
 
 
 # --- bytes to text -------------------------------------------------------------

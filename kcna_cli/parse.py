@@ -26,7 +26,7 @@ import hashlib
 import re
 from dataclasses import asdict, dataclass, field
 
-from . import dates
+from . import captures, dates
 from .text import clean_line, clean_lines, fold, normalize
 
 __all__ = ["clean_line", "clean_lines", "fold", "normalize"]  # re-exported: the text rules of identity
@@ -91,6 +91,8 @@ class Record:
     body: str | None
     date_note: str | None = None
     group: str = ""  # identity outlet (see outlet_group)
+    #: how ``source`` was inferred when the page printed none (``captures.inferred_source``)
+    source_note: str | None = None
 
     @property
     def key(self) -> str:
@@ -412,12 +414,18 @@ def parse_page(text: str) -> Dump:
     more_from_label = None
     stop = False
     reached_end = False
+    stamp_seen = False
+    paywalled = False  # the article was cut at a subscription upsell
     j = body_start
     while j < len(lines):
         line = lines[j]
         if _FOOTER.match(line) or _MORE_ARTICLES.match(line):
             stop = reached_end = True
             break
+        if body and not ended and captures.is_paywall(line):
+            paywalled = True
+            j += 1
+            continue
         if _is_noise(line):
             j += 1
             continue
@@ -429,6 +437,7 @@ def parse_page(text: str) -> Dump:
             break
         st = dates.read_stamp(line)
         if st is not None:
+            stamp_seen = True
             if st[0] is None:
                 warnings.append(f"stamp date does not exist: {st[1]!r}")
             else:
@@ -446,6 +455,9 @@ def parse_page(text: str) -> Dump:
                     j -= 2
             reached_end = True
             break
+        if paywalled:  # the rest of the upsell, up to the teaser list
+            j += 1
+            continue
         if ended:
             trailer.append(line)
         else:
@@ -460,6 +472,12 @@ def parse_page(text: str) -> Dump:
         teaser_lines = lines[j:]
     if trailer:
         warnings.append(f"text after the end of the article: {trailer!r}")
+    if paywalled:
+        warnings.append("article cut at the subscription upsell (removed)")
+    if rendering == "body-only" and more_from_label is None and not teaser_lines:
+        reason = captures.half_read(body)
+        if reason:
+            raise NotADump(f"not a KCNA Watch page shape (only the www.kcna.kp stamp or end mark matched): {reason}")
 
     # teasers
     teaser_source = more_from_label or source
@@ -502,6 +520,13 @@ def parse_page(text: str) -> Dump:
             # body-only text with no KCNA trace at all: not a dump
             article = None
 
+    if article is not None and article.source is None:
+        inferred, note = captures.inferred_source(more_from_label, stamp_seen, article.lede)
+        if inferred:
+            article.source, article.source_note = inferred, note
+            article.outlet, article.language = split_label(inferred)
+            article.group = article.group or outlet_group(article.outlet)
+
     if article is None and not teasers:
         raise NotADump(_why_not(lines))
 
@@ -520,8 +545,22 @@ def parse_page(text: str) -> Dump:
         article=article,
         teasers=unique,
         warnings=warnings,
-        complete=bool(reached_end or ended),
+        complete=_complete(body, reached_end=reached_end, ended=ended, paywalled=paywalled),
     )
+
+
+def _complete(body: list[str], *, reached_end: bool, ended: bool, paywalled: bool) -> bool:
+    """Did the article text reach its end? (README "How dumps are read": the cut-off rule)
+
+    An end mark or stamp ends it. A teaser list or footer ends the page, but
+    a last paragraph stopping mid-word or mid-sentence is still cut off, and
+    so is a text stopped by the subscription upsell.
+    """
+    if paywalled:
+        return False
+    if ended:
+        return True
+    return reached_end and not captures.ends_mid_sentence(body[-1] if body else None)
 
 
 def _why_not(lines: list[str]) -> str:

@@ -79,6 +79,8 @@ class Place:
     aliases: list[str] = field(default_factory=list)
     lat: float | None = None
     lon: float | None = None
+    #: names it had before a change, with the month they were last used: [("Samjiyon County", "2019-12")]
+    former: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def unit(self) -> str | None:
@@ -130,7 +132,9 @@ def _fold_name(text: str) -> str:
 
 
 _UNIT_AHEAD = r"(?!(?:Count(?:y|ies)|Cit(?:y|ies)|Districts?|Provinces?|Areas?|Provincial|Municipal)\b)"
-_NAME = r"[A-Z][a-z]+(?:[ -]" + _UNIT_AHEAD + r"[A-Z][a-z]+)?"
+#: a place name before its unit word: one to three capitalized words (``Kimhwa``, ``South
+#: Phyongan``, ``Kim Jong Suk``: counties named after people are three words long)
+_NAME = r"[A-Z][a-z]+(?:[ -]" + _UNIT_AHEAD + r"[A-Z][a-z]+){0,2}"
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'“‘])|\n+")
 
 
@@ -171,7 +175,15 @@ class Gazetteer:
                     self._unit_index.setdefault(base, {}).setdefault(unit, [])
                     if p.id not in self._unit_index[base][unit]:
                         self._unit_index[base][unit].append(p.id)
-            for nm in {p.name, p.full, *p.aliases}:
+            for full, _until in p.former:
+                # a former name is found with its own unit word ("Samjiyon County" before 2019)
+                m = re.fullmatch(r"(?P<name>.+?)\s+(?P<unit>" + "|".join(UNIT_WORDS) + ")", full, re.IGNORECASE)
+                if m:
+                    by_unit = self._unit_index.setdefault(_fold_name(m.group("name")), {})
+                    ids = by_unit.setdefault(UNIT_WORDS[m.group("unit").lower()], [])
+                    if p.id not in ids:
+                        ids.append(p.id)
+            for nm in {p.name, p.full, *p.aliases, *(f for f, _ in p.former)}:
                 self._add(self._names, _fold_name(nm), p.id)
                 self._add(self._keys, roman_key(nm), p.id)
             if p.level in ("province", "special_city", "capital_city") or p.name in BARE_CITIES:
@@ -203,7 +215,8 @@ class Gazetteer:
             rows[row["id"]] = row
         for row in _csv_rows(data / "overrides.csv"):
             current = rows.setdefault(row["id"], {"lat": "", "lon": ""})
-            current.update({k: v for k, v in row.items() if k != "reason"})
+            # an empty cell keeps the gazetteer's value (a row may only add former names)
+            current.update({k: v for k, v in row.items() if k != "reason" and v})
         places = []
         for row in rows.values():
             aliases = [a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()]
@@ -217,6 +230,7 @@ class Gazetteer:
                     aliases=aliases,
                     lat=float(row["lat"]) if row.get("lat") else None,
                     lon=float(row["lon"]) if row.get("lon") else None,
+                    former=_former(row.get("former")),
                 )
             )
         return cls(places)
@@ -283,14 +297,18 @@ class Gazetteer:
                         name = f"{name} {following[1]}"
                 ids = self._with_unit(name, unit)
                 if not ids and " " in name:
-                    # "Songchon County" inside "In Songchon County": try the last word
-                    tail = name.split()[-1]
-                    ids = self._with_unit(tail, unit)
-                    if ids:
-                        part_start = base + part.start() + name.rfind(tail)
-                        s, e = part_start, part_start + len(tail)
-                        found.extend(self._mentions(ids, s, e, tail, text))
-                        taken.append((s, e))
+                    # "Songchon County" inside "In Songchon County", "South Phyongan Province"
+                    # inside "In South Phyongan Province": try the last words
+                    words = name.split()
+                    for k in range(1, len(words)):
+                        tail = " ".join(words[k:])
+                        ids = self._with_unit(tail, unit)
+                        if ids:
+                            part_start = base + part.start() + name.rfind(tail)
+                            s, e = part_start, part_start + len(tail)
+                            found.extend(self._mentions(ids, s, e, tail, text))
+                            taken.append((s, e))
+                            break
                     continue
                 if ids:
                     s, e = base + part.start(), base + part.end()
@@ -375,6 +393,16 @@ class Gazetteer:
             hint = " or ".join(f'"{n}"' for n in names)
             return f"unknown place {text!r}: did you mean {hint}?"
         return f"unknown place {text!r} (see 'kcna places --all' for known names)"
+
+
+def _former(text: str | None) -> list[tuple[str, str]]:
+    """``Samjiyon County@2019-12|...`` (overrides.csv ``former``) -> [("Samjiyon County", "2019-12")]."""
+    out = []
+    for part in (text or "").split("|"):
+        name, _, until = part.strip().partition("@")
+        if name.strip():
+            out.append((name.strip(), until.strip()))
+    return out
 
 
 def _sentence_around(text: str, pos: int) -> str:

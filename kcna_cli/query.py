@@ -46,6 +46,7 @@ class Item(TypedDict):
     date_note: str | None
     first_seen: str | None
     seen_in: int
+    source_note: str | None
 
 
 class SearchItem(Item, total=False):
@@ -332,7 +333,8 @@ def _date_tokens(lo: str, hi: str) -> list[str]:
 
 _COLUMNS = (
     "items.id, items.kind, items.title, items.date, items.source, items.outlet,"
-    " items.language, items.dateline, items.lede, items.body, items.date_note"
+    " items.language, items.dateline, items.lede, items.body, items.date_note,"
+    " items.source_note"
 )
 
 
@@ -517,11 +519,12 @@ def _complete(corpus: Corpus, rows: list[tuple], *, with_score: bool) -> list[Se
             "date_note": r[10],
             "first_seen": first,
             "seen_in": n,
+            "source_note": r[11],
         }
         if with_score:
-            snippet = " ".join((r[11] or "").split())
+            snippet = " ".join((r[12] or "").split())
             item["snippet"] = snippet.replace(_SNIP_START, MARK_START).replace(_SNIP_END, MARK_END)
-            item["score"] = round(r[12], 4)
+            item["score"] = round(r[13], 4)
         out.append(item)
     return out
 

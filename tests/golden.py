@@ -18,11 +18,11 @@ def fixture_files() -> list[Path]:
 
 
 def parsed(path: Path) -> list[dict]:
-    from kcna_cli.inputs import decode
-    from kcna_cli.parse import parse_text
+    from kcna_cli.inputs import read_pages
+    from kcna_cli.parse import parse_pages
 
     out = []
-    for page in parse_text(decode(path.read_bytes())):
+    for page in parse_pages(read_pages(path.read_bytes())):
         out.append(
             {
                 "page": page.number,

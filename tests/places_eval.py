@@ -95,6 +95,32 @@ CASES: list[tuple[str, set[str]]] = [
         {"Jagang Province", "Rason City", "Samjiyon City"},
     ),
     ("Builders from Kangdong County and Sunchon City arrived.", {"Kangdong County", "Sunchon City"}),
+    # former names, in articles from before the change (kcna_cli/data/overrides.csv "former")
+    ("Samjiyon County was covered with the first snow of the year.", {"Samjiyon City"}),
+    ("Tourists visited Samjiyon County, Ryanggang Province.", {"Samjiyon City", "Ryanggang Province"}),
+    ("Pochon and Samjiyon counties began potato sowing.", {"Pochon County", "Samjiyon City"}),
+    ("Pupils of Samjiyon County moved into a new school.", {"Samjiyon City"}),
+    ("Photos of Songjin City in the 1940s were shown.", {"Kim Chaek City"}),
+    # counties named after people: the unit word follows
+    (
+        "A revolutionary museum opened in Kim Jong Suk County, Ryanggang Province.",
+        {"Kim Jong Suk County", "Ryanggang Province"},
+    ),
+    ("Potato farms of Kim Hyong Jik County harvested well.", {"Kim Hyong Jik County"}),
+    ("Fishermen of Kim Chaek City caught sardines.", {"Kim Chaek City"}),
+    (
+        "Kim Jong Suk and Kim Hyong Jik counties were hit by heavy rain.",
+        {"Kim Jong Suk County", "Kim Hyong Jik County"},
+    ),
+    ("The Kim Hyong Gwon County Party Committee met.", {"Kim Hyong Gwon County"}),
+    ("In Kim Jong Suk County new houses were built.", {"Kim Jong Suk County"}),
+    # ... and the person, not the county
+    ("Kim Jong Suk was an anti-Japanese war heroine.", set()),
+    ("Kim Hyong Jik devoted his life to the independence movement.", set()),
+    ("Kim Chaek fought in the Fatherland Liberation War.", set()),
+    ("Students of the Kim Hyong Jik University of Education won prizes.", set()),
+    ("The birthplace of Kim Jong Suk was visited by delegations.", set()),
+    ("Works of Kim Jong Suk were studied by the youth of Hoeryong City.", {"Hoeryong City"}),
 ]
 
 

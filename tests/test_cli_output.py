@@ -26,6 +26,7 @@ ITEM_KEYS = [
     "date_note",
     "first_seen",
     "seen_in",
+    "source_note",
 ]
 
 

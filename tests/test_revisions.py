@@ -46,6 +46,8 @@ def as_schema_2(db) -> None:
     conn.execute("DROP TRIGGER items_ad")
     conn.execute("DROP TABLE items_fts")
     conn.execute("ALTER TABLE items DROP COLUMN facets")
+    conn.execute("ALTER TABLE items DROP COLUMN source_note")  # schema 4
+    conn.execute("ALTER TABLE sightings DROP COLUMN cut")
     conn.execute(
         "CREATE VIRTUAL TABLE items_fts USING fts5(title, lede, body, content=[items], content_rowid=[id],"
         " tokenize='unicode61 remove_diacritics 2')"

@@ -189,6 +189,7 @@ class Corpus:
         key is unchanged. Any failure rolls everything back: the corpus is
         then exactly as it was.
         """
+        from ..inputs import saved_page
         from ..parse import NotADump, parse_page
 
         conn = self.conn
@@ -207,7 +208,8 @@ class Corpus:
             for done, (dump_id, raw, path, page) in enumerate(rows, 1):
                 text = unpack(raw)
                 try:
-                    dump = parse_page(text)
+                    # read as at ingest: a saved HTML page is one page, whatever its chrome holds
+                    dump = parse_page(saved_page(text)[0])
                 except NotADump as exc:
                     unparsable.append({"dump_id": dump_id, "path": path, "page": page, "error": str(exc)})
                     dump = None

@@ -28,8 +28,9 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING, NamedTuple
 
+from ..dates import DATELINE, MONTHS
 from ..parse import Record
-from ..text import version_text
+from ..text import normalize, version_text
 from ..versions import capture_order, lede_matches, sha1
 
 if TYPE_CHECKING:
@@ -46,6 +47,12 @@ class Found(NamedTuple):
     version_id: int | None
     version_capture: str | None
     key: str
+    date: str | None = None
+    source: str | None = None
+    source_note: str | None = None
+
+
+_FOUND = "SELECT id, kind, title, lede, version_id, version_capture, key, date, source, source_note FROM items"
 
 
 def upsert(w: Writer, rec: Record, capture: str, *, partial: bool = False) -> tuple[int, int | None]:
@@ -54,8 +61,10 @@ def upsert(w: Writer, rec: Record, capture: str, *, partial: bool = False) -> tu
     if found is None:
         return new_item(w, rec, capture, partial=partial)
     found = adopt_title(w, found, rec)
+    found = adopt_date(w, found, rec)
+    adopt_source(w, found, rec)
     if rec.kind == "teaser":
-        return teaser_merged(w, found, rec)
+        return teaser_merged(w, found, rec, capture)
     if not rec.body:
         return headless_merged(w, found, rec)
     body = _body(w.conn, found.id)
@@ -64,7 +73,7 @@ def upsert(w: Writer, rec: Record, capture: str, *, partial: bool = False) -> tu
     if rec.body == body and found.version_id is not None:  # the usual recapture: same text
         version_id, text, grown = found.version_id, body, False
     elif w.corpus.track_versions:
-        version_id, text, grown = body_version(w, found.id, rec, partial)
+        version_id, text, grown = body_version(w, found.id, rec, partial, capture)
     else:
         version_id, text, grown = found.version_id, rec.body, False
     if found.kind == "teaser":
@@ -73,21 +82,65 @@ def upsert(w: Writer, rec: Record, capture: str, *, partial: bool = False) -> tu
 
 
 def find(conn: sqlite3.Connection, rec: Record) -> Found | None:
-    """The item a record is: same identity key, else (untitled on one side) the same opening words."""
+    """The item a record is: same identity key, else (untitled on one side) the same opening words,
+    else (no year on one side) the same opening words on the same month and day."""
     # not the body: most lookups are teasers, and a teaser is checked against the lede
-    q = "SELECT id, kind, title, lede, version_id, version_capture, key FROM items"
-    row = conn.execute(q + " WHERE key = ?", (rec.key,)).fetchone()
+    row = conn.execute(_FOUND + " WHERE key = ?", (rec.key,)).fetchone()
     if row is None and rec.lede_key:
         # an untitled capture (body-only page) and a titled one of the same item
         cond = "title IS NULL" if rec.title else "1"
-        row = conn.execute(q + f" WHERE lede_key = ? AND {cond} LIMIT 1", (rec.lede_key,)).fetchone()
+        row = conn.execute(_FOUND + f" WHERE lede_key = ? AND {cond} LIMIT 1", (rec.lede_key,)).fetchone()
+    if row is None and rec.lede_key:
+        row = _same_day(conn, rec)
     return Found(*row) if row else None
+
+
+#: the years a capture whose text gives none may be of (the lookups are exact keys)
+_YEARS = range(1995, 2046)
+
+
+def _same_day(conn: sqlite3.Connection, rec: Record) -> tuple | None:
+    """A capture whose text gives no year (dateline only) and the dated capture of the same
+    article: same outlet, same opening words, month and day agree, and one text starts the other."""
+    month_day = _month_day(rec)
+    if month_day is None:
+        return None
+    prefix = rec.lede_prefix
+    if rec.date is None:
+        keys = [f"{rec.group}|{y}-{month_day}|{prefix}" for y in _YEARS]
+        rows = conn.execute(_FOUND + f" WHERE lede_key IN ({','.join('?' * len(keys))}) ORDER BY date", keys).fetchall()
+    else:
+        rows = conn.execute(_FOUND + " WHERE lede_key = ? AND date IS NULL", (f"{rec.group}||{prefix}",)).fetchall()
+        rows = [r for r in rows if _month_day_of_lede(r[3]) == month_day]
+    for row in rows:
+        if _texts_agree(_body(conn, row[0]), rec.body):
+            return row
+    return None
+
+
+def _month_day(rec: Record) -> str | None:
+    if rec.date:
+        return rec.date[5:]
+    return _month_day_of_lede(rec.lede)
+
+
+def _month_day_of_lede(lede: str | None) -> str | None:
+    m = DATELINE.match(normalize(lede)) if lede else None
+    return f"{MONTHS[m.group('month').lower()]:02d}-{int(m.group('day')):02d}" if m else None
+
+
+def _texts_agree(a: str | None, b: str | None) -> bool:
+    """One text is the other, or its cut-off start (either may be unknown: a teaser)."""
+    if not a or not b:
+        return True
+    va, vb = version_text(a), version_text(b)
+    return va.startswith(vb) or vb.startswith(va)
 
 
 def new_item(w: Writer, rec: Record, capture: str, *, partial: bool) -> tuple[int, int | None]:
     cur = w.conn.execute(
         "INSERT INTO items (id, key, lede_key, kind, title, date, source, outlet, language,"
-        " dateline, lede, body, date_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " dateline, lede, body, date_note, source_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             w.new_id(rec.key),
             rec.key,
@@ -102,6 +155,7 @@ def new_item(w: Writer, rec: Record, capture: str, *, partial: bool) -> tuple[in
             rec.lede,
             rec.body,
             rec.date_note,
+            rec.source_note,
         ),
     )
     item_id = cur.lastrowid
@@ -110,6 +164,8 @@ def new_item(w: Writer, rec: Record, capture: str, *, partial: bool) -> tuple[in
     w.report.items_new += 1
     w.corpus.index_places(item_id, rec.title, rec.lede, rec.body)
     version_id = None
+    if rec.kind == "teaser":  # the capture its lede is from
+        w.conn.execute("UPDATE items SET version_capture = ? WHERE id = ?", (capture, item_id))
     if rec.kind == "article" and rec.body and w.corpus.track_versions:
         version_id = store_version(w, item_id, "body", rec.body, rec.title, partial=partial, fresh=True)
         w.conn.execute(
@@ -128,18 +184,57 @@ def adopt_title(w: Writer, found: Found, rec: Record) -> Found:
     return found
 
 
-def teaser_merged(w: Writer, found: Found, rec: Record) -> tuple[int, int | None]:
+def adopt_date(w: Writer, found: Found, rec: Record) -> Found:
+    """An item known only from captures that give no year takes the date of a dated capture."""
+    if found.date is None and rec.date:
+        w.touch(found.id)
+        key = rec.key if rec.title or found.title is None else found.key.replace("||", f"|{rec.date}|", 1)
+        w.conn.execute(
+            "UPDATE items SET date = ?, key = ?, lede_key = ?, date_note = ? WHERE id = ?",
+            (rec.date, key, rec.lede_key, rec.date_note, found.id),
+        )
+        return found._replace(date=rec.date, key=key)
+    return found
+
+
+def source_rank(kind: str, source: str | None, note: str | None) -> tuple[bool, bool, bool]:
+    """Which capture names an item's outlet: one that names it at all, printed before
+    inferred (``source_note``), an article before a teaser; equal ranks: the label first
+    in alphabetical order. So the outlet does not depend on the order of ingest."""
+    return source is not None, note is None, kind == "article"
+
+
+def adopt_source(w: Writer, found: Found, rec: Record) -> None:
+    """The item's source, outlet, language and ``source_note`` come from the best-ranked capture."""
+    new, cur = (
+        source_rank(rec.kind, rec.source, rec.source_note),
+        source_rank(found.kind, found.source, found.source_note),
+    )
+    if new > cur or (new == cur and rec.source is not None and found.source is not None and rec.source < found.source):
+        w.conn.execute(
+            "UPDATE items SET source = ?, outlet = ?, language = ?, source_note = ? WHERE id = ?",
+            (rec.source, rec.outlet, rec.language, rec.source_note, found.id),
+        )
+
+
+def teaser_merged(w: Writer, found: Found, rec: Record, capture: str = "") -> tuple[int, int | None]:
     w.report.duplicates_merged += 1
     if found.lede is None and rec.lede:
         w.touch(found.id)
-        w.conn.execute("UPDATE items SET lede = ? WHERE id = ?", (rec.lede, found.id))
+        w.conn.execute("UPDATE items SET lede = ?, version_capture = ? WHERE id = ?", (rec.lede, capture, found.id))
         return found.id, None
+    if found.kind == "teaser" and rec.lede and rec.lede != found.lede and found.lede:
+        # a teaser item shows the lede of its latest capture (equal dates: the first in text order)
+        cur = found.version_capture or ""
+        if capture > cur or (capture == cur and rec.lede < found.lede):
+            w.touch(found.id)
+            w.conn.execute("UPDATE items SET lede = ?, version_capture = ? WHERE id = ?", (rec.lede, capture, found.id))
     if not w.corpus.track_versions or (
         found.kind == "article" and found.lede and rec.lede and lede_matches(rec.lede, found.lede)
     ):
         return found.id, None  # the usual case: the article's first paragraph starts so
     body = _body(w.conn, found.id) if found.kind == "article" else None  # a teaser has no body
-    version = lede_version(w, found.id, rec.lede, found.kind, found.lede, body)
+    version = lede_version(w, found.id, rec.lede, found.kind, found.lede, body, rec.title)
     if version is not None:
         w.reorder.add(found.id)
     return found.id, version
@@ -160,18 +255,16 @@ def teaser_upgraded(
     w.report.teasers_upgraded += 1
     w.touch(found.id)
     w.conn.execute(
-        "UPDATE items SET kind = 'article', title = coalesce(?, title), source = ?,"
-        " outlet = ?, language = ?, dateline = coalesce(?, dateline),"
-        " lede = coalesce(?, lede), body = ?, date_note = ?, lede_key = coalesce(lede_key, ?),"
-        " version_id = ?, version_capture = ? WHERE id = ?",
+        "UPDATE items SET kind = 'article', title = coalesce(?, title),"
+        " dateline = coalesce(?, dateline),"
+        " lede = coalesce(?, lede), body = ?, date_note = CASE WHEN ? THEN ? ELSE date_note END,"
+        " lede_key = coalesce(lede_key, ?), version_id = ?, version_capture = ? WHERE id = ?",
         (
             rec.title,
-            rec.source,
-            rec.outlet,
-            rec.language,
             rec.dateline,
             rec.lede,
             text,
+            _dated(rec, found),
             rec.date_note,
             rec.lede_key,
             version_id,
@@ -179,7 +272,6 @@ def teaser_upgraded(
             found.id,
         ),
     )
-    w.corpus.index_places(found.id, rec.title or found.title, rec.lede or found.lede, text)
     if found.lede and text and w.corpus.track_versions and not lede_matches(found.lede, text):
         # the teasers seen before showed another text: evidence of an edit
         earlier = store_version(w, found.id, "lede", found.lede, found.title)
@@ -203,19 +295,50 @@ def article_merged(
     cur_capture = found.version_capture or ""
     if version_id != found.version_id or capture < cur_capture:
         w.reorder.add(found.id)
-    if (version_id != found.version_id and capture >= cur_capture) or (version_id == found.version_id and grown):
+    later = capture > cur_capture or (capture == cur_capture and _wins_tie(w.conn, version_id, found.version_id))
+    if (version_id != found.version_id and later) or (version_id == found.version_id and grown):
         # the latest capture's text is the current one (a cut capture
         # counts as the version it is the start of)
         w.touch(found.id)
         w.conn.execute(
             "UPDATE items SET title = coalesce(?, title), lede = coalesce(?, lede), body = ?,"
-            " date_note = ?, version_id = ?, version_capture = ? WHERE id = ?",
-            (rec.title, rec.lede, text, rec.date_note, version_id, max(capture, cur_capture), found.id),
+            " date_note = CASE WHEN ? THEN ? ELSE date_note END, version_id = ?, version_capture = ? WHERE id = ?",
+            (
+                rec.title,
+                rec.lede,
+                text,
+                _dated(rec, found),
+                rec.date_note,
+                version_id,
+                max(capture, cur_capture),
+                found.id,
+            ),
         )
-        w.corpus.index_places(found.id, rec.title or found.title, rec.lede or found.lede, text)
     elif version_id == found.version_id and capture > cur_capture:
         w.conn.execute("UPDATE items SET version_capture = ? WHERE id = ?", (capture, found.id))
     return found.id, version_id
+
+
+def _dated(rec: Record, found: Found) -> bool:
+    """May this capture's date note replace the item's? Not when it gives no year and the item has a date."""
+    return rec.date is not None or found.date is None
+
+
+def _wins_tie(conn: sqlite3.Connection, new: int | None, cur: int | None) -> bool:
+    """Two versions first shown on the same capture date: the whole text before a cut one,
+    then the longer text, then the smaller fingerprint (any order of ingest agrees)."""
+    if new is None or cur is None or new == cur:
+        return new is not None and cur is None
+    rows = dict(
+        (vid, (not partial, len(text or ""), fp))
+        for vid, partial, text, fp in conn.execute(
+            "SELECT id, partial, text, fingerprint FROM versions WHERE id IN (?, ?)", (new, cur)
+        )
+    )
+    a, b = rows.get(new), rows.get(cur)
+    if a is None or b is None:
+        return False
+    return (a[0], a[1]) > (b[0], b[1]) or ((a[0], a[1]) == (b[0], b[1]) and a[2] < b[2])
 
 
 # --- versions -----------------------------------------------------------------------
@@ -225,7 +348,20 @@ def _body(conn: sqlite3.Connection, item_id: int) -> str | None:
     return conn.execute("SELECT body FROM items WHERE id = ?", (item_id,)).fetchone()[0]
 
 
-def body_version(w: Writer, item_id: int, rec: Record, partial: bool) -> tuple[int, str, bool]:
+def _earlier_printing(w: Writer, version_id: int, capture: str, new: str, old: str) -> bool:
+    """Is this capture's printing of a version's text the one to keep: the earliest capture's,
+    and on the same capture date the first in text order?"""
+    first = w.conn.execute(
+        "SELECT min(coalesce(d.capture_date, '')) FROM sightings s JOIN dumps d ON d.id = s.dump_id"
+        " WHERE s.version_id = ? AND s.cut IS NULL",
+        (version_id,),
+    ).fetchone()[0]
+    if first is None:  # shown by no stored sighting yet (stored by this very dump)
+        return new < old
+    return capture < first or (capture == first and new < old)
+
+
+def body_version(w: Writer, item_id: int, rec: Record, partial: bool, capture: str = "") -> tuple[int, str, bool]:
     """The version an article capture shows: (id, its full text, whether it grew).
 
     A capture cut off mid-body (``partial``) is the version whose text it
@@ -240,6 +376,15 @@ def body_version(w: Writer, item_id: int, rec: Record, partial: bool) -> tuple[i
         "SELECT id, text FROM versions WHERE item_id = ? AND fingerprint = ?", (item_id, fp)
     ).fetchone()
     if row:
+        if row[1] != body and _earlier_printing(w, row[0], capture, body, row[1]):
+            # one text, printed differently (spacing, quotes): kept as its first capture printed it
+            w.conn.execute("UPDATE versions SET text = ? WHERE id = ?", (body, row[0]))
+            for (other,) in w.conn.execute("SELECT id FROM items WHERE version_id = ?", (row[0],)).fetchall():
+                w.touch(other)
+                w.conn.execute(
+                    "UPDATE items SET body = ?, lede = ? WHERE id = ?", (body, body.split("\n\n", 1)[0], other)
+                )
+            return row[0], body, False
         return row[0], row[1], False
     others = w.conn.execute(
         "SELECT id, text, partial FROM versions WHERE item_id = ? AND kind = 'body' ORDER BY id DESC", (item_id,)
@@ -258,9 +403,15 @@ def body_version(w: Writer, item_id: int, rec: Record, partial: bool) -> tuple[i
 
 
 def lede_version(
-    w: Writer, item_id: int, new: str | None, kind: str, lede: str | None, body: str | None = None
+    w: Writer,
+    item_id: int,
+    new: str | None,
+    kind: str,
+    lede: str | None,
+    body: str | None = None,
+    title: str | None = None,
 ) -> int | None:
-    """A teaser's lede that no stored text starts with is a version of its own."""
+    """A teaser's lede that no stored text starts with is a version of its own (titled as the teaser)."""
     if not new:
         return None
     if kind == "article":
@@ -272,19 +423,19 @@ def lede_version(
         for vid, vkind, t in rows:
             if lede_matches(new, t) or (vkind == "lede" and lede_matches(t, new)):
                 return None if vkind == "body" else vid
-        return store_version(w, item_id, "lede", new, None)
+        return store_version(w, item_id, "lede", new, title)
     # a teaser seen before with another lede
     known = w.conn.execute("SELECT id, text FROM versions WHERE item_id = ?", (item_id,)).fetchall()
     if not known:
         if lede is None or lede_matches(new, lede) or lede_matches(lede, new):
             return None
-        first = store_version(w, item_id, "lede", lede, None)
+        first = store_version(w, item_id, "lede", lede, title)
         w.conn.execute("UPDATE sightings SET version_id = ? WHERE item_id = ? AND version_id IS NULL", (first, item_id))
-        return store_version(w, item_id, "lede", new, None)
+        return store_version(w, item_id, "lede", new, title)
     for vid, t in known:
         if lede_matches(new, t) or lede_matches(t, new):
             return vid
-    return store_version(w, item_id, "lede", new, None)
+    return store_version(w, item_id, "lede", new, title)
 
 
 def store_version(
@@ -324,6 +475,94 @@ def store_version(
     return cur.lastrowid
 
 
+def settle(w: Writer, item_id: int) -> None:
+    """After an article capture: each cut-off capture shows the version it is the start of,
+    and the item's text is that of its latest capture, whatever order they came in.
+
+    A cut capture (``sightings.cut``: the length of the text it showed) starts
+    every version whose text begins so; it is counted as the one first captured
+    last on or before its own capture date (else the earliest), and as a cut
+    version of its own (the longest such) only when no whole text begins so.
+    Cut versions no capture shows any more are removed.
+    """
+    conn = w.conn
+    cuts = conn.execute(
+        "SELECT s.dump_id, s.role, s.version_id, s.cut, coalesce(d.capture_date, '') FROM sightings s"
+        " JOIN dumps d ON d.id = s.dump_id WHERE s.item_id = ? AND s.cut IS NOT NULL",
+        (item_id,),
+    ).fetchall()
+    versions = {
+        vid: (bool(partial), version_text(text), fp)
+        for vid, partial, text, fp in conn.execute(
+            "SELECT id, partial, text, fingerprint FROM versions WHERE item_id = ? AND kind = 'body'", (item_id,)
+        )
+    }
+    first: dict[int, str] = dict(
+        conn.execute(
+            "SELECT s.version_id, min(coalesce(d.capture_date, '')) FROM sightings s JOIN dumps d ON d.id = s.dump_id"
+            " WHERE s.item_id = ? AND s.cut IS NULL AND s.version_id IS NOT NULL GROUP BY s.version_id",
+            (item_id,),
+        ).fetchall()
+    )
+    moved = False
+    for dump_id, role, vid, cut, capture in cuts:
+        if vid not in versions:
+            continue
+        start = versions[vid][1][:cut]
+        whole = [v for v, (partial, text, _) in versions.items() if not partial and text.startswith(start)]
+        if whole:
+            before = [v for v in whole if first.get(v, "") <= capture]
+            if before:
+                pick = max(before, key=lambda v: (first.get(v, ""), _desc(versions[v][2])))
+            else:
+                pick = min(whole, key=lambda v: (first.get(v, ""), versions[v][2]))
+        else:
+            cut_versions = [v for v, (partial, text, _) in versions.items() if partial and text.startswith(start)]
+            pick = max(cut_versions, key=lambda v: (len(versions[v][1]), _desc(versions[v][2])))
+        if pick != vid:
+            conn.execute(
+                "UPDATE sightings SET version_id = ? WHERE item_id = ? AND dump_id = ? AND role = ?",
+                (pick, item_id, dump_id, role),
+            )
+            moved = True
+    if moved:
+        conn.execute(
+            "DELETE FROM versions WHERE item_id = ? AND kind = 'body' AND partial = 1 AND id NOT IN"
+            " (SELECT version_id FROM sightings WHERE item_id = ? AND version_id IS NOT NULL)",
+            (item_id, item_id),
+        )
+        w.reorder.add(item_id)
+    _current(w, item_id)
+
+
+def _desc(text: str) -> tuple[int, ...]:
+    """A key under which ``max`` picks the smallest text."""
+    return tuple(-ord(c) for c in text)
+
+
+def _current(w: Writer, item_id: int) -> None:
+    """The item's text is the version its latest article capture showed (equal dates: the
+    whole text before a cut one, then the longer, then the smaller fingerprint)."""
+    rows = w.conn.execute(
+        "SELECT s.version_id, coalesce(d.capture_date, ''), v.partial, length(v.text), v.fingerprint, v.text"
+        " FROM sightings s JOIN dumps d ON d.id = s.dump_id JOIN versions v ON v.id = s.version_id"
+        " WHERE s.item_id = ? AND s.role = 'article' AND v.kind = 'body'",
+        (item_id,),
+    ).fetchall()
+    if not rows:
+        return
+    best = max(rows, key=lambda r: (r[1], not r[2], r[3], _desc(r[4])))
+    vid, capture, text = best[0], best[1], best[5]
+    cur = w.conn.execute("SELECT version_id, body FROM items WHERE id = ?", (item_id,)).fetchone()
+    if cur is None or (cur[0] == vid and cur[1] == text):
+        return
+    w.touch(item_id)
+    w.conn.execute(
+        "UPDATE items SET version_id = ?, version_capture = ?, body = ?, lede = ? WHERE id = ?",
+        (vid, capture, text, text.split("\n\n", 1)[0], item_id),
+    )
+
+
 def renumber(conn: sqlite3.Connection, item_id: int) -> None:
     """Number an item's versions 1, 2, ... in the order they were first captured."""
     rows = conn.execute(
@@ -333,6 +572,8 @@ def renumber(conn: sqlite3.Connection, item_id: int) -> None:
         (item_id,),
     ).fetchall()
     if len(rows) < 2:
+        if rows and rows[0][1] != 1:  # the others were cut versions, now shown as the whole text
+            conn.execute("UPDATE versions SET number = 1 WHERE id = ?", (rows[0][0],))
         return
     for n, (vid, number, _) in enumerate(capture_order(rows, first=2), 1):
         if number != n:

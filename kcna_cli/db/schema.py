@@ -17,7 +17,7 @@ from ..errors import KcnaError
 from ..facets import facets
 from ..versions import fingerprint
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 SCHEMA = """
 CREATE TABLE dumps (
@@ -49,7 +49,8 @@ CREATE TABLE items (
     date_note TEXT,
     version_id INTEGER,
     version_capture TEXT,
-    facets TEXT
+    facets TEXT,
+    source_note TEXT
 );
 CREATE INDEX items_date ON items(date);
 CREATE INDEX items_lede_key ON items(lede_key);
@@ -72,6 +73,7 @@ CREATE TABLE sightings (
     role TEXT NOT NULL CHECK (role IN ('article', 'teaser')),
     position INTEGER NOT NULL,
     version_id INTEGER REFERENCES versions(id),
+    cut INTEGER,
     PRIMARY KEY (item_id, dump_id, role)
 ) WITHOUT ROWID;
 CREATE INDEX sightings_dump ON sightings(dump_id);
@@ -164,9 +166,17 @@ def _migrate_2(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
 
 
+#: schema 3 -> 4: how the outlet of an article was inferred when its page printed none, and
+#: the length of the text a cut-off capture showed (rows stored before keep null until
+#: ``kcna reparse`` reads their pages again)
+_MIGRATE_3 = """
+ALTER TABLE items ADD COLUMN source_note TEXT;
+ALTER TABLE sightings ADD COLUMN cut INTEGER;
+"""
+
 #: MIGRATIONS[n] upgrades a database from schema version n to n + 1: SQL, or a
 #: function of the connection (run inside the upgrade's transaction).
-MIGRATIONS: dict[int, str | Callable] = {1: _migrate_1, 2: _migrate_2}
+MIGRATIONS: dict[int, str | Callable] = {1: _migrate_1, 2: _migrate_2, 3: _MIGRATE_3}
 
 
 def _statements(script: str) -> list[str]:

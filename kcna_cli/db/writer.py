@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 
 from ..packing import pack
 from ..parse import Dump, Page
-from .merge import renumber, upsert
+from ..text import version_text
+from .merge import renumber, settle, upsert
 
 if TYPE_CHECKING:
     from .corpus import Corpus, IngestReport
@@ -50,6 +51,8 @@ class Writer:
         #: items whose versions may change order with this dump: a new version,
         #: or a sighting that may be earlier than its version's first capture
         self.reorder: set[int] = set()
+        #: items whose title, lede, body or date this dump changed: their places are found again
+        self.changed: set[int] = set()
         self.next_id = max(self.ids.values(), default=0) + 1
 
     def new_id(self, key: str) -> int | None:
@@ -74,7 +77,9 @@ class Writer:
             self.in_tx = False
 
     def touch(self, item_id: int) -> None:
-        """Before the indexed text of an existing item changes: keep what the index holds."""
+        """Before the indexed text of an existing item changes: keep what the index holds
+        (and find its places again once the dump is stored)."""
+        self.changed.add(item_id)
         if self.fts and item_id not in self.fts_new and item_id not in self.fts_old:
             self.fts_old[item_id] = self.conn.execute(
                 "SELECT title, lede, body, facets FROM items WHERE id = ?", (item_id,)
@@ -181,16 +186,31 @@ class Writer:
         """Items and sightings of one parsed dump already in ``dumps``."""
         capture = dump.capture_date or ""
         self.reorder.clear()
+        self.changed.clear()
         seen = []
+        article_item = None
         for position, rec in enumerate(dump.records):
             role = "article" if rec.kind == "article" and position == 0 and dump.article else "teaser"
             partial = role == "article" and not dump.complete
             item_id, version_id = upsert(self, rec, capture, partial=partial)
-            seen.append((item_id, dump_id, role, position, version_id))
+            # a cut-off capture keeps the length of the text it showed (see merge.settle)
+            cut = len(version_text(rec.body)) if partial and rec.body and version_id is not None else None
+            seen.append((item_id, dump_id, role, position, version_id, cut))
+            if role == "article" and rec.body:
+                article_item = item_id
         self.conn.executemany(
-            "INSERT OR IGNORE INTO sightings (item_id, dump_id, role, position, version_id) VALUES (?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO sightings (item_id, dump_id, role, position, version_id, cut)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
             seen,
         )
+        if article_item is not None and self.corpus.track_versions:
+            settle(self, article_item)
+        for item_id in sorted(self.changed):
+            # places follow the item's text, whichever capture supplied it
+            title, lede, body = self.conn.execute(
+                "SELECT title, lede, body FROM items WHERE id = ?", (item_id,)
+            ).fetchone()
+            self.corpus.index_places(item_id, title, lede, body)
         for item_id in self.reorder:
             # only items with several versions have an order to keep
             if self.conn.execute("SELECT 1 FROM versions WHERE item_id = ? AND number > 1", (item_id,)).fetchone():

@@ -1,0 +1,144 @@
+"""The corpus is a function of the set of captures, not of the order they were ingested in.
+
+For the fixtures, the revision fixtures and a generated corpus of cut-off,
+paywalled and edited captures, random permutations of the ingest order must
+give the same export (every field but ``id``) and the same ``revisions``
+output, before and after ``reparse``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import re
+import sys
+
+import pytest
+from support import FIXTURES, ROOT
+
+from kcna_cli import revisions as rv
+from kcna_cli.db import Corpus
+from kcna_cli.inputs import read_pages
+from kcna_cli.parse import parse_pages
+from kcna_cli.query import Filters, iter_items
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import generate  # noqa: E402
+
+PERMUTATIONS = 20
+PAYWALL = "Upgrade to NK PRO today to get full access to this content"
+
+
+def fixture_dumps() -> list[tuple[str, bytes]]:
+    files = sorted(p for p in FIXTURES.rglob("*") if p.suffix in {".txt", ".html"})
+    return [(str(p.relative_to(FIXTURES)), p.read_bytes()) for p in files]
+
+
+def _recapture(text: str, days: int) -> str:
+    """The same page captured ``days`` later (another dump, same article)."""
+    first = text.split("\n", 1)[0]
+    m = re.match(r"^([A-Z][a-z]+ \d\d, \d{4})", first)
+    assert m, first
+    day = dt.datetime.strptime(m.group(1), "%B %d, %Y").date() + dt.timedelta(days=days)
+    return f"{day:%B %d, %Y}{day:%b %d, %Y}\n" + text.split("\n", 1)[1]
+
+
+def _cut(text: str, rng: random.Random, *, tail: str = "") -> str:
+    """The page cut off mid-word inside its body, with ``tail`` (an upsell, a teaser list) after it."""
+    body_start = text.index("Pyongyang,", text.index("Date:"))
+    body_end = text.index(" -0-", body_start)
+    at = rng.randrange(body_start + 80, body_end - 5)
+    while text[at].isspace() or text[at - 1].isspace() or text[at - 1] in ".!?":
+        at += 1
+    return text[:at] + tail
+
+
+def generated_dumps(n: int = 24, seed: int = 7) -> list[tuple[str, bytes]]:
+    """Page dumps of the benchmark generator, and cut-off, paywalled and edited recaptures of some."""
+    rng = random.Random(seed)
+    pages = list(generate.generate(n, per_day=4, seed=seed))
+    out = [(f"gen/{k:03d}.txt", p) for k, p in enumerate(pages)]
+    for k, page in enumerate(pages[: n // 2]):
+        more_from = page[page.index("More From") :]
+        kind = k % 4
+        if kind == 0:  # cut mid-word, nothing after: the capture stopped
+            text = _cut(_recapture(page, 1), rng)
+        elif kind == 1:  # cut mid-word, the teaser list still printed after it
+            text = _cut(_recapture(page, 2), rng, tail="\n\n" + more_from)
+        elif kind == 2:  # paywalled: cut at the upsell, teasers after it
+            text = _cut(_recapture(page, 1), rng, tail=f"\n\n{PAYWALL}\n\nJoin the NK Pro team\n\n{more_from}")
+        else:  # edited: a paragraph removed a day later, and a cut capture of the same day
+            start = page.index("\n\n", page.index("Date:")) + 2
+            second = page.index("\n\n", start) + 2  # the article's second paragraph
+            edited = page[:second] + page[page.index("\n\n", second) + 2 :]
+            out.append((f"gen/{k:03d}-edited.txt", _recapture(edited, 1)))
+            text = _cut(_recapture(page, 1), rng)
+        out.append((f"gen/{k:03d}-recapture.txt", text))
+    return [(name, text.encode("utf-8")) for name, text in out]
+
+
+def snapshot(corpus: Corpus) -> tuple[list[str], list[str]]:
+    """Every exported item without its id, and every revision with dumps named by content hash
+    (two files holding the same page are one dump, stored under the path read first)."""
+    where = dict(corpus.conn.execute("SELECT id, sha256 FROM dumps"))
+    items = sorted(
+        json.dumps({k: v for k, v in it.items() if k != "id"}, sort_keys=True) for it in iter_items(corpus, Filters())
+    )
+    revisions = []
+    for row in rv.revised_items(corpus, Filters(), limit=0).items:
+        detail = rv.revision(corpus, row["id"])
+        for v in detail["versions"]:
+            v["dumps"] = sorted(where[d] for d in v["dumps"])
+        revisions.append(json.dumps([{**row, "id": None}, {**detail, "id": None}], sort_keys=True))
+    return items, sorted(revisions)
+
+
+def ingest(dumps: list[tuple[str, bytes]]) -> tuple[tuple, tuple]:
+    corpus = Corpus(":memory:")
+    for name, data in dumps:
+        corpus.ingest_pages((name, page) for page in parse_pages(read_pages(data)))
+    before = snapshot(corpus)
+    corpus.reparse()
+    after = snapshot(corpus)
+    corpus.close()
+    return before, after
+
+
+def assert_order_free(dumps: list[tuple[str, bytes]], seed: int) -> tuple:
+    reference, reparsed = ingest(dumps)
+    assert reparsed == reference  # reparse (dumps in ingest order) rebuilds the same corpus
+    rng = random.Random(seed)
+    for _ in range(PERMUTATIONS):
+        order = dumps[:]
+        rng.shuffle(order)
+        got, got_reparsed = ingest(order)
+        names = [n for n, _ in order]
+        assert got[0] == reference[0], f"export differs for ingest order {names}"
+        assert got[1] == reference[1], f"revisions differ for ingest order {names}"
+        assert got_reparsed == reference, f"reparse differs for ingest order {names}"
+    return reference
+
+
+def test_fixtures_in_any_order_give_one_corpus():
+    items, revisions = assert_order_free(fixture_dumps(), seed=1)
+    assert len(items) > 40 and len(revisions) >= 1
+
+
+def test_revision_fixtures_in_any_order_give_one_corpus():
+    dumps = [(n, d) for n, d in fixture_dumps() if n.startswith("revisions/")]
+    _, revisions = assert_order_free(dumps, seed=2)
+    assert len(revisions) == 1
+
+
+@pytest.mark.parametrize("seed", [7, 11])
+def test_generated_cut_and_edited_captures_in_any_order_give_one_corpus(seed):
+    dumps = generated_dumps(seed=seed)
+    items, revisions = assert_order_free(dumps, seed=seed)
+    # the edited recaptures are the only revisions: no cut or paywalled capture counts as an edit
+    edited = sum(1 for name, _ in dumps if name.endswith("-edited.txt"))
+    assert len(revisions) == edited > 0
+    for line in revisions:
+        row, detail = json.loads(line)
+        assert row["versions"] == 2 and [v["partial"] for v in detail["versions"]] == [False, False]
+    assert not any(PAYWALL in line for line in items)
