@@ -1,0 +1,980 @@
+"""People named in KCNA text, and the leader's public activities.
+
+Pure functions, no I/O beyond reading the packaged name list once.
+
+``find_persons(text)`` finds person mentions in English KCNA text:
+
+* Korean names as KCNA prints them: a surname and one or two given
+  syllables (``Choe Ryong Hae``, ``Jo Yong Won``, ``O Su Yong``), and the
+  spellings other sources and users type: hyphenated or lower-cased given
+  names (``Choe Ryong-hae``), McCune-Reischauer (``Ch'oe Ryong-hae``,
+  ``Kim Yŏ-jŏng``) and South Korean surnames (``Choi``, ``Lee``, ``Rho``,
+  ``Park``). ``person_key`` folds them all to one key per person
+  (``choe ryonghae``).
+* Foreign leaders and envoys from ``data/foreign_persons.csv``, and
+  unlisted ones printed after a title (``Russian Defence Minister Andrei
+  Belousov``), marked ``foreign``.
+* Not persons: the same names inside institutions and places (``Kim Il Sung
+  University``, ``Kim Jong Suk County``, ``Kim Chaek Iron and Steel
+  Complex``), orders, prizes, ships (``the destroyer Choe Hyon``), songs.
+* The post printed with each mention, before (``Premier Pak Thae Song``) or
+  after it (``Jo Yong Won, secretary of the C.C., WPK``), and its place in
+  a list of names (``list_no``, ``list_pos``): the order KCNA ranks them.
+
+``find_events(title, text, date)`` finds reports of a public activity of
+Kim Jong Un: type (``EVENT_TYPES``), date (``on May 3`` in the text, else
+the article's), the object visited, the places the report's sentence
+names (``kcna_cli.places``), the officials who accompanied him and those
+who greeted him on the spot, each in printed order.
+
+Every pattern here runs in time linear in its input: bounded repetitions
+and alternations of fixed words, no nested unbounded quantifiers.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from importlib import resources
+
+# --- spelling ----------------------------------------------------------------
+
+#: every way a Korean surname is spelt -> the KCNA spelling
+SURNAMES: dict[str, str] = {}
+_SURNAME_VARIANTS = {
+    "Kim": "Gim",
+    "Ri": "Lee Yi Rhee Rhie I Li Rhi",
+    "Pak": "Park Bak Pack Bahk",
+    "Choe": "Choi Ch'oe Chwe Choy Choe",
+    "Jo": "Cho Joh Ch'o",
+    "O": "Oh",
+    "Jong": "Jung Chung Jeong Cheong Chong",
+    "Han": "Hahn",
+    "Kang": "Gang",
+    "Yun": "Yoon Youn",
+    "Jang": "Chang",
+    "Hwang": "",
+    "Ryu": "Yoo Lyu",
+    "Yu": "",
+    "Hong": "",
+    "Jon": "Jeon Chon Chun Jun",
+    "Ko": "Koh Go",
+    "Mun": "Moon",
+    "Son": "Sohn",
+    "Sin": "Shin",
+    "Yang": "",
+    "Paek": "Baek Paik Baik",
+    "Ho": "Heo Huh Hur",
+    "Ju": "Joo Chu",
+    "No": "Noh",
+    "Ro": "Rho Roh",
+    "Ryo": "Yeo Yo",
+    "Hyon": "Hyun Hyeon",
+    "Thae": "T'ae Tae",
+    "Song": "Sung",
+    "Nam": "",
+    "Chae": "",
+    "Cha": "",
+    "Ji": "Chi",
+    "Jin": "Chin",
+    "Ma": "",
+    "Kwon": "Gwon Kwŏn",
+    "Chon": "Cheon",
+    "Kye": "Gye",
+    "Rim": "Lim Im",
+    "Pyon": "Byun Pyeon Byeon",
+    "Ok": "",
+    "Sok": "Seok",
+    "Tong": "Dong",
+    "An": "Ahn",
+    "Um": "Eom",
+    "Wang": "",
+    "Pang": "Bang",
+    "U": "Woo",
+    "Kil": "Gil",
+    "Kwak": "Gwak",
+    "Myong": "Myung",
+    "Ryom": "Yeom Yom",
+    "Tak": "",
+    "So": "Seo Suh",
+    "Sim": "Shim",
+    "Pae": "Bae",
+    "Hyon ": "",
+    "Rang": "",
+    "Ryang": "",
+    "Rho": "",
+    "Kye ": "",
+    "Hwa": "",
+    "Tae": "",
+    "Mo": "",
+    "Min": "",
+    "Yom": "",
+    "Chu": "",
+    "Pong": "",
+    "Kong": "",
+    "Kuk": "",
+    "Im": "",
+}
+for _canon, _variants in _SURNAME_VARIANTS.items():
+    _canon = _canon.strip()
+    SURNAMES.setdefault(_canon, _canon)
+    for _v in _variants.split():
+        SURNAMES.setdefault(_v, _canon)
+# spellings that are the KCNA spelling of another surname in their own right
+SURNAMES.update({"Ro": "Ro", "Rho": "Ro", "Roh": "Ro", "Yu": "Yu", "Jon": "Jon", "Chon": "Chon", "Ju": "Ju"})
+SURNAMES["Tae"] = "Thae"
+SURNAMES["Yom"] = "Ryom"
+SURNAMES["Im"] = "Rim"
+SURNAMES["Chu"] = "Ju"
+
+_BREVES = str.maketrans({"ŏ": "o", "ŭ": "u", "Ŏ": "O", "Ŭ": "U", "’": "'", "‘": "'", "`": "'", "´": "'"})
+
+
+def _plain(word: str) -> str:
+    """McCune-Reischauer marks off: ``Ch'oe`` -> ``Choe``, ``T'ae`` -> ``Thae``, ``Yŏ`` -> ``Yo``."""
+    word = word.translate(_BREVES)
+    if "'" in word:
+        word = re.sub(r"(?i)(?<=[ptk])'", "h", word)
+        word = re.sub(r"(?i)(?<=[c]h)'", "", word)
+        word = word.replace("'", "")
+    if not word.isascii():
+        word = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+    return word
+
+
+def _given_key(given: str) -> str:
+    """Given syllables as one key: ``Ryong Hae``, ``Ryong-hae``, ``ryonghae`` -> ``ryonghae``."""
+    s = _plain(given).lower()
+    s = re.sub(r"[^a-z]", "", s)
+    # South Korean (Revised) spellings of the same syllables
+    s = s.replace("eo", "o").replace("eu", "u")
+    return s
+
+
+def canonical_surname(word: str) -> str | None:
+    """The KCNA spelling of a surname as printed or typed, or None."""
+    w = word.strip()
+    if w in SURNAMES:
+        return SURNAMES[w]
+    plain = _plain(w)
+    cap = plain[:1].upper() + plain[1:].lower()
+    if cap in SURNAMES:
+        return SURNAMES[cap]
+    orig_cap = w[:1].upper() + w[1:].lower()
+    return SURNAMES.get(orig_cap)
+
+
+#: one romanized Korean syllable (validated after ``_plain``, lower case)
+_SYLLABLE = re.compile(
+    r"(?:kk|tt|pp|ss|jj|ch|kh|th|ph|sh|g|k|n|d|t|r|l|m|b|p|s|j|h)?"
+    r"(?:w|y)?(?:ae|oe|eo|eu|ui|ai|a|e|i|o|u)"
+    r"(?:ng|n|m|k|l|p|t|r|g|b)?"
+)
+#: capitalized English words that spell like a syllable but never are one in a name
+_NOT_SYLLABLE = frozenset(
+    "The To In On At An As Is It He We Me Be Go Do Up So No Then Than Him His Her Hers Sent Set Let Met Got Get "
+    "Put Run Ran Sun Yet Bit Big Bag Hot Hat Tip Top Sit Hit Pit Pot Lot Not Net Pet Bet Bed Red Led Ted Kid "
+    "Mob Rob Job Son Sons Man Men Ten Pen Den Hen Gun Bus Nut Cut Hut Dog Hog Log Bog Bug Mug Hug Jug Rug Dug "
+    "Tug Lug Pug Sang Bang Hang Rang Gang Tang Long Rong Wrong Bong Tong Gong Ping Ring Sing King Thing Wing "
+    "May Mayday Day Days Way Ways Bay Say Pay Lay Hay Ray Jan Mar Jun Jul Aug Sep Oct Nov Dec Mon Tue Wed Thu "
+    "Fri Sat Nam Ham Jam Dam Lam Pam Tam Bam Sam Kim".split()
+) - {"Son", "Rang", "Ryang", "Kang", "Hang", "Tong", "Ping", "Song", "Sang", "Nam", "Tam", "Pong"}
+
+
+def is_syllable(word: str) -> bool:
+    w = _plain(word).lower()
+    return 0 < len(w) <= 6 and _SYLLABLE.fullmatch(w) is not None
+
+
+def is_given_name(given: str) -> bool:
+    """``Ryong Hae``, ``Ryong-hae``, ``Ryonghae``: one or two syllables."""
+    parts = [p for p in re.split(r"[\s-]+", given.strip()) if p]
+    if not parts or len(parts) > 3:
+        return False
+    if len(parts) == 1:
+        return _splits(_plain(parts[0]).lower(), 2)
+    return all(is_syllable(p) for p in parts)
+
+
+def _splits(word: str, n: int) -> bool:
+    """Can ``word`` be cut into at most ``n`` syllables? (n <= 3: a few tries)"""
+    if _SYLLABLE.fullmatch(word):
+        return True
+    if n <= 1:
+        return False
+    return any(_SYLLABLE.fullmatch(word[:k]) and _splits(word[k:], n - 1) for k in range(1, min(len(word), 7)))
+
+
+def person_key(name: str) -> str | None:
+    """One key per person, whatever the spelling: ``Ch'oe Ryong-hae`` -> ``choe ryonghae``.
+
+    Foreign names known to the name list fold to their listed name
+    (``Putin`` -> ``vladimir putin``); other text that is not a Korean name
+    folds to its lower-cased words. None for empty input.
+    """
+    text = " ".join(name.replace("\u00a0", " ").split()).strip(" ,.;:")
+    if not text:
+        return None
+    foreign = _foreign_index().get(_fold_foreign(text))
+    if foreign:
+        return foreign[0]
+    parts = text.split(" ", 1)
+    if len(parts) == 2:
+        sur = canonical_surname(parts[0])
+        if sur and is_given_name(parts[1]):
+            return f"{sur.lower()} {_given_key(parts[1])}"
+    return _fold_foreign(text)
+
+
+def display_name(surname: str, given: str) -> str:
+    """The KCNA spelling when the given name is cut into syllables: ``Choe Ryong Hae``."""
+    sur = canonical_surname(surname) or surname
+    parts = [p for p in re.split(r"[\s-]+", _plain(given)) if p]
+    return " ".join([sur, *(p[:1].upper() + p[1:].lower() for p in parts)])
+
+
+# --- the foreign name list ------------------------------------------------------
+
+
+def _fold_foreign(text: str) -> str:
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w\s-]", " ", text.lower()).split())
+
+
+@dataclass(frozen=True)
+class ForeignPerson:
+    name: str
+    country: str
+
+
+@functools.lru_cache(maxsize=1)
+def _foreign_list() -> tuple[ForeignPerson, ...]:
+    data = resources.files("kcna_cli") / "data" / "foreign_persons.csv"
+    out = []
+    with data.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            out.append(ForeignPerson(row["name"], row["country"]))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=1)
+def _foreign_index() -> dict[str, tuple[str, str]]:
+    """folded name or alias -> (key, listed name)"""
+    data = resources.files("kcna_cli") / "data" / "foreign_persons.csv"
+    index: dict[str, tuple[str, str]] = {}
+    with data.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            key = _fold_foreign(row["name"])
+            for nm in [row["name"], *(a for a in row["aliases"].split("|") if a.strip())]:
+                index.setdefault(_fold_foreign(nm), (key, row["name"]))
+    return index
+
+
+@functools.lru_cache(maxsize=1)
+def _foreign_re() -> re.Pattern[str]:
+    names = sorted({n for n in _foreign_surfaces()}, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])")
+
+
+def _foreign_surfaces() -> list[str]:
+    data = resources.files("kcna_cli") / "data" / "foreign_persons.csv"
+    out = []
+    with data.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            out.append(row["name"])
+            out.extend(a for a in row["aliases"].split("|") if a.strip())
+    return out
+
+
+# --- finding mentions -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonMention:
+    """One person named in a text: who (``key``), where, as printed, with the post printed with it."""
+
+    key: str
+    name: str
+    surface: str
+    start: int
+    end: int
+    foreign: bool = False
+    post: str | None = None
+    #: the list of names this mention is in (numbered from 0 in the text) and its place there (from 1)
+    list_no: int = 0
+    list_pos: int = 1
+
+    def to_dict(self) -> dict:
+        return {
+            "key": self.key,
+            "name": self.name,
+            "surface": self.surface,
+            "start": self.start,
+            "end": self.end,
+            "foreign": self.foreign,
+            "post": self.post,
+            "list_no": self.list_no,
+            "list_pos": self.list_pos,
+        }
+
+
+_SURNAME_ALT = "|".join(sorted((re.escape(s) for s in SURNAMES if " " not in s), key=len, reverse=True))
+_WORD = r"[A-Z][a-z\u014f\u016d'\u2019]{0,7}"
+_KOREAN = re.compile(
+    r"(?<![\w'\u2019-])(?P<sur>" + _SURNAME_ALT + r")"
+    r" (?P<given>" + _WORD + r"(?:-[a-z\u014f\u016d'\u2019]{1,7}|-[A-Z][a-z\u014f\u016d]{0,6}|"
+    r" " + _WORD + r")?)"
+    r"(?![\w\u014f\u016d])"
+)
+
+#: words after a name that make it part of the name of something else
+_INSTITUTION_WORDS = frozenset(
+    """University Universities County City District Square Street Stadium Prize Prizes Order Medal Youth Socialist
+    Military Naval Political Iron Higher Institute School Schools College Academy Complex Mill Factory Works Plant
+    Hall Palace Library Hospital Park Bridge Station Mausoleum Statue Statues Foundation Revolutionary Pyongyang
+    Textile Teachers Teacher Memorial Museum Theatre Theater Art Arts Guards Division Regiment Unit Era Award Badge
+    Commemorative Cup Flower Kimilsungia Kimjongilia Patriotism Mine Farm Co-op Cooperative Shipyard Complexes
+    Steel Broadcasting Literature Prize-winning Children's Union League Institute Tower Arch Birthplace Street
+    Line Company Mills Works Combined Enterprise Orchestra Troupe Ensemble Band Songs Film Studio Studios Hotel
+    Airport Port Harbour Harbor Exhibition Centre Center Road Bay Lake Mountain Falls Field Stadiums Day Week
+    Month Year Month's Commemoration Prize-Winner Lecture Lectures Sports Club Team Revolution Navy Building
+    Juche Kindergarten Orphanage Boarding Secondary Primary Middle Senior Junior""".split()
+)
+#: words before a name that make it the name of a ship, song, order, film ...
+_BEFORE_THING = re.compile(
+    r"(?i)(?:\b(?:destroyer|ship|vessel|warship|frigate|submarine|cruiser|boat|liner|tanker|freighter|"
+    r"song|songs|opera|film|novel|book|poem|play|missile|rocket|satellite|order|prize|medal|title|named|class)"
+    r"|\b(?:order|prize|medal|song|hero|title) of(?: the)?(?: general| marshal| generalissimo| president)?)"
+    r"[\s\"'\u201c\u2018]{1,3}$"
+)
+#: titles printed before a name: kept as the post of the mention
+_TITLE_WORDS = frozenset(
+    """Premier Marshal Vice-Marshal General Colonel Lieutenant Major Admiral Vice-Admiral Rear Secretary President
+    Vice-President Chairman Chairwoman Vice-Chairman Minister Vice-Minister Ambassador Foreign Defence Defense Prime
+    Vice Deputy First Director Speaker Chief Commander King Queen Prince Emperor Chancellor Governor Mayor Envoy
+    Special Party Ministry Russian Chinese Vietnamese Lao Cuban Belarusian Iranian Syrian Venezuelan Nicaraguan
+    Mongolian Indonesian Cambodian Japanese U.S. US American Security State Council Supreme People's Assembly
+    Presidium Politburo Senior Executive Sergeant Captain Field""".split()
+)
+#: titles that make an unlisted two- or three-word name after them a foreign person
+_FOREIGN_TITLE = re.compile(
+    r"(?:Russian|Chinese|Vietnamese|Lao|Cuban|Belarusian|Iranian|Syrian|Venezuelan|Nicaraguan|Mongolian|"
+    r"Indonesian|Cambodian|Japanese|U\.S\.|US|American|Ugandan|Zimbabwean|Palestinian|Egyptian|Indian|Pakistani|"
+    r"Brazilian|German|French|British)"
+    r" (?:[A-Z][a-z]+ ){0,3}$"
+)
+_FOREIGN_NAME = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?: [A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,2}(?![\w-])")
+_NOT_FOREIGN_WORDS = frozenset(
+    "Minister President Ministry Federation Embassy Government Party Council Defence Defense Foreign Affairs "
+    "Republic People's Army Navy State Duma Assembly Committee Secretary General Chairman Premier Prime "
+    "Ambassador Delegation Vice First Deputy Security Director Speaker Governor".split()
+)
+_WORD_BEFORE = re.compile(r"([A-Z][A-Za-z.'-]{0,20}) $")
+
+
+@functools.lru_cache(maxsize=4096)
+def _korean_ok(sur: str, given: str) -> tuple[str, str] | None:
+    """(key, display name) of a printed Korean name, or None if it is not one."""
+    parts = given.replace("-", " ").split()
+    if not parts or any(p in _NOT_SYLLABLE and not p.islower() for p in parts[:1]):
+        return None
+    if not all(is_syllable(p) for p in parts):
+        return None
+    canon = canonical_surname(sur)
+    if canon is None:
+        return None
+    return f"{canon.lower()} {_given_key(given)}", display_name(sur, given)
+
+
+def find_persons(text: str | None, *, title: bool = False) -> list[PersonMention]:
+    """Persons named in ``text``, in text order, with posts and list positions.
+
+    ``title``: the text is a headline (Title Case), where a capitalized word
+    after a name is a verb (``Kim Jong Un Inspects``), not part of a place.
+    """
+    if not text:
+        return []
+    found: list[tuple[int, int, str, str, bool, str | None]] = []
+    taken: list[tuple[int, int]] = []
+    if _has_foreign_hint(text):
+        for m in _foreign_re().finditer(text):
+            key, name = _foreign_index()[_fold_foreign(m.group(0))]
+            found.append((m.start(), m.end(), key, name, True, None))
+            taken.append(m.span())
+    for m in _KOREAN.finditer(text):
+        s, e = m.span()
+        if any(a <= s < b for a, b in taken):
+            continue
+        sur, given = m.group("sur"), m.group("given")
+        ok = _korean_ok(sur, given)
+        if ok is None:
+            # "Kim Jong Un The..."? try the first syllable only
+            first = given.split(" ")[0]
+            if " " in given and is_syllable(first):
+                ok = _korean_ok(sur, first)
+                e = m.start("given") + len(first)
+            if ok is None:
+                continue
+        elif " " in given and not title and _is_institution_after(text, e):
+            # "Kim Chaek Iron ...", no: "Kim Il Sung University" is not a person either way
+            pass
+        if _is_institution_after(text, e, title=title) or _thing_before(text, s):
+            continue
+        found.append((s, e, ok[0], ok[1], False, None))
+    found.extend(_titled_foreign(text, found))
+    found.sort()
+    return _with_posts(text, found)
+
+
+def _has_foreign_hint(text: str) -> bool:
+    # the list's names all start with a capital: a cheap pre-check is not worth it
+    return True
+
+
+def _is_institution_after(text: str, end: int, *, title: bool = False) -> bool:
+    nxt = text[end : end + 40]
+    if nxt.startswith("-") and len(nxt) > 1 and nxt[1].isalpha():
+        return True  # "Choe Hyon-class", "Kim Il Sung-Kim Jong Il Foundation", "O Jung Hup-led"
+    if nxt.startswith("'s ") or nxt.startswith("\u2019s "):
+        word = re.match(r"['\u2019]s ([A-Z][\w'-]*)", nxt)
+        return bool(word and word.group(1) in ("Birthplace",) and False)
+    m = re.match(r" ([A-Z][\w'-]*)", nxt)
+    if not m:
+        return False
+    word = m.group(1)
+    if word in _INSTITUTION_WORDS:
+        return True
+    if title:
+        return False
+    # in running text a capitalized word right after a name is part of a proper name
+    return word not in ("And", "Comrade", "Premier", "Marshal", "General", "President")
+
+
+def _thing_before(text: str, start: int) -> bool:
+    return _BEFORE_THING.search(text[max(0, start - 45) : start]) is not None
+
+
+def _titled_foreign(text: str, found: list) -> list[tuple[int, int, str, str, bool, str | None]]:
+    """Unlisted foreign persons printed after a national title: ``Russian Defence Minister Andrei Belousov``."""
+    out: list[tuple[int, int, str, str, bool, str | None]] = []
+    spans = [(a, b) for a, b, *_ in found]
+    for m in re.finditer(
+        r"(?<![\w-])(?:Russian|Chinese|Vietnamese|Lao|Cuban|Belarusian|Iranian|Syrian|Venezuelan|Nicaraguan|"
+        r"Mongolian|Indonesian|Cambodian|Japanese|American|Ugandan|Zimbabwean|Palestinian|Egyptian|Indian|"
+        r"Pakistani|Brazilian|German|French|British)(?: [A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,3} ",
+        text,
+    ):
+        rest = _FOREIGN_NAME.match(text, m.end())
+        if not rest:
+            continue
+        words = rest.group(0).split()
+        # drop title words the title part did not take ("Minister Andrei Belousov")
+        k = 0
+        while k < len(words) and words[k] in _NOT_FOREIGN_WORDS:
+            k += 1
+        words = words[k:]
+        if len(words) < 2:
+            continue
+        title_words = m.group(0).split()[1:]
+        if not any(w in _NOT_FOREIGN_WORDS or w in _TITLE_WORDS for w in title_words):
+            continue
+        s = rest.end() - len(" ".join(words))
+        e = rest.end()
+        if any(a < e and s < b for a, b in spans):
+            continue
+        name = " ".join(words)
+        out.append((s, e, _fold_foreign(name), name, True, None))
+        spans.append((s, e))
+    return out
+
+
+# --- posts and lists ----------------------------------------------------------------
+
+#: a word after ", " that ends an appositive post: the sentence goes on
+_POST_STOP = re.compile(
+    r",\s+(?:who|which|whom|whose|when|where|while|on|in|at|during|together|along|with|as|to|for|from|after|"
+    r"before|and (?:his|her|their|other|officials|members|leading|commanding|senior)|said|says|was|were|is|are|"
+    r"has|have|had|made|gave|sent|met|took|saw|spoke|told|delivered|noted|stressed|expressed|extended|laid|"
+    r"[a-z]+ed)\b"
+)
+_POST_START = re.compile(r",\s+(?=[a-z]|the\b|an?\b|[A-Z]{2,}|C\.C\.)")
+_SEP = re.compile(r"^(?:\s*,\s*and\s+|\s*,\s*|\s+and\s+)$")
+_SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-Z\"'\u201c])|[.!?]$|;|\n")
+
+
+def _with_posts(text: str, found: list) -> list[PersonMention]:
+    # drop overlaps (first wins)
+    kept: list[tuple[int, int, str, str, bool, str | None]] = []
+    for f in found:
+        if kept and f[0] < kept[-1][1]:
+            continue
+        kept.append(f)
+    out: list[PersonMention] = []
+    list_no = -1
+    pos = 0
+    pending_share: list[int] = []  # mentions before this one in the list with no post of their own
+    for i, (s, e, key, name, foreign, _) in enumerate(kept):
+        prefix = _prefix_post(text, s)
+        gap_end = kept[i + 1][0] if i + 1 < len(kept) else len(text)
+        gap = text[e:gap_end]
+        post, rest = _suffix_post(gap)
+        same_list_as_prev = i > 0 and out and out[-1].list_no == list_no and _joined(text, out[-1], kept, i)
+        if not same_list_as_prev:
+            list_no += 1
+            pos = 1
+            pending_share = []
+        else:
+            pos += 1
+        mention = PersonMention(
+            key=key,
+            name=name,
+            surface=text[s:e],
+            start=s,
+            end=e,
+            foreign=foreign or (prefix is not None and _FOREIGN_TITLE.search(prefix + " ") is not None),
+            post=post or prefix,
+            list_no=list_no,
+            list_pos=pos,
+        )
+        if post and pending_share:
+            # "Kim Jae Ryong and Ri Il Hwan, secretaries of the WPK Central Committee"
+            for j in pending_share:
+                if out[j].post is None:
+                    out[j] = _replace_post(out[j], post)
+            pending_share = []
+        out.append(mention)
+        if post is None and prefix is None and _SEP.match(rest or gap) and i + 1 < len(kept):
+            pending_share.append(len(out) - 1)
+        elif post is not None:
+            pending_share = []
+    return out
+
+
+def _replace_post(m: PersonMention, post: str) -> PersonMention:
+    return PersonMention(m.key, m.name, m.surface, m.start, m.end, m.foreign, post, m.list_no, m.list_pos)
+
+
+def _joined(text: str, prev: PersonMention, kept: list, i: int) -> bool:
+    """Is mention ``i`` in the same list as the one before it?"""
+    gap = text[prev.end : kept[i][0]]
+    post, rest = _suffix_post(gap)
+    if post is not None:
+        return rest is not None and _SEP.match(rest) is not None
+    return _SEP.match(gap) is not None or _SEP.match(_strip_prefix_title(gap)) is not None
+
+
+def _strip_prefix_title(gap: str) -> str:
+    words = gap.rstrip().split(" ")
+    while words and words[-1] in _TITLE_WORDS:
+        words.pop()
+    return " ".join(words) + " "
+
+
+def _suffix_post(gap: str) -> tuple[str | None, str | None]:
+    """(post, what is left of the gap after it) from the text after a name."""
+    if len(gap) > 400:
+        gap = gap[:400]
+    m = _POST_START.match(gap)
+    if not m:
+        return None, None
+    body = gap[m.end() :]
+    end = len(body)
+    stop = _POST_STOP.search(body)
+    if stop:
+        end = stop.start()
+    sent = _SENTENCE_END.search(body)
+    while sent and _abbrev_before(body, sent.start()):
+        sent = _SENTENCE_END.search(body, sent.end())
+    if sent and sent.start() < end:
+        end = sent.start()
+    post = body[:end]
+    rest = body[end:]
+    # the separator before the next name is not part of the post
+    sep = re.search(r"(?:\s*,\s*and|\s*,|\s+and)\s*$", post)
+    if sep and not stop and not (sent and sent.start() == end):
+        rest = post[sep.start() :]
+        post = post[: sep.start()]
+    post = post.strip(" ,")
+    if not post or len(post) > 250 or not post[:1].islower() and not post.startswith(("C.C.",)) and not post[:2].isupper():
+        return None, None
+    return post, rest
+
+
+def _abbrev_before(text: str, dot: int) -> bool:
+    """Is the ``.`` at ``dot`` the end of an abbreviation (``C.C.``, ``Mr.``, ``U.S.``)?"""
+    if text[dot] != ".":
+        return False
+    before = text[max(0, dot - 4) : dot]
+    return bool(re.search(r"(?:^|[\s.(])(?:[A-Z]|Mr|Mrs|Ms|Dr|St|No|Jr)$", before))
+
+
+def _prefix_post(text: str, start: int) -> str | None:
+    """Title words printed right before a name: ``Premier``, ``Russian Defence Minister``."""
+    words: list[str] = []
+    pos = start
+    while len(words) < 6:
+        m = _WORD_BEFORE.search(text, max(0, pos - 22), pos)
+        if not m or m.end() != pos:
+            break
+        w = m.group(1)
+        if w not in _TITLE_WORDS:
+            break
+        words.insert(0, w)
+        pos = m.start()
+    while words and words[0] in ("Party", "Ministry", "State", "Council", "Security", "First", "Special"):
+        words.pop(0)
+    if not words or words == ["General"]:
+        return None
+    return " ".join(words)
+
+
+# --- sentences ------------------------------------------------------------------------
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence; ``C.C.``, ``Mr.`` and initials do not end one."""
+    out = []
+    start = 0
+    for m in re.finditer(r"[.!?][\"'\u201d\u2019]?(?:\s+(?=[A-Z\"'\u201c\u2018(])|\s*$)|\n+", text):
+        if m.group(0)[0] == "." and _abbrev_before(text, m.start()):
+            continue
+        end = m.start() + (0 if m.group(0).startswith("\n") else 1)
+        if text[start:end].strip():
+            out.append((start, end))
+        start = m.end()
+    if text[start:].strip():
+        out.append((start, len(text)))
+    return out
+
+
+# --- leader activities ---------------------------------------------------------------
+
+#: public activities; ``message`` and ``letter`` are not appearances
+EVENT_TYPES = (
+    "field_guidance",
+    "inspection",
+    "visit",
+    "watched",
+    "attended",
+    "guided",
+    "test",
+    "performance",
+    "meeting",
+    "received",
+    "speech",
+    "message",
+    "letter",
+)
+NOT_APPEARANCES = frozenset({"message", "letter"})
+#: the leaders whose activities are events, by person key
+LEADERS = ("kim jongun",)
+
+_PAST = [
+    ("field_guidance", r"gave (?:on-the-spot |on-site )?field guidance(?: to| at)?"),
+    ("performance", r"(?:enjoyed|appreciated|watched|saw) (?:a |an |the )?(?:[\w'-]+ ){0,6}?"
+     r"(?:performance|concert|show|art performance|gala)"),
+    ("test", r"(?:oversaw|observed|watched|guided|supervised) (?:a |an |the )?(?:[\w'-]+ ){0,4}?"
+     r"(?:test|test-fire|test-firing|test firing|launch|launching|firing)"),
+    ("inspection", r"inspected"),
+    ("visit", r"(?:visited|paid a visit to|called at|looked round|went to|toured)"),
+    ("watched", r"watched"),
+    ("attended", r"(?:attended|was present at|participated in|took part in)"),
+    ("guided", r"guided|directed|presided over"),
+    ("meeting", r"(?:met(?: with)?|had (?:a |the )?(?:talks?|meeting|conversation|summit)(?: with)?|held talks with)"),
+    ("received", r"received"),
+    ("speech", r"(?:made|delivered|gave) (?:a |an |the )?(?:[\w'-]+ ){0,3}?(?:speech|address|report)"),
+    ("letter", r"(?:sent|wrote|addressed) (?:a |an |the )?(?:[\w'-]+ ){0,3}?letter"),
+    ("message", r"(?:sent|addressed|dispatched) (?:a |an |the )?(?:[\w'-]+ ){0,3}?"
+     r"(?:message|greetings?|congratulations|condolences|telegram|reply|wreath|gift|floral basket|birthday table)"),
+]
+_PAST_RE = re.compile(r"\b(?:" + "|".join(f"(?P<{t}>{p})" for t, p in _PAST) + r")\b")
+_TITLE_VERBS = [
+    ("field_guidance", r"Gives? (?:On-the-spot |On-site )?Field Guidance"),
+    ("performance", r"(?:Enjoys?|Appreciates?|Watches|Sees) (?:[\w'-]+ ){0,6}?(?:Performance|Concert|Show|Gala)"),
+    ("test", r"(?:Oversees|Observes|Watches|Guides|Supervises) (?:[\w'-]+ ){0,5}?"
+     r"(?:Test|Test-fire|Test-firing|Launch|Firing)"),
+    ("inspection", r"Inspects?"),
+    ("visit", r"Visits?|Looks Round|Tours"),
+    ("watched", r"Watches"),
+    ("attended", r"Attends?|Participates"),
+    ("guided", r"Guides?|Directs?"),
+    ("meeting", r"Meets?|Holds? Talks|Has Talks"),
+    ("received", r"Receives?"),
+    ("speech", r"(?:Makes?|Delivers?) (?:[\w'-]+ ){0,3}?(?:Speech|Address|Report)"),
+    ("letter", r"(?:Sends?|Writes?) (?:[\w'-]+ ){0,3}?Letter|Letter"),
+    ("message", r"Sends?|Message|Greetings|Congratulat\w+|Condolences|Wreath|Reply"),
+]
+_TITLE_RE = re.compile(r"\b(?:" + "|".join(f"(?P<{t}>{p})" for t, p in _TITLE_VERBS) + r")\b")
+
+_WEEKDAYS = {d: i for i, d in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ),
+        1,
+    )
+}
+_ON_DATE = re.compile(
+    r"\b[Oo]n (?:(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|"
+    r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December) (?P<day>\d{1,2})"
+    r"(?:,? (?P<year>\d{4}))?)\b"
+)
+_ACCOMPANY = re.compile(
+    r"\b(?:accompanied by|Accompanying (?:him|her|them)|accompanying (?:him|her|them)|accompanied (?:him|her|them))\b"
+)
+_GREETED = re.compile(r"\bgreeted (?:him|her|them)\b|\bwas greeted\b|\bwelcomed him\b|\bwas welcomed\b")
+_OBJECT_END = re.compile(
+    r",|;|\.(?=\s|$)|\bon (?=[A-Z])|\bin (?=[A-Z][a-z]+ (?:County|City|District|Province)|Pyongyang|the [A-Z]"
+    r"[a-z]+ (?:County|City|District))|\b(?:together|along|accompanied|to (?:learn|acquaint|see|mark|celebrate|"
+    r"congratulate)|and (?:gave|inspected|visited|watched|looked|learned|acquainted|guided|met))\b|\bfor (?=the (?:first|second))"
+)
+
+
+@dataclass
+class Event:
+    """One reported public activity of a leader."""
+
+    leader: str
+    type: str
+    date: str | None
+    object: str | None = None
+    places: list[str] = field(default_factory=list)
+    companions: list[str] = field(default_factory=list)
+    greeters: list[str] = field(default_factory=list)
+    #: the date was printed with the activity ("on May 3"), not taken from the article
+    date_in_text: bool = False
+    #: where the report of the activity starts in the text (-1: the title)
+    start: int = -1
+
+    @property
+    def appearance(self) -> bool:
+        return self.type not in NOT_APPEARANCES
+
+    def key(self) -> str:
+        """The same activity reported by several captures or outlets has the same key."""
+        return "|".join([self.leader, self.date or "", self.type, object_key(self.object)])
+
+    def to_dict(self) -> dict:
+        return {
+            "leader": self.leader,
+            "type": self.type,
+            "date": self.date,
+            "object": self.object,
+            "places": list(self.places),
+            "companions": list(self.companions),
+            "greeters": list(self.greeters),
+            "appearance": self.appearance,
+        }
+
+
+_OBJECT_NOISE = frozenset(
+    "the a an newly built newly-built new completed of and in at for to its local".split()
+)
+
+
+def object_key(obj: str | None) -> str:
+    """What is visited, folded for matching reports of it: words, no articles, no case."""
+    if not obj:
+        return ""
+    words = re.findall(r"[a-z0-9]+", _plain(obj).lower())
+    return " ".join(w for w in words if w not in _OBJECT_NOISE)[:80]
+
+
+def resolve_date(text: str, article_date: str | None) -> tuple[str | None, bool]:
+    """The date a sentence gives its activity (``on May 3``, ``on Monday``), else the article's."""
+    m = _ON_DATE.search(text)
+    if not m or not article_date:
+        return article_date, False
+    try:
+        ref = _dt.date.fromisoformat(article_date)
+    except ValueError:
+        return article_date, False
+    if m.group("wd"):
+        back = (ref.weekday() - _WEEKDAYS[m.group("wd").lower()]) % 7
+        return (ref - _dt.timedelta(days=back)).isoformat(), True
+    month, day = _MONTHS[m.group("mon").lower()], int(m.group("day"))
+    years = [int(m.group("year"))] if m.group("year") else [ref.year, ref.year - 1]
+    for y in years:
+        try:
+            cand = _dt.date(y, month, day)
+        except ValueError:
+            continue
+        if m.group("year") or cand <= ref + _dt.timedelta(days=1):
+            return cand.isoformat(), True
+    return article_date, False
+
+
+def find_events(
+    title: str | None,
+    text: str | None,
+    date: str | None,
+    *,
+    places=None,
+    leaders: tuple[str, ...] = LEADERS,
+) -> list[Event]:
+    """The public activities of ``leaders`` this item reports.
+
+    ``text`` is the item's body (or teaser lede) with any dateline removed;
+    ``date`` the article's date; ``places`` a ``kcna_cli.places.Gazetteer``
+    (loaded if not given).
+    """
+    body = text or ""
+    events: list[Event] = []
+    title_type: str | None = None
+    title_leader: str | None = None
+    if title:
+        tm = [p for p in find_persons(title, title=True) if p.key in leaders]
+        if tm:
+            mt = _TITLE_RE.search(title, tm[0].end)
+            if mt and mt.lastgroup:
+                title_type = mt.lastgroup
+                title_leader = tm[0].key
+    if not body.strip():
+        if title_type and title_leader:
+            events.append(Event(title_leader, title_type, date))
+        return events
+    if places is None:
+        from .places import Gazetteer
+
+        places = Gazetteer.load()
+    leader: str | None = None
+    current: Event | None = None
+    for s, e in sentences(body):
+        sent = body[s:e]
+        persons = find_persons(sent)
+        named = [p for p in persons if p.key in leaders]
+        if named:
+            leader = named[0].key
+        if leader is None:
+            continue
+        others = [p for p in persons if p.key not in leaders]
+        acc = _ACCOMPANY.search(sent)
+        greet = _GREETED.search(sent)
+        subject_end = _subject_end(sent, named)
+        verb = None
+        if subject_end is not None and not (greet and not named):
+            verb = _first_activity(sent, subject_end, others)
+        if verb is not None:
+            etype, vstart, vend = verb
+            also = re.search(r"\balso\b", sent[max(0, vstart - 12) : vstart]) is not None
+            if current is None or also or _new_activity(current, etype, sent, vend, date):
+                obj = _object(sent, vend)
+                if etype in ("meeting", "received") and obj is None:
+                    obj = None
+                d, in_text = resolve_date(sent, date)
+                if current is None and title_type and title_type != etype and not also:
+                    etype = _prefer(title_type, etype)
+                ev = Event(leader, etype, d, obj, date_in_text=in_text, start=s)
+                ev.places = _places_of(places, sent)
+                if acc:
+                    ev.companions = _names_after(others, acc.start() + s - s, sent, persons_offset=0)
+                events.append(ev)
+                current = ev
+                continue
+        if current is None:
+            continue
+        if acc and not current.companions:
+            current.companions = _names_after(others, acc.start(), sent, persons_offset=0)
+            if acc.group(0).startswith(("accompanied him", "accompanied her")):
+                current.companions = [p.key for p in others if p.end <= acc.start()]
+        elif greet and not current.greeters:
+            before = [p.key for p in others if p.end <= greet.start()]
+            after = [p.key for p in others if p.start >= greet.end()]
+            current.greeters = before if before else after
+        if not current.places:
+            current.places = _places_of(places, sent)
+    if not events and title_type and title_leader:
+        events.append(Event(title_leader, title_type, date))
+    return events
+
+
+_STRENGTH = {t: i for i, t in enumerate(EVENT_TYPES)}
+
+
+def _prefer(title_type: str, body_type: str) -> str:
+    """The headline names the activity; the body's verb may be a weaker one ("visited" for an inspection)."""
+    if title_type in ("message", "letter") and body_type not in ("message", "letter"):
+        return body_type
+    return title_type
+
+
+def _new_activity(current: Event, etype: str, sent: str, vend: int, date: str | None) -> bool:
+    """A second activity verb is a new event only with a new date."""
+    d, in_text = resolve_date(sent, date)
+    return in_text and d != current.date
+
+
+def _subject_end(sent: str, named: list[PersonMention]) -> int | None:
+    """Where the leader as subject ends: after his name (and a post between commas), or after ``He``."""
+    if named:
+        m = named[0]
+        return m.end
+    hm = re.match(r"\s*(?:\"|\u201c)?(?:He|Then he|There he|After that,? he|Later,? he|Next,? he|The "
+                  r"(?:respected |supreme )?leader)\b", sent)
+    if hm:
+        return hm.end()
+    hm = re.search(r"(?:,|\bthen|\balso|\bwhere|\band) he\b", sent)
+    if hm:
+        return hm.end()
+    return None
+
+
+def _first_activity(sent: str, start: int, others: list[PersonMention]) -> tuple[str, int, int] | None:
+    """The first activity verb after the subject, before any other person's name begins a clause."""
+    m = _PAST_RE.search(sent, start)
+    if not m or not m.lastgroup:
+        return None
+    # "... was greeted by Jo Yong Won who visited": another subject in between
+    between = sent[start : m.start()]
+    if re.search(r"\bwas (?:greeted|accompanied|welcomed)\b|\bwho\b|\bwhich\b", between):
+        return None
+    if len(between) > 260:
+        return None
+    return m.lastgroup, m.start(), m.end()
+
+
+def _object(sent: str, vend: int) -> str | None:
+    rest = sent[vend:].lstrip()
+    rest = re.sub(r"^(?:to|at|with|over|on)\s+", "", rest)
+    m = _OBJECT_END.search(rest)
+    obj = rest[: m.start()] if m else rest
+    obj = obj.strip(" .,;\"'")
+    obj = re.sub(r"^(?:the|a|an)\s+", "", obj)
+    if not obj or len(obj) > 160:
+        return obj[:160] or None if obj else None
+    return obj
+
+
+def _places_of(gazetteer, sent: str) -> list[str]:
+    from .places import strip_dateline
+
+    out: list[str] = []
+    for m in gazetteer.extract(strip_dateline(sent)):
+        if m.place_id not in out and not m.ambiguous:
+            out.append(m.place_id)
+    return out
+
+
+def _names_after(others: list[PersonMention], pos: int, sent: str, *, persons_offset: int) -> list[str]:
+    out: list[str] = []
+    for p in others:
+        if p.start >= pos and p.key not in out:
+            out.append(p.key)
+    return out
