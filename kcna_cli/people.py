@@ -177,7 +177,7 @@ _SYLLABLE = re.compile(
 #: capitalized English words that spell like a syllable but never are one in a name
 _NOT_SYLLABLE = frozenset(
     "The To In On At An As Is It He We Me Be Go Do Up So No Then Than Him His Her Hers Sent Set Let Met Got Get "
-    "Put Run Ran Sun Yet Bit Big Bag Hot Hat Tip Top Sit Hit Pit Pot Lot Not Net Pet Bet Bed Red Led Ted Kid "
+    "Put Run Ran Yet Bit Big Bag Hot Hat Tip Top Sit Hit Pit Pot Lot Not Net Pet Bet Bed Red Led Ted Kid "
     "Mob Rob Job Son Sons Man Men Ten Pen Den Hen Gun Bus Nut Cut Hut Dog Hog Log Bog Bug Mug Hug Jug Rug Dug "
     "Tug Lug Pug Sang Bang Hang Rang Gang Tang Long Rong Wrong Bong Tong Gong Ping Ring Sing King Thing Wing "
     "May Mayday Day Days Way Ways Bay Say Pay Lay Hay Ray Jan Mar Jun Jul Aug Sep Oct Nov Dec Mon Tue Wed Thu "
@@ -323,7 +323,8 @@ class PersonMention:
 
 
 _SURNAME_ALT = "|".join(sorted((re.escape(s) for s in SURNAMES if " " not in s), key=len, reverse=True))
-_WORD = r"[A-Z][a-z\u014f\u016d'\u2019]{0,7}"
+#: a capitalized word; an apostrophe inside it only before two letters (``Ch'oe``, not ``Sung's``)
+_WORD = r"[A-Z](?:[a-z\u014f\u016d]|['\u2019](?=[a-z\u014f\u016d]{2})){0,7}"
 _KOREAN = re.compile(
     r"(?<![\w'\u2019-])(?P<sur>" + _SURNAME_ALT + r")"
     r" (?P<given>" + _WORD + r"(?:-[a-z\u014f\u016d'\u2019]{1,7}|-[A-Z][a-z\u014f\u016d]{0,6}|"
@@ -349,7 +350,7 @@ _BEFORE_THING = re.compile(
     r"(?i)(?:\b(?:destroyer|ship|vessel|warship|frigate|submarine|cruiser|boat|liner|tanker|freighter|"
     r"song|songs|opera|film|novel|book|poem|play|missile|rocket|satellite|order|prize|medal|title|named|class)"
     r"|\b(?:order|prize|medal|song|hero|title) of(?: the)?(?: general| marshal| generalissimo| president)?)"
-    r"[\s\"'\u201c\u2018]{1,3}$"
+    r"[\s\"'\u201c\u2018]{1,3}(?:(?:General|Marshal|Comrade|President|Generalissimo) )?$"
 )
 #: titles printed before a name: kept as the post of the mention
 _TITLE_WORDS = frozenset(
@@ -367,7 +368,6 @@ _FOREIGN_TITLE = re.compile(
     r"Brazilian|German|French|British)"
     r" (?:[A-Z][a-z]+ ){0,3}$"
 )
-_FOREIGN_NAME = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?: [A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,2}(?![\w-])")
 _NOT_FOREIGN_WORDS = frozenset(
     "Minister President Ministry Federation Embassy Government Party Council Defence Defense Foreign Affairs "
     "Republic People's Army Navy State Duma Assembly Committee Secretary General Chairman Premier Prime "
@@ -400,11 +400,10 @@ def find_persons(text: str | None, *, title: bool = False) -> list[PersonMention
         return []
     found: list[tuple[int, int, str, str, bool, str | None]] = []
     taken: list[tuple[int, int]] = []
-    if _has_foreign_hint(text):
-        for m in _foreign_re().finditer(text):
-            key, name = _foreign_index()[_fold_foreign(m.group(0))]
-            found.append((m.start(), m.end(), key, name, True, None))
-            taken.append(m.span())
+    for m in _foreign_re().finditer(text):
+        key, name = _foreign_index()[_fold_foreign(m.group(0))]
+        found.append((m.start(), m.end(), key, name, True, None))
+        taken.append(m.span())
     for m in _KOREAN.finditer(text):
         s, e = m.span()
         if any(a <= s < b for a, b in taken):
@@ -419,9 +418,6 @@ def find_persons(text: str | None, *, title: bool = False) -> list[PersonMention
                 e = m.start("given") + len(first)
             if ok is None:
                 continue
-        elif " " in given and not title and _is_institution_after(text, e):
-            # "Kim Chaek Iron ...", no: "Kim Il Sung University" is not a person either way
-            pass
         if _is_institution_after(text, e, title=title) or _thing_before(text, s):
             continue
         found.append((s, e, ok[0], ok[1], False, None))
@@ -430,18 +426,10 @@ def find_persons(text: str | None, *, title: bool = False) -> list[PersonMention
     return _with_posts(text, found)
 
 
-def _has_foreign_hint(text: str) -> bool:
-    # the list's names all start with a capital: a cheap pre-check is not worth it
-    return True
-
-
 def _is_institution_after(text: str, end: int, *, title: bool = False) -> bool:
     nxt = text[end : end + 40]
     if nxt.startswith("-") and len(nxt) > 1 and nxt[1].isalpha():
         return True  # "Choe Hyon-class", "Kim Il Sung-Kim Jong Il Foundation", "O Jung Hup-led"
-    if nxt.startswith("'s ") or nxt.startswith("\u2019s "):
-        word = re.match(r"['\u2019]s ([A-Z][\w'-]*)", nxt)
-        return bool(word and word.group(1) in ("Birthplace",) and False)
     m = re.match(r" ([A-Z][\w'-]*)", nxt)
     if not m:
         return False
@@ -458,35 +446,30 @@ def _thing_before(text: str, start: int) -> bool:
     return _BEFORE_THING.search(text[max(0, start - 45) : start]) is not None
 
 
+_NATIONAL = re.compile(
+    r"(?<![\w-])(?:Russian|Chinese|Vietnamese|Lao|Cuban|Belarusian|Iranian|Syrian|Venezuelan|Nicaraguan|"
+    r"Mongolian|Indonesian|Cambodian|Japanese|American|Ugandan|Zimbabwean|Palestinian|Egyptian|Indian|"
+    r"Pakistani|Brazilian|German|French|British)((?: [A-Z][a-z]+(?:-[A-Z][a-z]+)?){2,7})(?![\w-])"
+)
+
+
 def _titled_foreign(text: str, found: list) -> list[tuple[int, int, str, str, bool, str | None]]:
     """Unlisted foreign persons printed after a national title: ``Russian Defence Minister Andrei Belousov``."""
     out: list[tuple[int, int, str, str, bool, str | None]] = []
     spans = [(a, b) for a, b, *_ in found]
-    for m in re.finditer(
-        r"(?<![\w-])(?:Russian|Chinese|Vietnamese|Lao|Cuban|Belarusian|Iranian|Syrian|Venezuelan|Nicaraguan|"
-        r"Mongolian|Indonesian|Cambodian|Japanese|American|Ugandan|Zimbabwean|Palestinian|Egyptian|Indian|"
-        r"Pakistani|Brazilian|German|French|British)(?: [A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,3} ",
-        text,
-    ):
-        rest = _FOREIGN_NAME.match(text, m.end())
-        if not rest:
-            continue
-        words = rest.group(0).split()
-        # drop title words the title part did not take ("Minister Andrei Belousov")
+    for m in _NATIONAL.finditer(text):
+        words = m.group(1).split()
         k = 0
-        while k < len(words) and words[k] in _NOT_FOREIGN_WORDS:
+        while k < len(words) and (words[k] in _NOT_FOREIGN_WORDS or words[k] in _TITLE_WORDS):
             k += 1
-        words = words[k:]
-        if len(words) < 2:
+        name_words = words[k : k + 3]
+        if k == 0 or len(name_words) < 2:
             continue
-        title_words = m.group(0).split()[1:]
-        if not any(w in _NOT_FOREIGN_WORDS or w in _TITLE_WORDS for w in title_words):
-            continue
-        s = rest.end() - len(" ".join(words))
-        e = rest.end()
+        s = m.start(1) + len(" ".join(["", *words[:k]])) + 1
+        e = s + len(" ".join(name_words))
         if any(a < e and s < b for a, b in spans):
             continue
-        name = " ".join(words)
+        name = " ".join(name_words)
         out.append((s, e, _fold_foreign(name), name, True, None))
         spans.append((s, e))
     return out
@@ -498,10 +481,11 @@ def _titled_foreign(text: str, found: list) -> list[tuple[int, int, str, str, bo
 _POST_STOP = re.compile(
     r",\s+(?:who|which|whom|whose|when|where|while|on|in|at|during|together|along|with|as|to|for|from|after|"
     r"before|and (?:his|her|their|other|officials|members|leading|commanding|senior)|said|says|was|were|is|are|"
-    r"has|have|had|made|gave|sent|met|took|saw|spoke|told|delivered|noted|stressed|expressed|extended|laid|"
+    r"has|have|had|made|gave|sent|met|took|saw|spoke|told|left|won|held|led|began|came|went|brought|wrote|read|"
+    r"laid|paid|kept|got|put|set|ran|sat|stood|"
     r"[a-z]+ed)\b"
 )
-_POST_START = re.compile(r",\s+(?=[a-z]|the\b|an?\b|[A-Z]{2,}|C\.C\.)")
+_POST_START = re.compile(r",\s+(?=[a-z]|the\b|an?\b|[A-Z]{2,}|C\.C\.|[A-Z][a-z]+ [a-z])")
 _SEP = re.compile(r"^(?:\s*,\s*and\s+|\s*,\s*|\s+and\s+)$")
 _SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-Z\"'\u201c])|[.!?]$|;|\n")
 
@@ -599,7 +583,7 @@ def _suffix_post(gap: str) -> tuple[str | None, str | None]:
         rest = post[sep.start() :]
         post = post[: sep.start()]
     post = post.strip(" ,")
-    if not post or len(post) > 250 or not post[:1].islower() and not post.startswith(("C.C.",)) and not post[:2].isupper():
+    if not post or len(post) > 250:
         return None, None
     return post, rest
 
@@ -678,7 +662,7 @@ _PAST = [
     ("performance", r"(?:enjoyed|appreciated|watched|saw) (?:a |an |the )?(?:[\w'-]+ ){0,6}?"
      r"(?:performance|concert|show|art performance|gala)"),
     ("test", r"(?:oversaw|observed|watched|guided|supervised) (?:a |an |the )?(?:[\w'-]+ ){0,4}?"
-     r"(?:test|test-fire|test-firing|test firing|launch|launching|firing)"),
+     r"(?:test|test-fire|test-firing|test firing|launch|launching)"),
     ("inspection", r"inspected"),
     ("visit", r"(?:visited|paid a visit to|called at|looked round|went to|toured)"),
     ("watched", r"watched"),
@@ -696,7 +680,7 @@ _TITLE_VERBS = [
     ("field_guidance", r"Gives? (?:On-the-spot |On-site )?Field Guidance"),
     ("performance", r"(?:Enjoys?|Appreciates?|Watches|Sees) (?:[\w'-]+ ){0,6}?(?:Performance|Concert|Show|Gala)"),
     ("test", r"(?:Oversees|Observes|Watches|Guides|Supervises) (?:[\w'-]+ ){0,5}?"
-     r"(?:Test|Test-fire|Test-firing|Launch|Firing)"),
+     r"(?:Test|Test-fire|Test-firing|Launch)"),
     ("inspection", r"Inspects?"),
     ("visit", r"Visits?|Looks Round|Tours"),
     ("watched", r"Watches"),
@@ -797,9 +781,17 @@ def object_key(obj: str | None) -> str:
     return " ".join(w for w in words if w not in _OBJECT_NOISE)[:80]
 
 
+#: "who died on March 28", "founded on ...": a date, but not the activity's
+_NOT_ACTIVITY_DATE = re.compile(r"\b(?:died|born|passed away|founded|established|since|was killed)\s+$")
+
+
 def resolve_date(text: str, article_date: str | None) -> tuple[str | None, bool]:
     """The date a sentence gives its activity (``on May 3``, ``on Monday``), else the article's."""
-    m = _ON_DATE.search(text)
+    m = None
+    for cand in _ON_DATE.finditer(text):
+        if not _NOT_ACTIVITY_DATE.search(text[max(0, cand.start() - 30) : cand.start()]):
+            m = cand
+            break
     if not m or not article_date:
         return article_date, False
     try:
@@ -875,10 +867,10 @@ def find_events(
             etype, vstart, vend = verb
             also = re.search(r"\balso\b", sent[max(0, vstart - 12) : vstart]) is not None
             if current is None or also or _new_activity(current, etype, sent, vend, date):
-                obj = _object(sent, vend)
-                if etype in ("meeting", "received") and obj is None:
-                    obj = None
+                obj = _object(sent, vend, etype)
                 d, in_text = resolve_date(sent, date)
+                if also and current is not None and not in_text:
+                    d, in_text = current.date, current.date_in_text  # "He also visited ...": the same day
                 if current is None and title_type and title_type != etype and not also:
                     etype = _prefer(title_type, etype)
                 ev = Event(leader, etype, d, obj, date_in_text=in_text, start=s)
@@ -902,6 +894,11 @@ def find_events(
             current.places = _places_of(places, sent)
     if not events and title_type and title_leader:
         events.append(Event(title_leader, title_type, date))
+    # one list of companions printed for several activities of one report
+    shared = next((ev.companions for ev in events if ev.companions), [])
+    for ev in events:
+        if not ev.companions and ev.appearance:
+            ev.companions = list(shared)
     return events
 
 
@@ -950,8 +947,14 @@ def _first_activity(sent: str, start: int, others: list[PersonMention]) -> tuple
     return m.lastgroup, m.start(), m.end()
 
 
-def _object(sent: str, vend: int) -> str | None:
+def _object(sent: str, vend: int, etype: str = "") -> str | None:
     rest = sent[vend:].lstrip()
+    if etype in ("message", "letter"):
+        # "sent a message of greetings to Vladimir Putin": the one it was sent to
+        to = re.search(r"\bto\s+", rest)
+        if not to:
+            return None
+        rest = rest[to.end() :]
     rest = re.sub(r"^(?:to|at|with|over|on)\s+", "", rest)
     m = _OBJECT_END.search(rest)
     obj = rest[: m.start()] if m else rest
