@@ -41,6 +41,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 # --- spelling ----------------------------------------------------------------
 
 #: every way a Korean surname is spelt -> the KCNA spelling
@@ -176,13 +181,11 @@ _SYLLABLE = re.compile(
 )
 #: capitalized English words that spell like a syllable but never are one in a name
 _NOT_SYLLABLE = frozenset(
-    "The To In On At An As Is It He We Me Be Go Do Up So No Then Than Him His Her Hers Sent Set Let Met Got Get "
-    "Put Run Ran Yet Bit Big Bag Hot Hat Tip Top Sit Hit Pit Pot Lot Not Net Pet Bet Bed Red Led Ted Kid "
-    "Mob Rob Job Son Sons Man Men Ten Pen Den Hen Gun Bus Nut Cut Hut Dog Hog Log Bog Bug Mug Hug Jug Rug Dug "
-    "Tug Lug Pug Sang Bang Hang Rang Gang Tang Long Rong Wrong Bong Tong Gong Ping Ring Sing King Thing Wing "
-    "May Mayday Day Days Way Ways Bay Say Pay Lay Hay Ray Jan Mar Jun Jul Aug Sep Oct Nov Dec Mon Tue Wed Thu "
-    "Fri Sat Nam Ham Jam Dam Lam Pam Tam Bam Sam Kim".split()
-) - {"Son", "Rang", "Ryang", "Kang", "Hang", "Tong", "Ping", "Song", "Sang", "Nam", "Tam", "Pong"}
+    _words(
+        "The To In On At An As Is It He We Me Be Go Up So No Then Than Him His Her Hers Sent Set Let Met Got Get "
+        "Put Ran Yet Not May Day Way Say Jan Mar Jun Jul Aug Sep Oct Nov Dec Mon Tue Wed Thu Fri Sat"
+    )
+)
 
 
 def is_syllable(word: str) -> bool:
@@ -334,7 +337,8 @@ _KOREAN = re.compile(
 
 #: words after a name that make it part of the name of something else
 _INSTITUTION_WORDS = frozenset(
-    """University Universities County City District Square Street Stadium Prize Prizes Order Medal Youth Socialist
+    _words(
+        """University Universities County City District Square Street Stadium Prize Prizes Order Medal Youth Socialist
     Military Naval Political Iron Higher Institute School Schools College Academy Complex Mill Factory Works Plant
     Hall Palace Library Hospital Park Bridge Station Mausoleum Statue Statues Foundation Revolutionary Pyongyang
     Textile Teachers Teacher Memorial Museum Theatre Theater Art Arts Guards Division Regiment Unit Era Award Badge
@@ -343,7 +347,8 @@ _INSTITUTION_WORDS = frozenset(
     Line Company Mills Works Combined Enterprise Orchestra Troupe Ensemble Band Songs Film Studio Studios Hotel
     Airport Port Harbour Harbor Exhibition Centre Center Road Bay Lake Mountain Falls Field Stadiums Day Week
     Month Year Month's Commemoration Prize-Winner Lecture Lectures Sports Club Team Revolution Navy Building
-    Juche Kindergarten Orphanage Boarding Secondary Primary Middle Senior Junior""".split()
+    Juche Kindergarten Orphanage Boarding Secondary Primary Middle Senior Junior"""
+    )
 )
 #: words before a name that make it the name of a ship, song, order, film ...
 _BEFORE_THING = re.compile(
@@ -354,12 +359,14 @@ _BEFORE_THING = re.compile(
 )
 #: titles printed before a name: kept as the post of the mention
 _TITLE_WORDS = frozenset(
-    """Premier Marshal Vice-Marshal General Colonel Lieutenant Major Admiral Vice-Admiral Rear Secretary President
+    _words(
+        """Premier Marshal Vice-Marshal General Colonel Lieutenant Major Admiral Vice-Admiral Rear Secretary President
     Vice-President Chairman Chairwoman Vice-Chairman Minister Vice-Minister Ambassador Foreign Defence Defense Prime
     Vice Deputy First Director Speaker Chief Commander King Queen Prince Emperor Chancellor Governor Mayor Envoy
     Special Party Ministry Russian Chinese Vietnamese Lao Cuban Belarusian Iranian Syrian Venezuelan Nicaraguan
     Mongolian Indonesian Cambodian Japanese U.S. US American Security State Council Supreme People's Assembly
-    Presidium Politburo Senior Executive Sergeant Captain Field""".split()
+    Presidium Politburo Senior Executive Sergeant Captain Field"""
+    )
 )
 #: titles that make an unlisted two- or three-word name after them a foreign person
 _FOREIGN_TITLE = re.compile(
@@ -369,9 +376,11 @@ _FOREIGN_TITLE = re.compile(
     r" (?:[A-Z][a-z]+ ){0,3}$"
 )
 _NOT_FOREIGN_WORDS = frozenset(
-    "Minister President Ministry Federation Embassy Government Party Council Defence Defense Foreign Affairs "
-    "Republic People's Army Navy State Duma Assembly Committee Secretary General Chairman Premier Prime "
-    "Ambassador Delegation Vice First Deputy Security Director Speaker Governor".split()
+    _words(
+        "Minister President Ministry Federation Embassy Government Party Council Defence Defense Foreign Affairs "
+        "Republic People's Army Navy State Duma Assembly Committee Secretary General Chairman Premier Prime "
+        "Ambassador Delegation Vice First Deputy Security Director Speaker Governor"
+    )
 )
 _WORD_BEFORE = re.compile(r"([A-Z][A-Za-z.'-]{0,20}) $")
 
@@ -659,10 +668,16 @@ LEADERS = ("kim jongun",)
 
 _PAST = [
     ("field_guidance", r"gave (?:on-the-spot |on-site )?field guidance(?: to| at)?"),
-    ("performance", r"(?:enjoyed|appreciated|watched|saw) (?:a |an |the )?(?:[\w'-]+ ){0,6}?"
-     r"(?:performance|concert|show|art performance|gala)"),
-    ("test", r"(?:oversaw|observed|watched|guided|supervised) (?:a |an |the )?(?:[\w'-]+ ){0,4}?"
-     r"(?:test|test-fire|test-firing|test firing|launch|launching)"),
+    (
+        "performance",
+        r"(?:enjoyed|appreciated|watched|saw) (?:a |an |the )?(?:[\w'-]+ ){0,6}?"
+        r"(?:performance|concert|show|art performance|gala)",
+    ),
+    (
+        "test",
+        r"(?:oversaw|observed|watched|guided|supervised) (?:a |an |the )?(?:[\w'-]+ ){0,4}?"
+        r"(?:test|test-fire|test-firing|test firing|launch|launching)",
+    ),
     ("inspection", r"inspected"),
     ("visit", r"(?:visited|paid a visit to|called at|looked round|went to|toured)"),
     ("watched", r"watched"),
@@ -672,15 +687,21 @@ _PAST = [
     ("received", r"received"),
     ("speech", r"(?:made|delivered|gave) (?:a |an |the )?(?:[\w'-]+ ){0,3}?(?:speech|address|report)"),
     ("letter", r"(?:sent|wrote|addressed) (?:a |an |the )?(?:[\w'-]+ ){0,3}?letter"),
-    ("message", r"(?:sent|addressed|dispatched) (?:a |an |the )?(?:[\w'-]+ ){0,3}?"
-     r"(?:message|greetings?|congratulations|condolences|telegram|reply|wreath|gift|floral basket|birthday table)"),
+    (
+        "message",
+        r"(?:sent|addressed|dispatched) (?:a |an |the )?(?:[\w'-]+ ){0,3}?"
+        r"(?:message|greetings?|congratulations|condolences|telegram|reply|wreath|gift|floral basket|birthday table)",
+    ),
 ]
 _PAST_RE = re.compile(r"\b(?:" + "|".join(f"(?P<{t}>{p})" for t, p in _PAST) + r")\b")
 _TITLE_VERBS = [
     ("field_guidance", r"Gives? (?:On-the-spot |On-site )?Field Guidance"),
     ("performance", r"(?:Enjoys?|Appreciates?|Watches|Sees) (?:[\w'-]+ ){0,6}?(?:Performance|Concert|Show|Gala)"),
-    ("test", r"(?:Oversees|Observes|Watches|Guides|Supervises) (?:[\w'-]+ ){0,5}?"
-     r"(?:Test|Test-fire|Test-firing|Launch)"),
+    (
+        "test",
+        r"(?:Oversees|Observes|Watches|Guides|Supervises) (?:[\w'-]+ ){0,5}?"
+        r"(?:Test|Test-fire|Test-firing|Launch)",
+    ),
     ("inspection", r"Inspects?"),
     ("visit", r"Visits?|Looks Round|Tours"),
     ("watched", r"Watches"),
@@ -727,7 +748,8 @@ _GREETED = re.compile(r"\bgreeted (?:him|her|them)\b|\bwas greeted\b|\bwelcomed 
 _OBJECT_END = re.compile(
     r",|;|\.(?=\s|$)|\bon (?=[A-Z])|\bin (?=[A-Z][a-z]+ (?:County|City|District|Province)|Pyongyang|the [A-Z]"
     r"[a-z]+ (?:County|City|District))|\b(?:together|along|accompanied|to (?:learn|acquaint|see|mark|celebrate|"
-    r"congratulate)|and (?:gave|inspected|visited|watched|looked|learned|acquainted|guided|met))\b|\bfor (?=the (?:first|second))"
+    r"congratulate)|and (?:gave|inspected|visited|watched|looked|learned|acquainted|guided|met))\b"
+    r"|\bfor (?=the (?:first|second))"
 )
 
 
@@ -768,9 +790,7 @@ class Event:
         }
 
 
-_OBJECT_NOISE = frozenset(
-    "the a an newly built newly-built new completed of and in at for to its local".split()
-)
+_OBJECT_NOISE = frozenset(_words("the a an newly built newly-built new completed of and in at for to its local"))
 
 
 def object_key(obj: str | None) -> str:
@@ -923,8 +943,11 @@ def _subject_end(sent: str, named: list[PersonMention]) -> int | None:
     if named:
         m = named[0]
         return m.end
-    hm = re.match(r"\s*(?:\"|\u201c)?(?:He|Then he|There he|After that,? he|Later,? he|Next,? he|The "
-                  r"(?:respected |supreme )?leader)\b", sent)
+    hm = re.match(
+        r"\s*(?:\"|\u201c)?(?:He|Then he|There he|After that,? he|Later,? he|Next,? he|The "
+        r"(?:respected |supreme )?leader)\b",
+        sent,
+    )
     if hm:
         return hm.end()
     hm = re.search(r"(?:,|\bthen|\balso|\bwhere|\band) he\b", sent)
