@@ -679,12 +679,12 @@ _PAST = [
         r"(?:test|test-fire|test-firing|test firing|launch|launching)",
     ),
     ("inspection", r"inspected"),
-    ("visit", r"(?:visited|paid a visit to|called at|looked round|went to|toured)"),
+    ("visit", r"(?:visited|paid a visit to|called at|looked round|went to|toured|paid (?:tribute|homage) to)"),
     ("watched", r"watched"),
     ("attended", r"(?:attended|was present at|participated in|took part in)"),
     ("guided", r"guided|directed|presided over"),
     ("meeting", r"(?:met(?: with)?|had (?:a |the )?(?:talks?|meeting|conversation|summit)(?: with)?|held talks with)"),
-    ("received", r"received"),
+    ("received", r"received(?! (?:a |an |the )?(?:[\w'-]+ ){0,3}?(?:letter|message|reply|greetings|gift|telegram))"),
     ("speech", r"(?:made|delivered|gave) (?:a |an |the )?(?:[\w'-]+ ){0,3}?(?:speech|address|report)"),
     ("letter", r"(?:sent|wrote|addressed) (?:a |an |the )?(?:[\w'-]+ ){0,3}?letter"),
     (
@@ -708,7 +708,7 @@ _TITLE_VERBS = [
     ("attended", r"Attends?|Participates"),
     ("guided", r"Guides?|Directs?"),
     ("meeting", r"Meets?|Holds? Talks|Has Talks"),
-    ("received", r"Receives?"),
+    ("received", r"Receives?(?! (?:[\w'-]+ ){0,3}?(?:Letter|Message|Reply|Greetings|Gift|Telegram))"),
     ("speech", r"(?:Makes?|Delivers?) (?:[\w'-]+ ){0,3}?(?:Speech|Address|Report)"),
     ("letter", r"(?:Sends?|Writes?) (?:[\w'-]+ ){0,3}?Letter|Letter"),
     ("message", r"Sends?|Message|Greetings|Congratulat\w+|Condolences|Wreath|Reply"),
@@ -855,7 +855,8 @@ def find_events(
         tm = [p for p in find_persons(title, title=True) if p.key in leaders]
         if tm:
             mt = _TITLE_RE.search(title, tm[0].end)
-            if mt and mt.lastgroup:
+            received = re.search(r"\bReceives?\b", title, re.I) is not None
+            if mt and mt.lastgroup and not (received and mt.lastgroup in NOT_APPEARANCES):
                 title_type = mt.lastgroup
                 title_leader = tm[0].key
     if not body.strip():
@@ -868,6 +869,8 @@ def find_events(
         places = Gazetteer.load()
     leader: str | None = None
     current: Event | None = None
+    #: sentences before the leader is named: "A ceremony ... was held in X on April 14."
+    context: list[str] = []
     for s, e in sentences(body):
         sent = body[s:e]
         persons = find_persons(sent)
@@ -875,6 +878,8 @@ def find_events(
         if named:
             leader = named[0].key
         if leader is None:
+            if len(context) < 3:
+                context.append(sent)
             continue
         others = [p for p in persons if p.key not in leaders]
         acc = _ACCOMPANY.search(sent)
@@ -883,33 +888,46 @@ def find_events(
         verb = None
         if subject_end is not None and not (greet and not named):
             verb = _first_activity(sent, subject_end, others)
+        if verb is None and current is None and named and title_type and not greet and not acc:
+            # "Kim Jong Un paid tribute to ...": the headline names the activity
+            verb = (title_type, named[0].end, named[0].end)
         if verb is not None:
             etype, vstart, vend = verb
             also = re.search(r"\balso\b", sent[max(0, vstart - 12) : vstart]) is not None
             if current is None or also or _new_activity(current, etype, sent, vend, date):
-                obj = _object(sent, vend, etype)
+                obj = _object(sent, vend, etype) if vend > vstart else None
                 d, in_text = resolve_date(sent, date)
                 if also and current is not None and not in_text:
                     d, in_text = current.date, current.date_in_text  # "He also visited ...": the same day
+                if current is None and not in_text:
+                    for before in context:
+                        d, in_text = resolve_date(before, date)
+                        if in_text:
+                            break
                 if current is None and title_type and title_type != etype and not also:
                     etype = _prefer(title_type, etype)
                 ev = Event(leader, etype, d, obj, date_in_text=in_text, start=s)
                 ev.places = _places_of(places, sent)
+                if not ev.places and current is None:
+                    for before in context:
+                        ev.places = _places_of(places, before)
+                        if ev.places:
+                            break
                 if acc:
-                    ev.companions = _names_after(others, acc.start() + s - s, sent, persons_offset=0)
+                    ev.companions = _names_after(others, acc.start())
                 events.append(ev)
                 current = ev
                 continue
         if current is None:
             continue
         if acc and not current.companions:
-            current.companions = _names_after(others, acc.start(), sent, persons_offset=0)
+            current.companions = _names_after(others, acc.start())
             if acc.group(0).startswith(("accompanied him", "accompanied her")):
                 current.companions = [p.key for p in others if p.end <= acc.start()]
         elif greet and not current.greeters:
-            before = [p.key for p in others if p.end <= greet.start()]
+            before_names = [p.key for p in others if p.end <= greet.start()]
             after = [p.key for p in others if p.start >= greet.end()]
-            current.greeters = before if before else after
+            current.greeters = before_names if before_names else after
         if not current.places:
             current.places = _places_of(places, sent)
     if not events and title_type and title_leader:
@@ -998,7 +1016,7 @@ def _places_of(gazetteer, sent: str) -> list[str]:
     return out
 
 
-def _names_after(others: list[PersonMention], pos: int, sent: str, *, persons_offset: int) -> list[str]:
+def _names_after(others: list[PersonMention], pos: int) -> list[str]:
     out: list[str] = []
     for p in others:
         if p.start >= pos and p.key not in out:

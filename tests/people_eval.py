@@ -185,15 +185,26 @@ def evaluate_events(cases: list[EventCase] | None = None) -> dict:
     }
 
 
-def main() -> None:
-    p = evaluate_persons()
+def main(argv: list[str] | None = None) -> None:
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if "--heldout" in args:
+        p = evaluate_persons(load_sentences(HERE / "heldout-sentences.txt"))
+        e = evaluate_events(load_reports(HERE / "heldout-reports.txt"))
+    else:
+        p = evaluate_persons()
+        e = evaluate_events()
+    _print(p, e)
+
+
+def _print(p: dict, e: dict) -> None:
     print(
         f"persons: {p['cases']} sentences, precision {p['precision']:.3f}, recall {p['recall']:.3f};"
         f" posts {p['posts']:.3f} of {p['posts_total']}, list order {p['order']:.3f} of {p['order_total']}"
     )
     for m in p["misses"]:
         print("  miss:", m)
-    e = evaluate_events()
     print(
         f"events: {e['reports']} reports, {e['events']} events, precision {e['precision']:.3f},"
         f" recall {e['recall']:.3f} (type, date, places, companions and greeters all right)"
