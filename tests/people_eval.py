@@ -145,7 +145,7 @@ def evaluate_persons(cases: list[PersonCase] | None = None) -> dict:
 
 
 def evaluate_events(cases: list[EventCase] | None = None) -> dict:
-    from kcna_cli.people import find_events
+    from kcna_cli.activities import find_events
     from kcna_cli.places import Gazetteer, strip_dateline
 
     g = Gazetteer.load()

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from people_eval import HERE, evaluate_events, evaluate_persons, load_reports, load_sentences
 
-from kcna_cli.people import NOT_APPEARANCES, find_events, find_persons, person_key, sentences
+from kcna_cli.activities import NOT_APPEARANCES, find_events
+from kcna_cli.people import find_persons, person_key, sentences
 
 
 def test_persons_precision_and_recall_on_the_evaluation_set():

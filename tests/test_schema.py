@@ -28,8 +28,21 @@ def orchard(corpus):
     return item_id
 
 
+def as_schema_3(db) -> None:
+    """Make a database written by this kcna look as schema 3 left it (no people tables)."""
+    from kcna_cli.db.people import TABLES
+
+    conn = sqlite3.connect(db)
+    for table in TABLES:
+        conn.execute(f"DROP TABLE {table}")
+    conn.execute("PRAGMA user_version = 3")
+    conn.commit()
+    conn.close()
+
+
 def as_schema_2(db) -> None:
     """Make a database written by this kcna look as schema 2 left it (no facets in the index)."""
+    as_schema_3(db)
     conn = sqlite3.connect(db)
     conn.execute("DROP TRIGGER items_ad")
     conn.execute("DROP TABLE items_fts")
@@ -109,7 +122,7 @@ def test_version_2_schema_is_migrated_and_searches_alike(tmp_path):
         Filters(words="the", year="2026", places=["Pyongyang", "Kangwon"]),
     ]
     with Corpus(fresh) as a, Corpus(old) as b:
-        assert b.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert b.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         facets = "SELECT id, facets FROM items ORDER BY id"
         assert b.conn.execute(facets).fetchall() == a.conn.execute(facets).fetchall()
         assert b.conn.execute("SELECT count(*) FROM items WHERE facets LIKE '%pkp%'").fetchone()[0] > 0
@@ -156,7 +169,7 @@ def test_version_1_schema_is_migrated(tmp_path):
     conn.close()
 
     with Corpus(db) as corpus:
-        assert corpus.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert corpus.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         rows = corpus.conn.execute("SELECT number, text LIKE '%sea of fruit%' FROM versions ORDER BY number").fetchall()
         assert rows == [(1, 0), (2, 0), (3, 1)]
         report = corpus.ingest_text((REV / "capture-1-respaced.txt").read_text(encoding="utf-8"), "respaced.txt")
@@ -166,3 +179,27 @@ def test_version_1_schema_is_migrated(tmp_path):
         assert "content=[items]" in fts
         hits = corpus.conn.execute("SELECT count(*) FROM items_fts WHERE items_fts MATCH 'orchard'").fetchone()[0]
         assert hits == 1
+
+
+def test_version_3_schema_is_migrated_with_people_and_events_as_a_fresh_ingest(tmp_path):
+    """Schema 3 -> 4: persons, mentions and events are built from the stored items."""
+    fresh, old = tmp_path / "fresh.db", tmp_path / "v3.db"
+    files = sorted((FIXTURES / "people").glob("*.txt")) + sorted(FIXTURES.glob("*.txt"))
+    for db in (fresh, old):
+        with Corpus(db) as corpus:
+            for f in files:
+                corpus.ingest_text(f.read_text(encoding="utf-8"), f.name)
+    as_schema_3(old)
+    people = (
+        "SELECT p.key, m.item_id, m.field, m.start, m.post, m.list_no, m.list_pos FROM person_mentions m"
+        " JOIN persons p ON p.id = m.person_id ORDER BY 2, 3, 4"
+    )
+    events = (
+        "SELECT p.key, e.type, e.date, e.object, e.appearance, (SELECT group_concat(item_id) FROM event_reports r"
+        " WHERE r.event_id = e.id) FROM events e JOIN persons p ON p.id = e.leader_id ORDER BY e.date, e.type"
+    )
+    with Corpus(fresh) as a, Corpus(old) as b:
+        assert b.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert b.conn.execute(people).fetchall() == a.conn.execute(people).fetchall()
+        assert b.conn.execute(events).fetchall() == a.conn.execute(events).fetchall()
+        assert len(a.conn.execute(events).fetchall()) >= 5

@@ -180,6 +180,10 @@ class Corpus:
         self.conn.execute(
             "UPDATE items SET facets = ? WHERE id = ?", (facets(date, [r[1] for r in rows], self.gazetteer), item_id)
         )
+        # the persons it names and the activities it reports follow the text too
+        from .people import index_people
+
+        index_people(self.conn, item_id, title, lede, body, date, self.gazetteer)
 
     def reparse(self, *, progress: Callable[[int, int], None] | None = None) -> dict:
         """Re-read every stored dump with the current parser, in one transaction.
@@ -200,6 +204,9 @@ class Corpus:
         unparsable: list[dict] = []
         conn.execute("BEGIN IMMEDIATE")
         try:
+            from .people import clear
+
+            clear(conn)
             for table in ("sightings", "item_places", "versions", "items"):
                 conn.execute(f"DELETE FROM {table}")
             writer = Writer(self, report, ids=dict(old_ids), fts=False)
