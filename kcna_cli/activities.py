@@ -205,11 +205,11 @@ def resolve_date(text: str, article_date: str | None) -> tuple[str | None, bool]
     years = [int(m.group("year"))] if m.group("year") else [ref.year, ref.year - 1]
     for y in years:
         try:
-            cand = _dt.date(y, month, day)
+            day_of = _dt.date(y, month, day)
         except ValueError:
             continue
-        if m.group("year") or cand <= ref + _dt.timedelta(days=1):
-            return cand.isoformat(), True
+        if m.group("year") or day_of <= ref + _dt.timedelta(days=1):
+            return day_of.isoformat(), True
     return article_date, False
 
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import io
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -244,13 +245,11 @@ def _fold_foreign(text: str) -> str:
 @functools.lru_cache(maxsize=1)
 def _foreign_index() -> dict[str, tuple[str, str]]:
     """folded name or alias -> (key, listed name)"""
-    data = resources.files("kcna_cli") / "data" / "foreign_persons.csv"
     index: dict[str, tuple[str, str]] = {}
-    with data.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            key = _fold_foreign(row["name"])
-            for nm in [row["name"], *(a for a in row["aliases"].split("|") if a.strip())]:
-                index.setdefault(_fold_foreign(nm), (key, row["name"]))
+    for row in _foreign_rows():
+        key = _fold_foreign(row["name"])
+        for nm in [row["name"], *(a for a in row["aliases"].split("|") if a.strip())]:
+            index.setdefault(_fold_foreign(nm), (key, row["name"]))
     return index
 
 
@@ -261,13 +260,18 @@ def _foreign_re() -> re.Pattern[str]:
 
 
 def _foreign_surfaces() -> list[str]:
-    data = resources.files("kcna_cli") / "data" / "foreign_persons.csv"
     out = []
-    with data.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            out.append(row["name"])
-            out.extend(a for a in row["aliases"].split("|") if a.strip())
+    for row in _foreign_rows():
+        out.append(row["name"])
+        out.extend(a for a in row["aliases"].split("|") if a.strip())
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _foreign_rows() -> tuple[dict[str, str], ...]:
+    """``data/foreign_persons.csv``: our own list of foreign leaders and envoys."""
+    text = (resources.files("kcna_cli") / "data" / "foreign_persons.csv").read_text(encoding="utf-8")
+    return tuple(csv.DictReader(io.StringIO(text)))
 
 
 # --- finding mentions -------------------------------------------------------------

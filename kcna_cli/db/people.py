@@ -132,9 +132,8 @@ def _person_id(conn: sqlite3.Connection, key: str, name: str, foreign: bool, cac
         return pid
     row = conn.execute("SELECT id, name FROM persons WHERE key = ?", (key,)).fetchone()
     if row is None:
-        pid = conn.execute(
-            "INSERT INTO persons (key, name, is_foreign) VALUES (?, ?, ?)", (key, name, int(foreign))
-        ).lastrowid
+        cur = conn.execute("INSERT INTO persons (key, name, is_foreign) VALUES (?, ?, ?)", (key, name, int(foreign)))
+        pid = int(cur.lastrowid or 0)
     else:
         pid = row[0]
         if _better_name(name, row[1]):
@@ -266,11 +265,12 @@ def _store_event(conn: sqlite3.Connection, ev: Event, cache: dict[str, int]) -> 
     okey = object_key(ev.object)
     found = _match(conn, leader_id, ev, okey)
     if found is None:
-        event_id = conn.execute(
+        cur = conn.execute(
             "INSERT INTO events (leader_id, type, date, date_in_text, object, object_key, appearance)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (leader_id, ev.type, ev.date, int(ev.date_in_text), ev.object, okey, int(ev.type not in NOT_APPEARANCES)),
-        ).lastrowid
+        )
+        event_id = int(cur.lastrowid or 0)
         _set_details(conn, event_id, ev, pid)
         return event_id
     event_id, date, in_text, key = found
