@@ -390,14 +390,13 @@ def find_persons(text: str | None, *, title: bool = False) -> list[PersonMention
     if not text:
         return []
     found: list[tuple[int, int, str, str, bool, str | None]] = []
-    taken: list[tuple[int, int]] = []
     for m in _foreign_re().finditer(text):
         key, name = _foreign_index()[_fold_foreign(m.group(0))]
         found.append((m.start(), m.end(), key, name, True, None))
-        taken.append(m.span())
+    taken = _Cover([(a, b) for a, b, *_ in found])
     for m in _KOREAN.finditer(text):
         s, e = m.span()
-        if any(a <= s < b for a, b in taken):
+        if taken.overlaps(s, s + 1):
             continue
         sur, given = m.group("sur"), m.group("given")
         ok = _korean_ok(sur, given)
@@ -447,7 +446,7 @@ _NATIONAL = re.compile(
 def _titled_foreign(text: str, found: list) -> list[tuple[int, int, str, str, bool, str | None]]:
     """Unlisted foreign persons printed after a national title: ``Russian Defence Minister Andrei Belousov``."""
     out: list[tuple[int, int, str, str, bool, str | None]] = []
-    spans = [(a, b) for a, b, *_ in found]
+    spans = _Cover([(a, b) for a, b, *_ in found])
     for m in _NATIONAL.finditer(text):
         words = m.group(1).split()
         k = 0
@@ -458,12 +457,31 @@ def _titled_foreign(text: str, found: list) -> list[tuple[int, int, str, str, bo
             continue
         s = m.start(1) + len(" ".join(["", *words[:k]])) + 1
         e = s + len(" ".join(name_words))
-        if any(a < e and s < b for a, b in spans):
+        if spans.overlaps(s, e):
             continue
         name = " ".join(name_words)
         out.append((s, e, _fold_foreign(name), name, True, None))
-        spans.append((s, e))
     return out
+
+
+class _Cover:
+    """The union of some spans, asked about spans further and further on (linear in all)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        merged: list[list[int]] = []
+        for a, b in sorted(spans):
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        self.spans = merged
+        self.at = 0
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Does [start, end) meet a span? ``start`` must not go back between calls."""
+        while self.at < len(self.spans) and self.spans[self.at][1] <= start:
+            self.at += 1
+        return self.at < len(self.spans) and self.spans[self.at][0] < end
 
 
 # --- posts and lists ----------------------------------------------------------------
