@@ -249,7 +249,7 @@ def test_sentences_cover_the_text_in_order(text):
 
 def _timed(fn, text: str) -> float:
     best = float("inf")
-    for _ in range(5):
+    for _ in range(3):
         t0 = time.perf_counter()
         fn(text)
         best = min(best, time.perf_counter() - t0)
@@ -274,14 +274,15 @@ ADVERSARIAL = [
 
 @pytest.mark.parametrize("unit", ADVERSARIAL, ids=range(len(ADVERSARIAL)))
 def test_finders_take_time_linear_in_their_input(unit):
-    small, large = unit * 2, unit * 8
+    small = unit * max(2, 40_000 // len(unit))
+    large = small * 4
     for fn in (find_persons, lambda t: find_events(t[:80], t, "2026-05-04")):
         fn(small)  # warm up caches and compiled patterns
         # four times the input: well under sixteen times the time (quadratic would be ~16);
         # the best of three tries, as other processes share the machine
         ratios = []
         for _ in range(3):
-            t_small = max(_timed(fn, small), 1e-3)
+            t_small = max(_timed(fn, small), 5e-3)  # below 5 ms, noise decides
             ratios.append(_timed(fn, large) / t_small)
             if ratios[-1] < 8:
                 break
