@@ -494,6 +494,8 @@ _POST_STOP = re.compile(
     r"laid|paid|kept|got|put|set|ran|sat|stood|"
     r"[a-z]+ed)\b"
 )
+#: words that start a clause, not a post: "Ch'oe Ryong-hae, written Choi Ryong-hae by ..."
+_NOT_POST_START = frozenset(_words("written spelt spelled known called named quoted cited reported also then however"))
 _POST_START = re.compile(r",\s+(?=[a-z]|the\b|an?\b|[A-Z]{2,}|C\.C\.|[A-Z][a-z]+ [a-z])")
 _SEP = re.compile(r"^(?:\s*,\s*and\s+|\s*,\s*|\s+and\s+)$")
 _SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-Z\"'\u201c])|[.!?]$|;|\n")
@@ -592,7 +594,7 @@ def _suffix_post(gap: str) -> tuple[str | None, str | None]:
         rest = post[sep.start() :]
         post = post[: sep.start()]
     post = post.strip(" ,")
-    if not post or len(post) > 250:
+    if not post or len(post) > 250 or post.split(" ", 1)[0] in _NOT_POST_START:
         return None, None
     return post, rest
 

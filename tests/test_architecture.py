@@ -17,7 +17,7 @@ LAYERS = [
     ["parse", "places", "versions", "people", "activities"],  # text -> records; shared pure rules
     ["inputs", "packing", "pipeline"],  # bytes -> page texts -> parsed pages
     ["db"],  # records -> rows
-    ["query", "counts", "revisions", "info"],  # filters -> plain dicts
+    ["query", "counts", "revisions", "info", "peoplequery"],  # filters -> plain dicts
     ["views"],  # dicts -> output
     ["options", "cli", "entry", "__init__", "__main__"],  # the command line
 ]

@@ -299,3 +299,50 @@ def _set_details(conn: sqlite3.Connection, event_id: int, ev: Event, pid) -> Non
         conn.executemany(
             "INSERT INTO event_places VALUES (?, ?, ?)", [(event_id, n, p) for n, p in enumerate(ev.places, 1)]
         )
+
+
+def resolve(conn: sqlite3.Connection, name: str) -> list[tuple[int, str]]:
+    """What a user typed (any spelling: ``Choi Ryong-hae``, ``putin``) -> stored persons ``(id, name)``.
+
+    A known key first; else every stored person whose name, or whose given
+    names, the text matches as a whole (``Ryong Hae``). Unknown names raise
+    ``UsageError`` with the closest stored names.
+    """
+    from ..errors import UsageError
+    from ..people import person_key
+
+    text = " ".join(name.split())
+    if not text:
+        raise UsageError("--person needs a name")
+    key = person_key(text)
+    row = conn.execute("SELECT id, name FROM persons WHERE key = ?", (key,)).fetchone()
+    if row:
+        return [(row[0], row[1])]
+    folded = text.casefold()
+    rows = conn.execute(
+        "SELECT id, name FROM persons WHERE lower(name) = ? OR lower(name) LIKE ? ESCAPE '\\'",
+        (folded, "% " + folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")),
+    ).fetchall()
+    if rows:
+        return [(r[0], r[1]) for r in rows]
+    raise UsageError(_unknown(conn, text, key or folded))
+
+
+def _unknown(conn: sqlite3.Connection, text: str, key: str) -> str:
+    import difflib
+
+    rows = conn.execute("SELECT key, name FROM persons").fetchall()
+    by_key = dict(rows)
+    by_name = {n.casefold(): n for _, n in rows}
+    close = [by_key[k] for k in difflib.get_close_matches(key, list(by_key), n=3, cutoff=0.75)]
+    close += [by_name[n] for n in difflib.get_close_matches(text.casefold(), list(by_name), n=3, cutoff=0.75)]
+    names = list(dict.fromkeys(close))[:3]
+    if names:
+        hint = " or ".join(f'"{n}"' for n in names)
+        return f"unknown person {text!r}: did you mean {hint}?"
+    return f"unknown person {text!r} (see 'kcna people' for the names in the corpus)"
+
+
+def person_ids(conn: sqlite3.Connection, names: list[str]) -> list[int]:
+    """User names -> person ids (any of them)."""
+    return sorted({pid for name in names for pid, _ in resolve(conn, name)})
