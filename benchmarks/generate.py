@@ -83,8 +83,44 @@ def lede(day: dt.date, title: str, place: str) -> str:
     return f"Pyongyang, {day:%B} {day.day} (KCNA) -- Work on {title.lower()} was reported in {place} by the officials"
 
 
-def body(rng: random.Random, day: dt.date, title: str, place: str) -> str:
+OFFICIALS = [
+    ("Jo Yong Won", "member of the Presidium of the Political Bureau of the WPK Central Committee"),
+    ("Pak Thae Song", "premier of the Cabinet"),
+    ("Ri Il Hwan", "secretary of the WPK Central Committee"),
+    ("Kim Jae Ryong", "secretary of the WPK Central Committee"),
+    ("Choe Ryong Hae", "chairman of the Standing Committee of the Supreme People's Assembly"),
+    ("Kim Yo Jong", "vice department director of the WPK Central Committee"),
+    ("O Su Yong", "secretary of the WPK Central Committee"),
+    ("Jon Hyon Chol", "minister of Electric Power Industry"),
+    ("Ri Hi Yong", "chief secretary of the Pyongyang Municipal Committee of the WPK"),
+    ("Hyon Song Wol", "vice department director of the WPK Central Committee"),
+]
+ACTIVITIES = ["inspected", "visited", "gave field guidance to"]
+
+
+def people(idx: int, day: dt.date, title: str, place: str) -> str | None:
+    """Names as KCNA prints them, in some bodies: a tenth report an activity of the leader
+    (with companions and greeters), a third name officials with their posts."""
+    rng = random.Random(idx * 7919 + 1)  # its own stream: the rest of the text is as before
+    if idx % 10 == 0:
+        go = rng.sample(OFFICIALS, 4)
+        what = title.split(" (")[0].split(" in ")[0].lower()
+        return (
+            f"Kim Jong Un {rng.choice(ACTIVITIES)} the {what} in {place} on {day:%B} {day.day}. He was greeted on"
+            f" the spot by {go[0][0]}, {go[0][1]}. He was accompanied by {go[1][0]}, {go[1][1]}, {go[2][0]} and"
+            f" {go[3][0]}."
+        )
+    if idx % 3 == 0:
+        a, b = rng.sample(OFFICIALS, 2)
+        return f"{a[0]}, {a[1]}, made a speech. Present there was {b[0]}, {b[1]}."
+    return None
+
+
+def body(rng: random.Random, day: dt.date, title: str, place: str, idx: int | None = None) -> str:
     paras = [lede(day, title, place) + " and working people there."]
+    named = people(idx, day, title, place) if idx is not None else None
+    if named:
+        paras.append(named)
     for _ in range(rng.randint(3, 8)):
         paras.append(" ".join(rng.choice(WORDS) for _ in range(rng.randint(20, 60))).capitalize() + ".")
     return "\n\n".join(paras) + " -0-"
@@ -102,7 +138,7 @@ def page(rng, items, idx: int, capture: dt.date, days: list | None = None) -> st
         "",
         f"Date: {day:%d/%m/%Y} | Source: KCNA.kp (En) | Read original version at source",
         "",
-        body(random.Random(idx), day, title, place),
+        body(random.Random(idx), day, title, place, idx),
         "",
         f"www.kcna.kp ({day:%Y.%m.%d}.)",
         "",

@@ -23,6 +23,8 @@ same run, because machines are noisy:
             dumps as many-page files and as one huge file). Goal <= 150 MiB.
 5. size     database bytes / raw input bytes. Goal <= 1.0.
 6. versions ingest with version tracking vs without it. Goal < 1.10.
+7. people   ingest with persons and activities found vs without. Goal < 1.15.
+            Plus in-process p50/p95 of ``search --person`` and ``appearances``.
 
 The generated corpus has a known number of distinct items; the run checks
 that kcna stored exactly that many.
@@ -180,6 +182,10 @@ def query_latency(db: Path, rounds: int = 20) -> dict[str, tuple[float, float]]:
         ),
     }
     out = {}
+    people = [r[0] for r in corpus.conn.execute("SELECT name FROM persons ORDER BY id LIMIT 10")]
+    if people:
+        kinds["person"] = lambda i: Filters(persons=[people[i % len(people)]])
+        kinds["person + words"] = lambda i: Filters(words=words[i % len(words)], persons=[people[i % len(people)]])
     for name, make in kinds.items():
         times = []
         for i in range(rounds):
@@ -188,11 +194,37 @@ def query_latency(db: Path, rounds: int = 20) -> dict[str, tuple[float, float]]:
             search(corpus, f, limit=20)
             times.append((time.perf_counter() - t) * 1000)
         out[name] = (percentile(times, 50), percentile(times, 95))
+    if people:
+        out.update(_appearance_latency(corpus, people, months, rounds))
     corpus.close()
     return out
 
 
-def ingest_in_process(files: list[Path], db: Path, *, track_versions: bool) -> float:
+def _appearance_latency(corpus, people: list[str], months: list[str], rounds: int) -> dict:
+    """p50/p95 in ms of ``appearances`` (newest 50), ``--by month`` and ``--with`` an official."""
+    from kcna_cli.peoplequery import appearance_counts, appearances
+    from kcna_cli.query import Filters
+
+    kinds = {
+        "appearances": lambda i: appearances(corpus, Filters(), limit=50),
+        "appearances --by month": lambda i: appearance_counts(corpus, Filters(), "month"),
+        "appearances --with": lambda i: appearances(corpus, Filters(), with_=[people[i % len(people)]], limit=50),
+        "appearances in a month": lambda i: appearances(
+            corpus, Filters(since=months[i % len(months)], until=months[i % len(months)]), limit=50
+        ),
+    }
+    out = {}
+    for name, call in kinds.items():
+        times = []
+        for i in range(rounds):
+            t = time.perf_counter()
+            call(i)
+            times.append((time.perf_counter() - t) * 1000)
+        out[name] = (percentile(times, 50), percentile(times, 95))
+    return out
+
+
+def ingest_in_process(files: list[Path], db: Path, *, track_versions: bool = True, track_people: bool = True) -> float:
     from kcna_cli.db import Corpus
     from kcna_cli.inputs import Source, iter_page_texts
     from kcna_cli.parse import parse_pages
@@ -201,6 +233,7 @@ def ingest_in_process(files: list[Path], db: Path, *, track_versions: bool) -> f
         db.unlink()
     corpus = Corpus(db)
     corpus.track_versions = track_versions
+    corpus.track_people = track_people
     t = time.perf_counter()
     for f in files:
         corpus.ingest_pages((str(f), p) for p in parse_pages(iter_page_texts(Source(str(f)))))
@@ -367,6 +400,14 @@ def standard(args, work: Path, kcna: str, su: str, table: Table) -> None:
         off.append(ingest_in_process(subset, work / "v-off.db", track_versions=False))
     on, off = min(on), min(off)
     table.add("ingest with versions / without (s)", f"{on:.2f}", f"{off:.2f}", on / off, "< 1.10")
+
+    # 7. the cost of finding persons and activities (in-process, same files, alternating, best of three)
+    on, off = [], []
+    for _ in range(3):
+        on.append(ingest_in_process(subset, work / "p-on.db", track_people=True))
+        off.append(ingest_in_process(subset, work / "p-off.db", track_people=False))
+    on, off = min(on), min(off)
+    table.add("ingest with people / without (s)", f"{on:.2f}", f"{off:.2f}", on / off, "< 1.15")
 
     if args.memory_gb:
         memory(args, work, kcna, table)

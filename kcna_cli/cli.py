@@ -247,14 +247,14 @@ def show(
 def stats(
     run: Run,
     by: Annotated[
-        str, typer.Option("--by", "-b", help="month, year, source, place or kind.", show_default=True)
+        str, typer.Option("--by", "-b", help="month, year, source, place, kind or person.", show_default=True)
     ] = "month",
     limit: Annotated[
         int, typer.Option("--limit", "-n", help="Only the N largest (source, place, kind); 0 for all.")
     ] = 0,
     db: DbOpt = None,
 ) -> None:
-    """Count items by month, year, source, place or kind, as a bar chart or data.
+    """Count items by month, year, source, place, kind or person, as a bar chart or data.
 
     Takes the filters of search. Months and years include the empty ones
     between the first and the last. Rows are {BY: value, "items": n}.
@@ -496,6 +496,106 @@ def raw(
     """
     run.env.stdout.write(open_corpus(db).raw_text(dump_id))
     run.env.stdout.write("\n")
+
+
+# --- people ------------------------------------------------------------------------------
+
+
+@app.command()
+@kcna_command(words=True, filters=ALL_FILTERS, formats=ALL_FORMATS)
+def people(
+    run: Run,
+    foreign: Annotated[
+        Optional[bool], typer.Option("--foreign/--korean", help="Only foreign persons (or only Korean ones).")
+    ] = None,
+    sort: Annotated[str, typer.Option("--sort", help="mentions, last-seen or first-seen.")] = "mentions",
+    gaps: Annotated[
+        int, typer.Option("--gaps", min=0, help="With a NAME: list stretches of more than N days unseen.")
+    ] = 0,
+    limit: LimitOpt = 50,
+    db: DbOpt = None,
+) -> None:
+    """Who is named, how often, first and last seen; with a NAME, one person's profile.
+
+    WORDS that name a person (any spelling) show that person: mentions by
+    month, posts with the dates they were printed, who they are named with
+    most, when last seen. Other WORDS, and the filters of search, choose
+    the items whose persons are counted.
+
+    Examples: [bold]kcna people[/bold] · [bold]kcna people --foreign --year 2026[/bold] ·
+    [bold]kcna people Choe Ryong Hae --gaps 90[/bold] · [bold]kcna people missile --sort last-seen[/bold]
+    """
+    from . import peoplequery as pq
+    from .views.formats import emit, write_json
+    from .views.people import people_table, profile_view
+
+    env, f = run.env, run.filters
+    assert f is not None
+    corpus = open_corpus(db)
+    who = pq.find_person(corpus, f.words) if f.words and not f.raw else None
+    if who is not None:
+        f.words = None
+        prof = pq.profile(corpus, who[1], f, gaps=gaps)
+        fmt = run.format()
+        if fmt == "csv":  # a table of its own: mentions by month
+            emit(env, fmt, prof["by_month"], ["month", "items"])
+        elif fmt == "json":
+            write_json(env, prof)
+        else:
+            emit(env, fmt, [prof], list(prof), table=lambda _: profile_view(env, prof))
+        return
+    if limit < 0:
+        raise UsageError("--limit must be 0 (all) or more")
+    rows = pq.people(corpus, f, foreign=foreign, sort=sort, limit=limit)
+    title = " · ".join(f.described()) or None
+    emit(env, run.format(), rows, pq.PERSON_FIELDS, table=lambda r: people_table(env, r, title=title))
+
+
+@app.command()
+@kcna_command(filters=("person", "place", "since", "until", "on", "year", "source"), formats=ALL_FORMATS)
+def appearances(
+    run: Run,
+    type_: Annotated[
+        Optional[list[str]],
+        typer.Option("--type", "-t", help="inspection, visit, field_guidance, ..., message, letter, or all."),
+    ] = None,
+    with_: Annotated[
+        Optional[list[str]], typer.Option("--with", "-w", help="Only activities where this official was present.")
+    ] = None,
+    by: Annotated[Optional[str], typer.Option("--by", "-b", help="Count by month, year or type.")] = None,
+    limit: LimitOpt = 50,
+    db: DbOpt = None,
+) -> None:
+    """The leader's public activities: date, type, object, places, who accompanied him.
+
+    One row per activity, however many captures and outlets report it.
+    Messages and letters are not appearances: they are left out unless
+    asked for with --type. --person chooses the leader (default: all);
+    dates, places and sources apply to the activity.
+
+    Examples: [bold]kcna appearances --by month[/bold] · [bold]kcna appearances --with 'Jo Yong Won'[/bold] ·
+    [bold]kcna appearances --type inspection --place Pyongyang --json[/bold]
+    """
+    from . import peoplequery as pq
+    from .views.charts import bar_chart
+    from .views.formats import emit
+    from .views.people import appearances_table
+
+    env, f = run.env, run.filters
+    assert f is not None
+    corpus = open_corpus(db)
+    types, with_names = list(type_ or []), list(with_ or [])
+    if by:
+        rows = pq.appearance_counts(corpus, f, by, types=types, with_=with_names)
+        title = " · ".join(["activities by " + by, *f.described(), *types, *with_names])
+        emit(
+            env, run.format(), rows, [by, "events"], table=lambda r: bar_chart(env, r, by, title=title, count="events")
+        )
+        return
+    if limit < 0:
+        raise UsageError("--limit must be 0 (all) or more")
+    rows = pq.appearances(corpus, f, types=types, with_=with_names, limit=limit)
+    emit(env, run.format(), rows, pq.EVENT_FIELDS, table=lambda r: appearances_table(env, r))
 
 
 def main() -> None:

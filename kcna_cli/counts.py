@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .db import Corpus
 
 #: what ``stats`` can count by; each is also the name of the value's field
-STATS_BY = ("month", "year", "source", "place", "kind")
+STATS_BY = ("month", "year", "source", "place", "kind", "person")
 
 
 def stats(corpus: Corpus, f: Filters, by: str = "month") -> list[dict]:
@@ -26,7 +26,7 @@ def stats(corpus: Corpus, f: Filters, by: str = "month") -> list[dict]:
     Months and years run from the first to the last one found, with the
     empty ones in between (a gap is news too); items without a date come
     last, with a null value. Sources, places and kinds come most frequent
-    first. An item naming several places counts once for each.
+    first. An item naming several places (or persons) counts once for each.
     """
     if by not in STATS_BY:
         raise UsageError(f"--by must be one of {', '.join(STATS_BY)}, not {by!r}")
@@ -40,6 +40,12 @@ def stats(corpus: Corpus, f: Filters, by: str = "month") -> list[dict]:
             f"SELECT p.full_name, count(DISTINCT items.id) {base}"
             " JOIN item_places ip ON ip.item_id = items.id JOIN places p ON p.id = ip.place_id"
             f"{sql.clause} GROUP BY p.full_name"
+        )
+    elif by == "person":
+        q = (
+            f"SELECT p.name, count(DISTINCT items.id) {base}"
+            " JOIN person_mentions pm ON pm.item_id = items.id JOIN persons p ON p.id = pm.person_id"
+            f"{sql.clause} GROUP BY p.name"
         )
     else:
         expr = {

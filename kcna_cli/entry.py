@@ -20,13 +20,15 @@ COMMANDS = [
     ("ingest", "Read dumps into the database: parse, deduplicate, store with the raw text."),
     ("search", "Find items by words, place, date and source."),
     ("show", "Show items in full: text, places, date notes, and every dump they were seen in."),
-    ("stats", "Count items by month, year, source, place or kind, as a bar chart or data."),
+    ("stats", "Count items by month, year, source, place, kind or person, as a bar chart or data."),
     ("export", "Export the whole corpus, or the filtered part, as JSON Lines (default) or CSV."),
     ("places", "Known places with the number of items naming each, as a province -> county tree."),
     ("revisions", "Items whose text changed between captures, and what changed in one of them."),
     ("info", "Where the database is and what it holds: counts, date range, sources."),
     ("reparse", "Re-read every stored dump with this version's parser and rebuild the corpus."),
     ("raw", "Print a stored dump's raw text exactly as it was ingested."),
+    ("people", "Who is named, how often, first and last seen; with a NAME, one person's profile."),
+    ("appearances", "The leader's public activities: date, type, object, places, who accompanied him."),
 ]
 
 #: global options of the app (besides --help)

@@ -112,6 +112,17 @@ FILTER_OPTIONS: dict[str, tuple[Any, Any]] = {
         Annotated[Optional[str], typer.Option("--kind", help="article or teaser.", rich_help_panel="Filters")],
         None,
     ),
+    "person": (
+        Annotated[
+            Optional[list[str]],
+            typer.Option(
+                "--person",
+                help="Items naming this person, any spelling: 'Choe Ryong Hae', 'Choi Ryong-hae' (repeat for any).",
+                rich_help_panel="Filters",
+            ),
+        ],
+        None,
+    ),
     "raw": (
         Annotated[
             bool, typer.Option("--raw", help="Pass WORDS to SQLite FTS5 as query syntax.", rich_help_panel="Filters")
@@ -191,6 +202,7 @@ def filters_from(words: list[str] | None, values: dict[str, Any]) -> Filters:
         year=values.get("year"),
         sources=list(values.get("source") or []),
         kind=values.get("kind"),
+        persons=list(values.get("person") or []),
     )
 
 

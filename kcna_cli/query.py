@@ -110,6 +110,8 @@ class Filters:
     kind: str | None = None
     #: only items whose text changed between captures (more than one version)
     revised: bool = False
+    #: only items naming one of these persons (any spelling, see ``db.people.resolve``)
+    persons: list[str] = field(default_factory=list)
 
     @property
     def has_words(self) -> bool:
@@ -126,6 +128,7 @@ class Filters:
             f"in {self.year}" if self.year else "",
             ", ".join(self.sources),
             self.kind or "",
+            ", ".join(self.persons),
         ]
         return [p for p in parts if p]
 
@@ -246,6 +249,13 @@ def _where(corpus: Corpus, f: Filters, match: str | None) -> _Sql:
             sql.params.extend([like, like])
         sql.where.append("(" + " OR ".join(conds) + ")")
         sql.needs_items = True
+    if f.persons:
+        from .db.people import person_ids
+
+        pids = person_ids(corpus.conn, f.persons)
+        sql.add(
+            f"{ident} IN (SELECT item_id FROM person_mentions WHERE person_id IN ({','.join('?' * len(pids))}))", *pids
+        )
     if f.revised:
         sql.add(f"{ident} IN (SELECT item_id FROM versions WHERE number > 1)")
     if f.places and match is None:

@@ -25,7 +25,7 @@ def test_info_json_fields(all_fixtures, tmp_path):
         "sources",
     ]
     assert data["database"] == str(tmp_path / "kcna.db")
-    assert data["schema_version"] == 4 and data["size_bytes"] > 0
+    assert data["schema_version"] == 5 and data["size_bytes"] > 0
     assert data["items"] == data["articles"] + data["teasers"]
     assert data["revised_items"] == 1  # fixtures/revisions
     assert data["first_date"] <= data["last_date"]

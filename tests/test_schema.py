@@ -28,13 +28,26 @@ def orchard(corpus):
     return item_id
 
 
+def as_schema_4(db) -> None:
+    """Make a database written by this kcna look as schema 4 left it (no people tables)."""
+    from kcna_cli.db.people import TABLES
+
+    conn = sqlite3.connect(db)
+    for table in TABLES:
+        conn.execute(f"DROP TABLE {table}")
+    conn.execute("PRAGMA user_version = 4")
+    conn.commit()
+    conn.close()
+
+
 def as_schema_2(db) -> None:
     """Make a database written by this kcna look as schema 2 left it (no facets in the index)."""
+    as_schema_4(db)  # no people tables
     conn = sqlite3.connect(db)
     conn.execute("DROP TRIGGER items_ad")
     conn.execute("DROP TABLE items_fts")
     conn.execute("ALTER TABLE items DROP COLUMN facets")
-    conn.execute("ALTER TABLE items DROP COLUMN source_note")  # schema 4
+    conn.execute("ALTER TABLE items DROP COLUMN source_note")  # schema 3 -> 4
     conn.execute("ALTER TABLE sightings DROP COLUMN cut")
     conn.execute(
         "CREATE VIRTUAL TABLE items_fts USING fts5(title, lede, body, content=[items], content_rowid=[id],"
@@ -177,3 +190,27 @@ def test_version_1_schema_is_migrated(tmp_path):
         assert "content=[items]" in fts
         hits = corpus.conn.execute("SELECT count(*) FROM items_fts WHERE items_fts MATCH 'orchard'").fetchone()[0]
         assert hits == 1
+
+
+def test_version_4_schema_is_migrated_with_people_and_events_as_a_fresh_ingest(tmp_path):
+    """Schema 4 -> 5: persons, mentions and events are built from the stored items."""
+    fresh, old = tmp_path / "fresh.db", tmp_path / "v4.db"
+    files = sorted((FIXTURES / "people").glob("*.txt")) + sorted(FIXTURES.glob("*.txt"))
+    for db in (fresh, old):
+        with Corpus(db) as corpus:
+            for f in files:
+                corpus.ingest_text(f.read_text(encoding="utf-8"), f.name)
+    as_schema_4(old)
+    people = (
+        "SELECT p.key, m.item_id, m.field, m.start, m.post, m.list_no, m.list_pos FROM person_mentions m"
+        " JOIN persons p ON p.id = m.person_id ORDER BY 2, 3, 4"
+    )
+    events = (
+        "SELECT p.key, e.type, e.date, e.object, e.appearance, (SELECT group_concat(item_id) FROM event_reports r"
+        " WHERE r.event_id = e.id) FROM events e JOIN persons p ON p.id = e.leader_id ORDER BY e.date, e.type"
+    )
+    with Corpus(fresh) as a, Corpus(old) as b:
+        assert b.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert b.conn.execute(people).fetchall() == a.conn.execute(people).fetchall()
+        assert b.conn.execute(events).fetchall() == a.conn.execute(events).fetchall()
+        assert len(a.conn.execute(events).fetchall()) >= 5

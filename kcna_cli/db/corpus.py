@@ -82,6 +82,8 @@ class Corpus:
                 raise KcnaError(f"{self.path} is a folder, not a database file")
         #: keep text versions (README "Revisions"); off only to measure what they cost
         self.track_versions = True
+        #: find persons and the leader's activities at ingest; off only to measure what they cost
+        self.track_people = True
         check_header(self.path)
         try:
             self.conn = sqlite3.connect(
@@ -180,6 +182,11 @@ class Corpus:
         self.conn.execute(
             "UPDATE items SET facets = ? WHERE id = ?", (facets(date, [r[1] for r in rows], self.gazetteer), item_id)
         )
+        # the persons it names and the activities it reports follow the text too
+        if self.track_people:
+            from .people import index_people
+
+            index_people(self.conn, item_id, title, lede, body, date, self.gazetteer)
 
     def reparse(self, *, progress: Callable[[int, int], None] | None = None) -> dict:
         """Re-read every stored dump with the current parser, in one transaction.
@@ -201,6 +208,9 @@ class Corpus:
         unparsable: list[dict] = []
         conn.execute("BEGIN IMMEDIATE")
         try:
+            from .people import clear
+
+            clear(conn)
             for table in ("sightings", "item_places", "versions", "items"):
                 conn.execute(f"DELETE FROM {table}")
             writer = Writer(self, report, ids=dict(old_ids), fts=False)

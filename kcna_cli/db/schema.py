@@ -17,7 +17,7 @@ from ..errors import KcnaError
 from ..facets import facets
 from ..versions import fingerprint
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 SCHEMA = """
 CREATE TABLE dumps (
@@ -176,7 +176,14 @@ ALTER TABLE sightings ADD COLUMN cut INTEGER;
 
 #: MIGRATIONS[n] upgrades a database from schema version n to n + 1: SQL, or a
 #: function of the connection (run inside the upgrade's transaction).
-MIGRATIONS: dict[int, str | Callable] = {1: _migrate_1, 2: _migrate_2, 3: _MIGRATE_3}
+def _migrate_4(conn: sqlite3.Connection) -> None:
+    """Schema 4 -> 5: persons, their mentions and the leader's activities (``db/people.py``)."""
+    from .people import migrate
+
+    migrate(conn)
+
+
+MIGRATIONS: dict[int, str | Callable] = {1: _migrate_1, 2: _migrate_2, 3: _MIGRATE_3, 4: _migrate_4}
 
 
 def _statements(script: str) -> list[str]:
@@ -228,6 +235,9 @@ def ensure_schema(conn: sqlite3.Connection, path: Path) -> None:
                 raise KcnaError(f"{path} is a SQLite database, but not a kcna one")
             for stmt in _statements(SCHEMA):
                 conn.execute(stmt)
+            from .people import create
+
+            create(conn)
             load_places(conn)
         elif version > SCHEMA_VERSION:  # raced with a newer kcna
             raise KcnaError(f"{path} was written by a newer kcna (schema {version})")

@@ -16,18 +16,21 @@ def _bar(value: int, top: int, width: int) -> str:
     return "█" * full + (_EIGHTHS[part] if part else "")
 
 
-def bar_chart(env: Env, rows: list[dict], by: str, *, title: str | None = None) -> None:
-    """Counts as a horizontal bar chart: one row per value, bars scaled to the largest."""
+def bar_chart(env: Env, rows: list[dict], by: str, *, title: str | None = None, count: str = "items") -> None:
+    """Counts as a horizontal bar chart: one row per value, bars scaled to the largest.
+
+    ``count``: the field holding the number (``items``, or ``events`` for appearances).
+    """
     from rich.table import Table
     from rich.text import Text
 
     console = env.console()
     if not rows:
-        console.print(Text("no matching items", style="dim"))
+        console.print(Text(f"no matching {count}", style="dim"))
         return
     none = "(no date)" if by in ("month", "year") else "(unknown)"
     labels = [none if r[by] is None else str(r[by]) for r in rows]
-    top = max(r["items"] for r in rows)
+    top = max(r[count] for r in rows)
     label_w = max(len(x) for x in labels)
     num_w = len(str(top))
     width = max(10, min(60, console.width - label_w - num_w - 6))
@@ -35,22 +38,22 @@ def bar_chart(env: Env, rows: list[dict], by: str, *, title: str | None = None) 
     table.add_column(no_wrap=True)
     table.add_column(justify="right", no_wrap=True, style="cyan")
     table.add_column(no_wrap=True, style="green")
-    for label, r, gap in _collapse_gaps(labels, rows, by):
+    for label, r, gap in _collapse_gaps(labels, rows, by, count):
         if gap:
             table.add_row(Text("⋮", style="dim"), "", Text(f"{gap} empty {by}s", style="dim"))
         else:
-            table.add_row(label, str(r["items"]), _bar(r["items"], top, width))
+            table.add_row(label, str(r[count]), _bar(r[count], top, width))
     console.print(table)
-    total = sum(r["items"] for r in rows)
-    noun = "place mentions" if by == "place" else "items"
+    total = sum(r[count] for r in rows)
+    noun = f"{by} mentions" if by in ("place", "person") else count
     console.print(Text(f"{total} {noun} · {len(rows)} {by}{'s' if len(rows) != 1 else ''}", style="dim"))
 
 
-def _collapse_gaps(labels: list[str], rows: list[dict], by: str, *, longest: int = 3):
+def _collapse_gaps(labels: list[str], rows: list[dict], by: str, count: str = "items", *, longest: int = 3):
     """(label, row, 0) per row, with runs of more than ``longest`` empty months or years as (None, None, n)."""
     run: list[tuple[str, dict]] = []
     for label, r in zip(labels, rows, strict=True):
-        if by in ("month", "year") and r["items"] == 0:
+        if by in ("month", "year") and r[count] == 0:
             run.append((label, r))
             continue
         yield from _flush(run, longest)
