@@ -57,7 +57,7 @@ _FOUND = "SELECT id, kind, title, lede, version_id, version_capture, key, date, 
 
 def upsert(w: Writer, rec: Record, capture: str, *, partial: bool = False) -> tuple[int, int | None]:
     """Store one record; return (item id, id of the version the capture showed, or None)."""
-    found = find(w.conn, rec)
+    found = find(w.conn, rec, w.undated())
     if found is None:
         return new_item(w, rec, capture, partial=partial)
     found = adopt_title(w, found, rec)
@@ -81,7 +81,7 @@ def upsert(w: Writer, rec: Record, capture: str, *, partial: bool = False) -> tu
     return article_merged(w, found, rec, capture, version_id, text, grown)
 
 
-def find(conn: sqlite3.Connection, rec: Record) -> Found | None:
+def find(conn: sqlite3.Connection, rec: Record, undated: set[str] | None = None) -> Found | None:
     """The item a record is: same identity key, else (untitled on one side) the same opening words,
     else (no year on one side) the same opening words on the same month and day."""
     # not the body: most lookups are teasers, and a teaser is checked against the lede
@@ -91,7 +91,7 @@ def find(conn: sqlite3.Connection, rec: Record) -> Found | None:
         cond = "title IS NULL" if rec.title else "1"
         row = conn.execute(_FOUND + f" WHERE lede_key = ? AND {cond} LIMIT 1", (rec.lede_key,)).fetchone()
     if row is None and rec.lede_key:
-        row = _same_day(conn, rec)
+        row = _same_day(conn, rec, undated)
     return Found(*row) if row else None
 
 
@@ -99,13 +99,19 @@ def find(conn: sqlite3.Connection, rec: Record) -> Found | None:
 _YEARS = range(1995, 2046)
 
 
-def _same_day(conn: sqlite3.Connection, rec: Record) -> tuple | None:
+def _same_day(conn: sqlite3.Connection, rec: Record, undated: set[str] | None = None) -> tuple | None:
     """A capture whose text gives no year (dateline only) and the dated capture of the same
-    article: same outlet, same opening words, month and day agree, and one text starts the other."""
+    article: same outlet, same opening words, month and day agree, and one text starts the other.
+
+    ``undated``: the ``lede_key`` of every stored item without a date, when the caller
+    knows them (most records are dated, and most corpora have few undated items).
+    """
+    prefix = rec.lede_prefix
+    if rec.date is not None and undated is not None and f"{rec.group}||{prefix}" not in undated:
+        return None
     month_day = _month_day(rec)
     if month_day is None:
         return None
-    prefix = rec.lede_prefix
     if rec.date is None:
         keys = [f"{rec.group}|{y}-{month_day}|{prefix}" for y in _YEARS]
         rows = conn.execute(_FOUND + f" WHERE lede_key IN ({','.join('?' * len(keys))}) ORDER BY date", keys).fetchall()
@@ -161,6 +167,8 @@ def new_item(w: Writer, rec: Record, capture: str, *, partial: bool) -> tuple[in
     item_id = cur.lastrowid
     assert item_id is not None
     w.added(item_id)
+    if rec.date is None and rec.lede_key:
+        w.undated().add(rec.lede_key)
     w.report.items_new += 1
     w.corpus.index_places(item_id, rec.title, rec.lede, rec.body)
     version_id = None
@@ -491,6 +499,8 @@ def settle(w: Writer, item_id: int) -> None:
         " JOIN dumps d ON d.id = s.dump_id WHERE s.item_id = ? AND s.cut IS NOT NULL",
         (item_id,),
     ).fetchall()
+    if not cuts:  # the usual case: the merge rules have kept the item as it is
+        return
     versions = {
         vid: (bool(partial), version_text(text), fp)
         for vid, partial, text, fp in conn.execute(

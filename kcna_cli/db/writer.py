@@ -53,6 +53,8 @@ class Writer:
         self.reorder: set[int] = set()
         #: items whose title, lede, body or date this dump changed: their places are found again
         self.changed: set[int] = set()
+        #: ``lede_key`` of the stored items without a date, read once per transaction (``merge.find``)
+        self._undated: set[str] | None = None
         self.next_id = max(self.ids.values(), default=0) + 1
 
     def new_id(self, key: str) -> int | None:
@@ -63,8 +65,16 @@ class Writer:
         self.next_id += 1
         return self.next_id - 1
 
+    def undated(self) -> set[str]:
+        """The ``lede_key`` of every item without a date (a capture whose text gives no year)."""
+        if self._undated is None:
+            rows = self.conn.execute("SELECT lede_key FROM items WHERE date IS NULL AND lede_key IS NOT NULL")
+            self._undated = {k for (k,) in rows}
+        return self._undated
+
     def _begin(self) -> None:
         if not self.in_tx:
+            self._undated = None  # other processes may have stored some since
             self.conn.execute("BEGIN IMMEDIATE")
             self.in_tx = True
             self.started = time.monotonic()
