@@ -195,8 +195,10 @@ def adopt_title(w: Writer, found: Found, rec: Record) -> Found:
 def adopt_date(w: Writer, found: Found, rec: Record) -> Found:
     """An item known only from captures that give no year takes the date of a dated capture."""
     if found.date is None and rec.date:
-        w.touch(found.id)
         key = rec.key if rec.title or found.title is None else found.key.replace("||", f"|{rec.date}|", 1)
+        if w.conn.execute("SELECT 1 FROM items WHERE key = ? AND id != ?", (key, found.id)).fetchone():
+            return found  # that key is another item's: this one stays undated rather than take it
+        w.touch(found.id)
         w.conn.execute(
             "UPDATE items SET date = ?, key = ?, lede_key = ?, date_note = ? WHERE id = ?",
             (rec.date, key, rec.lede_key, rec.date_note, found.id),
