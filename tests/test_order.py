@@ -64,8 +64,10 @@ def generated_dumps(n: int = 24, seed: int = 7) -> list[tuple[str, bytes]]:
         kind = k % 4
         if kind == 0:  # cut mid-word, nothing after: the capture stopped
             text = _cut(_recapture(page, 1), rng)
-        elif kind == 1:  # cut mid-word, the teaser list still printed after it
+        elif kind == 1:  # cut mid-word, the teaser list still printed after it; and the title in capitals
             text = _cut(_recapture(page, 2), rng, tail="\n\n" + more_from)
+            title = page.split("\n")[3]
+            out.append((f"gen/{k:03d}-retitled.txt", _recapture(page.replace(title, title.upper(), 1), 3)))
         elif kind == 2:  # paywalled: cut at the upsell, teasers after it
             text = _cut(_recapture(page, 1), rng, tail=f"\n\n{PAYWALL}\n\nJoin the NK Pro team\n\n{more_from}")
         else:  # edited: a paragraph removed a day later, and a cut capture of the same day

@@ -72,6 +72,9 @@ def upsert(w: Writer, rec: Record, capture: str, *, partial: bool = False) -> tu
     text: str | None
     if rec.body == body and found.version_id is not None:  # the usual recapture: same text
         version_id, text, grown = found.version_id, body, False
+        if rec.title and w.corpus.track_versions:  # its title may be printed another way
+            title = w.conn.execute("SELECT title FROM versions WHERE id = ?", (version_id,)).fetchone()[0]
+            _version_title(w, version_id, title, rec, capture, partial)
     elif w.corpus.track_versions:
         version_id, text, grown = body_version(w, found.id, rec, partial, capture)
     else:
@@ -233,12 +236,8 @@ def teaser_merged(w: Writer, found: Found, rec: Record, capture: str = "") -> tu
         w.touch(found.id)
         w.conn.execute("UPDATE items SET lede = ?, version_capture = ? WHERE id = ?", (rec.lede, capture, found.id))
         return found.id, None
-    if found.kind == "teaser" and rec.lede and rec.lede != found.lede and found.lede:
-        # a teaser item shows the lede of its latest capture (equal dates: the first in text order)
-        cur = found.version_capture or ""
-        if capture > cur or (capture == cur and rec.lede < found.lede):
-            w.touch(found.id)
-            w.conn.execute("UPDATE items SET lede = ?, version_capture = ? WHERE id = ?", (rec.lede, capture, found.id))
+    if found.kind == "teaser":
+        _latest_printing(w, found, rec, capture, lede=True)
     if not w.corpus.track_versions or (
         found.kind == "article" and found.lede and rec.lede and lede_matches(rec.lede, found.lede)
     ):
@@ -310,12 +309,13 @@ def article_merged(
         # the latest capture's text is the current one (a cut capture
         # counts as the version it is the start of)
         w.touch(found.id)
+        title_wins = found.title is None or _printed_later(rec.title, found.title, capture, cur_capture)
         w.conn.execute(
             "UPDATE items SET title = coalesce(?, title), lede = coalesce(?, lede), body = ?,"
             " date_note = CASE WHEN ? THEN ? ELSE date_note END, version_id = ?, version_capture = ? WHERE id = ?",
             (
-                rec.title,
-                rec.lede,
+                rec.title if title_wins else None,
+                text.split("\n\n", 1)[0] if text else rec.lede,  # the first paragraph of the text kept
                 text,
                 _dated(rec, found),
                 rec.date_note,
@@ -324,9 +324,33 @@ def article_merged(
                 found.id,
             ),
         )
-    elif version_id == found.version_id and capture > cur_capture:
-        w.conn.execute("UPDATE items SET version_capture = ? WHERE id = ?", (capture, found.id))
+    elif version_id == found.version_id:
+        _latest_printing(w, found, rec, capture, lede=False)
     return found.id, version_id
+
+
+def _printed_later(new: str | None, old: str | None, capture: str, cur: str) -> bool:
+    """Does a capture's printing win: a later capture's, on the same date the first in text order?"""
+    return bool(new and old and new != old and (capture > cur or (capture == cur and new < old)))
+
+
+def _latest_printing(w: Writer, found: Found, rec: Record, capture: str, *, lede: bool) -> None:
+    """The same item (and text) printed again: the title (and a teaser's lede) as its latest
+    capture printed them, whatever the order of ingest; ``version_capture`` is that capture."""
+    cur = found.version_capture or ""
+    sets: dict[str, str] = {}
+    if _printed_later(rec.title, found.title, capture, cur):
+        sets["title"] = rec.title  # type: ignore[assignment]
+    if lede and _printed_later(rec.lede, found.lede, capture, cur):
+        sets["lede"] = rec.lede  # type: ignore[assignment]
+    if capture > cur:
+        sets["version_capture"] = capture
+    if not sets:
+        return
+    if "title" in sets or "lede" in sets:
+        w.touch(found.id)
+    cols = ", ".join(f"{k} = ?" for k in sets)
+    w.conn.execute(f"UPDATE items SET {cols} WHERE id = ?", (*sets.values(), found.id))
 
 
 def _dated(rec: Record, found: Found) -> bool:
@@ -358,6 +382,14 @@ def _body(conn: sqlite3.Connection, item_id: int) -> str | None:
     return conn.execute("SELECT body FROM items WHERE id = ?", (item_id,)).fetchone()[0]
 
 
+def _version_title(w: Writer, vid: int, title: str | None, rec: Record, capture: str, partial: bool) -> None:
+    """A version's title is as its first whole capture printed it (any order of ingest)."""
+    if partial or not rec.title or not title or rec.title == title:
+        return
+    if _earlier_printing(w, vid, capture, rec.title, title):
+        w.conn.execute("UPDATE versions SET title = ? WHERE id = ?", (rec.title, vid))
+
+
 def _earlier_printing(w: Writer, version_id: int, capture: str, new: str, old: str) -> bool:
     """Is this capture's printing of a version's text the one to keep: the earliest capture's,
     and on the same capture date the first in text order?"""
@@ -383,9 +415,10 @@ def body_version(w: Writer, item_id: int, rec: Record, partial: bool, capture: s
     norm = version_text(body)
     fp = sha1(norm)
     row = w.conn.execute(
-        "SELECT id, text FROM versions WHERE item_id = ? AND fingerprint = ?", (item_id, fp)
+        "SELECT id, text, title FROM versions WHERE item_id = ? AND fingerprint = ?", (item_id, fp)
     ).fetchone()
     if row:
+        _version_title(w, row[0], row[2], rec, capture, partial)
         if row[1] != body and _earlier_printing(w, row[0], capture, body, row[1]):
             # one text, printed differently (spacing, quotes): kept as its first capture printed it
             w.conn.execute("UPDATE versions SET text = ? WHERE id = ?", (body, row[0]))
