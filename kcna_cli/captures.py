@@ -42,7 +42,7 @@ def is_paywall(line: str) -> bool:
 #: a paragraph ends here when it ends so (after closing quotes and brackets)
 _SENTENCE_END = re.compile(r"(?:[.!?…:;]|-0-|\[…\]|\[\.\.\.\])[\"'”’»)\]]*$")
 #: a sign-off line, not a sentence: a byline or credit of a few capitalized words
-_SIGN_OFF = re.compile(r"^(?:[Bb]y\s+)?(?:[A-Z][\w'’.-]*,?\s*){1,6}$")
+_SIGN_OFF = re.compile(r"^(?:(?:[Bb]y\s+)?(?:[A-Z][\w'’.-]*,?\s*){1,6}|\([^()]{1,60}\))$")
 
 
 def ends_mid_sentence(paragraph: str | None) -> bool:
@@ -51,7 +51,7 @@ def ends_mid_sentence(paragraph: str | None) -> bool:
     A paragraph ends a text when its last character closes a sentence
     (``.``, ``!``, ``?``, ``…``, possibly followed by closing quotes or
     brackets) or when it is a sign-off (``By Ri Myong Hui``, ``KCNA``: a few
-    capitalized words); anything else (``... Pak Kun Sok, c``, ``... chairman
+    capitalized words; a short credit in brackets, ``(Photo: KCNA)``); anything else (``... Pak Kun Sok, c``, ``... chairman
     of the``) is where a capture was cut.
     """
     if not paragraph:

@@ -74,6 +74,8 @@ def test_cut_capture_with_a_teaser_list_after_it_is_not_complete():
         ("The work is under way. […]", False),
         ("By Ri Myong Hui", False),
         ("KCNA", False),
+        ("(Photo: KCNA)", False),
+        ("(끝)", False),
         ("He said", True),
         ("", False),
     ],
