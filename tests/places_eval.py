@@ -114,6 +114,12 @@ CASES: list[tuple[str, set[str]]] = [
     ),
     ("The Kim Hyong Gwon County Party Committee met.", {"Kim Hyong Gwon County"}),
     ("In Kim Jong Suk County new houses were built.", {"Kim Jong Suk County"}),
+    ("Kim Jong Suk County Party Committee officials met.", {"Kim Jong Suk County"}),
+    ("Farmers in Kim Jong Suk and Samjiyon counties harvested barley.", {"Kim Jong Suk County", "Samjiyon City"}),
+    (
+        "Kim Hyong Jik, Kim Hyong Gwon and Kim Jong Suk counties lie in Ryanggang.",
+        {"Kim Hyong Jik County", "Kim Hyong Gwon County", "Kim Jong Suk County", "Ryanggang Province"},
+    ),
     # ... and the person, not the county
     ("Kim Jong Suk was an anti-Japanese war heroine.", set()),
     ("Kim Hyong Jik devoted his life to the independence movement.", set()),
@@ -121,6 +127,9 @@ CASES: list[tuple[str, set[str]]] = [
     ("Students of the Kim Hyong Jik University of Education won prizes.", set()),
     ("The birthplace of Kim Jong Suk was visited by delegations.", set()),
     ("Works of Kim Jong Suk were studied by the youth of Hoeryong City.", {"Hoeryong City"}),
+    ("Workers of the Kim Chaek Iron and Steel Complex raised output.", set()),
+    ("The Kim Jong Suk Pyongyang Textile Mill is in Sosong District.", {"Pyongyang", "Sosong District"}),
+    ("The Kim Il Sung Socialist Youth League committee of Ryanggang Province met.", {"Ryanggang Province"}),
 ]
 
 
