@@ -51,8 +51,9 @@ def ends_mid_sentence(paragraph: str | None) -> bool:
     A paragraph ends a text when its last character closes a sentence
     (``.``, ``!``, ``?``, ``…``, possibly followed by closing quotes or
     brackets) or when it is a sign-off (``By Ri Myong Hui``, ``KCNA``: a few
-    capitalized words; a short credit in brackets, ``(Photo: KCNA)``); anything else (``... Pak Kun Sok, c``, ``... chairman
-    of the``) is where a capture was cut.
+    capitalized words; a short credit in brackets, ``(Photo: KCNA)``);
+    anything else (``... Pak Kun Sok, c``, ``... chairman of the``) is where
+    a capture was cut.
     """
     if not paragraph:
         return False
