@@ -109,6 +109,26 @@ def test_untitled_teaser_named_by_a_titled_one_has_all_its_places_in_either_orde
     assert sum(1 for it in items(corpus) if it["date"] == "2026-04-09" and it["kind"] == "teaser") == 1
 
 
+@pytest.mark.parametrize(
+    "order", list(itertools.permutations(["headless.txt", "teaser-untitled.txt", "cut-mid-word-whole.txt"]))
+)
+def test_title_only_capture_untitled_and_titled_teasers_are_one_article_in_any_order(order):
+    """The title-only capture and the untitled teaser share nothing; the titled teaser links them."""
+    corpus = Corpus(":memory:")
+    ingest(corpus, *order)
+    dated = [it for it in items(corpus) if it["date"] == "2026-04-09"]
+    assert len(dated) == 2  # the potato sowing, and the bus terminal of the body-only page
+    (potato,) = [it for it in dated if it["lede"] and "potatoes" in it["lede"]]
+    assert (potato["kind"], potato["title"], potato["seen_in"]) == (
+        "article",
+        "Potato Sowing Begins In Paegam County",
+        3,
+    )
+    assert potato["places"] == ["Paegam County", "Ryanggang Province"] and potato["dateline"] == "Pyongyang"
+    corpus.conn.execute("INSERT INTO items_fts(items_fts, rank) VALUES ('integrity-check', 1)")
+    assert search(corpus, Filters(words="potatoes")).total == 1
+
+
 # --- 2. body-only captures keep their source -------------------------------------------------------------
 
 

@@ -60,6 +60,8 @@ def upsert(w: Writer, rec: Record, capture: str, *, partial: bool = False) -> tu
     found = find(w.conn, rec, w.undated())
     if found is None:
         return new_item(w, rec, capture, partial=partial)
+    if found.lede is None and rec.title and rec.lede_key:
+        split_found(w, found, rec)
     found = adopt_title(w, found, rec)
     found = adopt_date(w, found, rec)
     adopt_source(w, found, rec)
@@ -70,6 +72,8 @@ def upsert(w: Writer, rec: Record, capture: str, *, partial: bool = False) -> tu
     body = _body(w.conn, found.id)
     version_id: int | None
     text: str | None
+    if body is None and found.kind == "article":  # known only from a capture cut after its title
+        found = found._replace(kind="teaser")
     if rec.body == body and found.version_id is not None:  # the usual recapture: same text
         version_id, text, grown = found.version_id, body, False
         if rec.title and w.corpus.track_versions:  # its title may be printed another way
@@ -144,6 +148,46 @@ def _texts_agree(a: str | None, b: str | None) -> bool:
         return True
     va, vb = version_text(a), version_text(b)
     return va.startswith(vb) or vb.startswith(va)
+
+
+def split_found(w: Writer, found: Found, rec: Record) -> None:
+    """A capture known so far only by its title (cut before its text) and an untitled capture
+    of the same item were stored apart: nothing linked them. This record links them (its title
+    is the one's, its opening words the other's): the untitled one is stored again into it
+    once the dump is stored (``absorb``), as it would have been had it come after this record."""
+    rows = w.conn.execute(
+        "SELECT id FROM items WHERE lede_key = ? AND title IS NULL AND id != ?", (rec.lede_key, found.id)
+    ).fetchall()
+    w.absorb.update(r[0] for r in rows)
+
+
+def absorb(w: Writer, item_id: int) -> list[tuple[int, int, str, int, int | None, int | None]]:
+    """Remove an item and store the records of its sightings again (see ``split_found``);
+    return the new sightings."""
+    from ..inputs import saved_page
+    from ..packing import unpack
+    from ..parse import parse_page
+
+    conn = w.conn
+    sightings = conn.execute(
+        "SELECT s.dump_id, s.role, s.position, d.raw, d.capture_date FROM sightings s JOIN dumps d ON d.id = s.dump_id"
+        " WHERE s.item_id = ? ORDER BY s.dump_id, s.position",
+        (item_id,),
+    ).fetchall()
+    w.flush_index(item_id)  # the full-text index holds the row as it is, so deleting it removes it exactly
+    for table, col in (("item_places", "item_id"), ("versions", "item_id"), ("sightings", "item_id")):
+        conn.execute(f"DELETE FROM {table} WHERE {col} = ?", (item_id,))
+    conn.execute("DELETE FROM items WHERE id = ?", (item_id,))
+    w.forget(item_id)
+    out = []
+    for dump_id, role, position, raw, capture_date in sightings:
+        dump = parse_page(saved_page(unpack(raw))[0])
+        rec = dump.records[position]
+        partial = role == "article" and not dump.complete
+        new_id, version_id = upsert(w, rec, capture_date or "", partial=partial)
+        cut = len(version_text(rec.body)) if partial and rec.body and version_id is not None else None
+        out.append((new_id, dump_id, role, position, version_id, cut))
+    return out
 
 
 def new_item(w: Writer, rec: Record, capture: str, *, partial: bool) -> tuple[int, int | None]:
@@ -234,7 +278,11 @@ def teaser_merged(w: Writer, found: Found, rec: Record, capture: str = "") -> tu
     w.report.duplicates_merged += 1
     if found.lede is None and rec.lede:
         w.touch(found.id)
-        w.conn.execute("UPDATE items SET lede = ?, version_capture = ? WHERE id = ?", (rec.lede, capture, found.id))
+        w.conn.execute(
+            "UPDATE items SET lede = ?, lede_key = coalesce(lede_key, ?), dateline = coalesce(dateline, ?),"
+            " version_capture = ? WHERE id = ?",
+            (rec.lede, rec.lede_key, rec.dateline, capture, found.id),
+        )
         return found.id, None
     if found.kind == "teaser":
         _latest_printing(w, found, rec, capture, lede=True)
@@ -252,9 +300,15 @@ def teaser_merged(w: Writer, found: Found, rec: Record, capture: str = "") -> tu
 def headless_merged(w: Writer, found: Found, rec: Record) -> tuple[int, int | None]:
     """An article capture cut before its body: nothing to compare."""
     w.report.duplicates_merged += 1
-    if found.kind == "teaser" and rec.title and not found.title:
+    if found.kind == "teaser":
+        # an article capture, if only of its title: the item is an article (as when it came first),
+        # and the article's title and date note win
         w.touch(found.id)
-        w.conn.execute("UPDATE items SET title = coalesce(title, ?) WHERE id = ?", (rec.title, found.id))
+        w.conn.execute(
+            "UPDATE items SET kind = 'article', title = coalesce(?, title),"
+            " date_note = CASE WHEN ? THEN ? ELSE date_note END WHERE id = ?",
+            (rec.title, _dated(rec, found), rec.date_note, found.id),
+        )
     return found.id, None
 
 

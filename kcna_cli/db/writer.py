@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from ..packing import pack
 from ..parse import Dump, Page
 from ..text import version_text
-from .merge import renumber, settle, upsert
+from .merge import absorb, renumber, settle, upsert
 
 if TYPE_CHECKING:
     from .corpus import Corpus, IngestReport
@@ -55,6 +55,8 @@ class Writer:
         self.changed: set[int] = set()
         #: ``lede_key`` of the stored items without a date, read once per transaction (``merge.find``)
         self._undated: set[str] | None = None
+        #: untitled items this dump found to be part of a titled one (``merge.split_found``)
+        self.absorb: set[int] = set()
         self.next_id = max(self.ids.values(), default=0) + 1
 
     def new_id(self, key: str) -> int | None:
@@ -99,6 +101,26 @@ class Writer:
         """A new item: index it when the transaction ends."""
         if self.fts:
             self.fts_new.add(item_id)
+
+    def flush_index(self, item_id: int) -> None:
+        """Before an item is deleted: make the full-text index hold exactly its row (the delete
+        trigger removes what the row holds). Without index upkeep (``reparse``, which rebuilds
+        the index at its end) the row is indexed first."""
+        if self.fts:
+            self._flush_fts()
+        else:
+            self.conn.execute(
+                "INSERT INTO items_fts(rowid, title, lede, body, facets) SELECT id, title, lede, body, facets"
+                " FROM items WHERE id = ?",
+                (item_id,),
+            )
+
+    def forget(self, item_id: int) -> None:
+        """An item was deleted: no more work on it in this dump."""
+        self.changed.discard(item_id)
+        self.reorder.discard(item_id)
+        self.fts_new.discard(item_id)
+        self.fts_old.pop(item_id, None)
 
     def _flush_fts(self) -> None:
         """Bring the full-text index up to date with this transaction's items."""
@@ -197,6 +219,7 @@ class Writer:
         capture = dump.capture_date or ""
         self.reorder.clear()
         self.changed.clear()
+        self.absorb.clear()
         seen = []
         article_item = None
         for position, rec in enumerate(dump.records):
@@ -215,6 +238,16 @@ class Writer:
         )
         if article_item is not None and self.corpus.track_versions:
             settle(self, article_item)
+        while self.absorb:
+            again = absorb(self, self.absorb.pop())
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO sightings (item_id, dump_id, role, position, version_id, cut)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                again,
+            )
+            for item_id, _, role, _, _, _ in again:
+                if role == "article" and self.corpus.track_versions:
+                    settle(self, item_id)
         for item_id in sorted(self.changed):
             # places follow the item's text, whichever capture supplied it
             title, lede, body = self.conn.execute(
