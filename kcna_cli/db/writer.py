@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 from ..packing import pack
 from ..parse import Dump, Page
 from ..text import version_text
-from .merge import absorb, renumber, settle, upsert
+from .merge import renumber, upsert
+from .settle import absorb, settle
 
 if TYPE_CHECKING:
     from .corpus import Corpus, IngestReport
@@ -226,7 +227,7 @@ class Writer:
             role = "article" if rec.kind == "article" and position == 0 and dump.article else "teaser"
             partial = role == "article" and not dump.complete
             item_id, version_id = upsert(self, rec, capture, partial=partial)
-            # a cut-off capture keeps the length of the text it showed (see merge.settle)
+            # a cut-off capture keeps the length of the text it showed (see settle.settle)
             cut = len(version_text(rec.body)) if partial and rec.body and version_id is not None else None
             seen.append((item_id, dump_id, role, position, version_id, cut))
             if role == "article" and rec.body:
