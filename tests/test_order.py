@@ -96,6 +96,18 @@ def snapshot(corpus: Corpus) -> tuple[list[str], list[str]]:
     return items, sorted(revisions)
 
 
+def assert_no_orphans(corpus: Corpus) -> None:
+    """Every row that names an item names one that exists (items stored again leave nothing behind)."""
+    tables = [t for (t,) in corpus.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    for table in tables:
+        cols = [c[1] for c in corpus.conn.execute(f"PRAGMA table_info({table})")]
+        if "item_id" in cols:
+            orphans = corpus.conn.execute(
+                f"SELECT count(*) FROM {table} WHERE item_id NOT IN (SELECT id FROM items)"
+            ).fetchone()[0]
+            assert orphans == 0, f"{orphans} rows of {table} name no item"
+
+
 def ingest(dumps: list[tuple[str, bytes]]) -> tuple[tuple, tuple]:
     corpus = Corpus(":memory:")
     for name, data in dumps:
@@ -103,8 +115,10 @@ def ingest(dumps: list[tuple[str, bytes]]) -> tuple[tuple, tuple]:
     before = snapshot(corpus)
     # the full-text index holds exactly the items (an untitled item stored again into a titled one is gone)
     corpus.conn.execute("INSERT INTO items_fts(items_fts, rank) VALUES ('integrity-check', 1)")
+    assert_no_orphans(corpus)
     corpus.reparse()
     corpus.conn.execute("INSERT INTO items_fts(items_fts, rank) VALUES ('integrity-check', 1)")
+    assert_no_orphans(corpus)
     after = snapshot(corpus)
     corpus.close()
     return before, after

@@ -122,9 +122,11 @@ def absorb(w: Writer, item_id: int) -> list[tuple[int, int, str, int, int | None
         " WHERE s.item_id = ? ORDER BY s.dump_id, s.position",
         (item_id,),
     ).fetchall()
+    w.touch(item_id)
+    w.corpus.index_places(item_id, None, None, None)  # no places, persons or activities any more
     w.flush_index(item_id)  # the full-text index holds the row as it is, so deleting it removes it exactly
-    for table, col in (("item_places", "item_id"), ("versions", "item_id"), ("sightings", "item_id")):
-        conn.execute(f"DELETE FROM {table} WHERE {col} = ?", (item_id,))
+    for table in ("versions", "sightings"):
+        conn.execute(f"DELETE FROM {table} WHERE item_id = ?", (item_id,))
     conn.execute("DELETE FROM items WHERE id = ?", (item_id,))
     w.forget(item_id)
     out = []
