@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .people import PersonMention, _plain, _words, find_persons, sentences
 
@@ -236,8 +236,18 @@ def find_events(
 
         places = Gazetteer.load()
     reader = _Reader(date, leaders, title_type, places)
+    # persons are found once in the whole text, then handed to the sentence they are in
+    mentions = find_persons(body)
+    k = 0
     for s, e in sentences(body):
-        reader.read(s, body[s:e])
+        while k < len(mentions) and mentions[k].start < s:
+            k += 1
+        here = []
+        while k < len(mentions) and mentions[k].end <= e:
+            m = mentions[k]
+            here.append(replace(m, start=m.start - s, end=m.end - s))
+            k += 1
+        reader.read(s, body[s:e], here)
     events = reader.events
     if not events and title_type and title_leader:
         events.append(Event(title_leader, title_type, date))
@@ -279,8 +289,7 @@ class _Reader:
         self.context: list[str] = []
         self.names: dict[str, tuple[str, bool]] = {}
 
-    def read(self, start: int, sent: str) -> None:
-        persons = find_persons(sent)
+    def read(self, start: int, sent: str, persons: list[PersonMention]) -> None:
         named = [p for p in persons if p.key in self.leaders]
         if named:
             self.leader = named[0].key

@@ -254,9 +254,12 @@ def _foreign_index() -> dict[str, tuple[str, str]]:
 
 
 @functools.lru_cache(maxsize=1)
-def _foreign_re() -> re.Pattern[str]:
-    names = sorted({n for n in _foreign_surfaces()}, key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])")
+def _foreign_by_first() -> dict[str, list[str]]:
+    """First word of each listed name or alias -> the names starting with it, longest first."""
+    out: dict[str, list[str]] = {}
+    for n in sorted(set(_foreign_surfaces()), key=len, reverse=True):
+        out.setdefault(n.split(" ")[0].rstrip("."), []).append(n)
+    return out
 
 
 def _foreign_surfaces() -> list[str]:
@@ -307,15 +310,17 @@ class PersonMention:
 
 
 _SURNAME_FORMS = {s for s in SURNAMES if " " not in s} | {s.replace("'", "\u2019") for s in SURNAMES if "'" in s}
-_SURNAME_ALT = "|".join(sorted((re.escape(s) for s in _SURNAME_FORMS), key=len, reverse=True))
 #: a capitalized word; an apostrophe inside it only before two letters (``Ch'oe``, not ``Sung's``)
 _WORD = r"[A-Z](?:[a-z\u014f\u016d]|['\u2019](?=[a-z\u014f\u016d]{2})){0,7}"
+#: a capitalized word, a space and one or two given syllables; the first word must be a surname
+#: (checked in Python: one set lookup is faster than an alternation of every surname)
 _KOREAN = re.compile(
-    r"(?<![\w'\u2019-])(?P<sur>" + _SURNAME_ALT + r")"
+    r"(?<![\w'\u2019-])(?P<sur>[A-Z](?:[a-z\u014f\u016d]|['\u2019](?=[a-z\u014f\u016d]{2})){0,5})"
     r" (?P<given>" + _WORD + r"(?:-[a-z\u014f\u016d'\u2019]{1,7}|-[A-Z][a-z\u014f\u016d]{0,6}|"
     r" " + _WORD + r")?)"
     r"(?![\w\u014f\u016d])"
 )
+_CAPITAL = re.compile(r"(?<![\w'\u2019-])[A-Z][\w'\u2019-]*")
 
 #: words after a name that make it part of the name of something else
 _INSTITUTION_WORDS = frozenset(
@@ -389,13 +394,19 @@ def find_persons(text: str | None, *, title: bool = False) -> list[PersonMention
     """
     if not text:
         return []
+    foreign, surnames, national = _scan(text)
     found: list[tuple[int, int, str, str, bool, str | None]] = []
-    for m in _foreign_re().finditer(text):
-        key, name = _foreign_index()[_fold_foreign(m.group(0))]
-        found.append((m.start(), m.end(), key, name, True, None))
+    for fs, fe, surface in foreign:
+        key, name = _foreign_index()[_fold_foreign(surface)]
+        found.append((fs, fe, key, name, True, None))
     taken = _Cover([(a, b) for a, b, *_ in found])
-    for m in _KOREAN.finditer(text):
+    pos = 0
+    for start in surnames:
+        m = _KOREAN.match(text, start) if start >= pos else None
+        if m is None:
+            continue
         s, e = m.span()
+        pos = e
         if taken.overlaps(s, s + 1):
             continue
         sur, given = m.group("sur"), m.group("given")
@@ -411,7 +422,7 @@ def find_persons(text: str | None, *, title: bool = False) -> list[PersonMention
         if _is_institution_after(text, e, title=title) or _thing_before(text, s):
             continue
         found.append((s, e, ok[0], ok[1], False, None))
-    found.extend(_titled_foreign(text, found))
+    found.extend(_titled_foreign(text, found, national))
     found.sort()
     return _with_posts(text, found)
 
@@ -436,18 +447,52 @@ def _thing_before(text: str, start: int) -> bool:
     return _BEFORE_THING.search(text[max(0, start - 45) : start]) is not None
 
 
-_NATIONAL = re.compile(
-    r"(?<![\w-])(?:Russian|Chinese|Vietnamese|Lao|Cuban|Belarusian|Iranian|Syrian|Venezuelan|Nicaraguan|"
-    r"Mongolian|Indonesian|Cambodian|Japanese|American|Ugandan|Zimbabwean|Palestinian|Egyptian|Indian|"
-    r"Pakistani|Brazilian|German|French|British)((?: [A-Z][a-z]+(?:-[A-Z][a-z]+)?){2,7})(?![\w-])"
+_NATIONALITIES = frozenset(
+    _words(
+        "Russian Chinese Vietnamese Lao Cuban Belarusian Iranian Syrian Venezuelan Nicaraguan Mongolian Indonesian "
+        "Cambodian Japanese American Ugandan Zimbabwean Palestinian Egyptian Indian Pakistani Brazilian German "
+        "French British"
+    )
 )
+_NATIONAL = re.compile(r"[A-Z][a-z]+((?: [A-Z][a-z]+(?:-[A-Z][a-z]+)?){2,7})(?![\w-])")
 
 
-def _titled_foreign(text: str, found: list) -> list[tuple[int, int, str, str, bool, str | None]]:
+def _scan(text: str) -> tuple[list[tuple[int, int, str]], list[int], list[int]]:
+    """One pass over the capitalized words of a text: the listed foreign names (start, end,
+    surface), where a surname starts a word, where a nationality does."""
+    by_first = _foreign_by_first()
+    foreign: list[tuple[int, int, str]] = []
+    surnames: list[int] = []
+    national: list[int] = []
+    end = 0
+    for m in _CAPITAL.finditer(text):
+        s, word = m.start(), m.group(0)
+        if s < end:
+            continue
+        for name in by_first.get(word, ()):
+            e = s + len(name)
+            if text.startswith(name, s) and not (e < len(text) and (text[e].isalnum() or text[e] in "_-")):
+                foreign.append((s, e, name))
+                end = e
+                break
+        else:
+            if word in _SURNAME_FORMS:
+                surnames.append(s)
+            elif word in _NATIONALITIES:
+                national.append(s)
+    return foreign, surnames, national
+
+
+def _titled_foreign(text: str, found: list, starts: list[int]) -> list[tuple[int, int, str, str, bool, str | None]]:
     """Unlisted foreign persons printed after a national title: ``Russian Defence Minister Andrei Belousov``."""
     out: list[tuple[int, int, str, str, bool, str | None]] = []
     spans = _Cover([(a, b) for a, b, *_ in found])
-    for m in _NATIONAL.finditer(text):
+    pos = 0
+    for start in starts:
+        m = _NATIONAL.match(text, start) if start >= pos else None
+        if m is None:
+            continue
+        pos = m.end()
         words = m.group(1).split()
         k = 0
         while k < len(words) and (words[k] in _NOT_FOREIGN_WORDS or words[k] in _TITLE_WORDS):
