@@ -22,7 +22,8 @@ import datetime as _dt
 import re
 from dataclasses import dataclass, field, replace
 
-from .people import PersonMention, _plain, _words, find_persons, sentences
+from .names import _plain, _words
+from .people import PersonMention, find_persons, sentences
 
 #: public activities; ``message`` and ``letter`` are not appearances
 EVENT_TYPES = (

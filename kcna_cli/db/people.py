@@ -309,7 +309,7 @@ def resolve(conn: sqlite3.Connection, name: str) -> list[tuple[int, str]]:
     ``UsageError`` with the closest stored names.
     """
     from ..errors import UsageError
-    from ..people import person_key
+    from ..names import person_key
 
     text = " ".join(name.split())
     if not text:
