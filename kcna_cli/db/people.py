@@ -110,7 +110,7 @@ def create(conn: sqlite3.Connection) -> None:
 
 
 def migrate(conn: sqlite3.Connection) -> None:
-    """Schema 3 -> 4: the people tables, filled from the stored items."""
+    """Schema 4 -> 5: the people tables, filled from the stored items."""
     from ..places import Gazetteer
 
     create(conn)
