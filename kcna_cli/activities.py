@@ -221,12 +221,14 @@ def find_events(
     *,
     places=None,
     leaders: tuple[str, ...] = LEADERS,
+    mentions: list[PersonMention] | None = None,
 ) -> list[Event]:
     """The public activities of ``leaders`` this item reports.
 
     ``text`` is the item's body (or teaser lede) with any dateline removed;
     ``date`` the article's date; ``places`` a ``kcna_cli.places.Gazetteer``
-    (loaded if not given).
+    (loaded if not given); ``mentions`` the persons ``find_persons`` found in
+    ``text``, when the caller has them already.
     """
     body = text or ""
     title_type, title_leader = _title_activity(title, leaders)
@@ -238,7 +240,8 @@ def find_events(
         places = Gazetteer.load()
     reader = _Reader(date, leaders, title_type, places)
     # persons are found once in the whole text, then handed to the sentence they are in
-    mentions = find_persons(body)
+    if mentions is None:
+        mentions = find_persons(body)
     k = 0
     for s, e in sentences(body):
         while k < len(mentions) and mentions[k].start < s:

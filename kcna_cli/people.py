@@ -231,6 +231,12 @@ _NATIONALITIES = frozenset(
 _NATIONAL = re.compile(r"[A-Z][a-z]+((?: [A-Z][a-z]+(?:-[A-Z][a-z]+)?){2,7})(?![\w-])")
 
 
+@functools.lru_cache(maxsize=1)
+def _starters() -> frozenset[str]:
+    """Every word a name can start with: surnames, first words of listed foreign names, nationalities."""
+    return frozenset(_SURNAME_FORMS) | frozenset(_foreign_by_first()) | _NATIONALITIES
+
+
 def _scan(text: str) -> tuple[list[tuple[int, int, str]], list[int], list[int]]:
     """One pass over the capitalized words of a text: the listed foreign names (start, end,
     surface), where a surname starts a word, where a nationality does."""
@@ -238,6 +244,8 @@ def _scan(text: str) -> tuple[list[tuple[int, int, str]], list[int], list[int]]:
     foreign: list[tuple[int, int, str]] = []
     surnames: list[int] = []
     national: list[int] = []
+    if _starters().isdisjoint(_CAPITAL.findall(text)):
+        return foreign, surnames, national  # no word that can start a name: most texts, quickly
     end = 0
     for m in _CAPITAL.finditer(text):
         s, word = m.start(), m.group(0)
