@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from .people import PersonMention, _plain, _words, find_persons, sentences
+from .names import _plain, _words
+from .people import PersonMention, find_persons, sentences
 
 #: public activities; ``message`` and ``letter`` are not appearances
 EVENT_TYPES = (
@@ -220,12 +221,14 @@ def find_events(
     *,
     places=None,
     leaders: tuple[str, ...] = LEADERS,
+    mentions: list[PersonMention] | None = None,
 ) -> list[Event]:
     """The public activities of ``leaders`` this item reports.
 
     ``text`` is the item's body (or teaser lede) with any dateline removed;
     ``date`` the article's date; ``places`` a ``kcna_cli.places.Gazetteer``
-    (loaded if not given).
+    (loaded if not given); ``mentions`` the persons ``find_persons`` found in
+    ``text``, when the caller has them already.
     """
     body = text or ""
     title_type, title_leader = _title_activity(title, leaders)
@@ -236,8 +239,19 @@ def find_events(
 
         places = Gazetteer.load()
     reader = _Reader(date, leaders, title_type, places)
+    # persons are found once in the whole text, then handed to the sentence they are in
+    if mentions is None:
+        mentions = find_persons(body)
+    k = 0
     for s, e in sentences(body):
-        reader.read(s, body[s:e])
+        while k < len(mentions) and mentions[k].start < s:
+            k += 1
+        here = []
+        while k < len(mentions) and mentions[k].end <= e:
+            m = mentions[k]
+            here.append(replace(m, start=m.start - s, end=m.end - s))
+            k += 1
+        reader.read(s, body[s:e], here)
     events = reader.events
     if not events and title_type and title_leader:
         events.append(Event(title_leader, title_type, date))
@@ -279,8 +293,7 @@ class _Reader:
         self.context: list[str] = []
         self.names: dict[str, tuple[str, bool]] = {}
 
-    def read(self, start: int, sent: str) -> None:
-        persons = find_persons(sent)
+    def read(self, start: int, sent: str, persons: list[PersonMention]) -> None:
         named = [p for p in persons if p.key in self.leaders]
         if named:
             self.leader = named[0].key

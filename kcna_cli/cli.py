@@ -552,9 +552,13 @@ def people(
 
 
 @app.command()
-@kcna_command(filters=("person", "place", "since", "until", "on", "year", "source"), formats=ALL_FORMATS)
+@kcna_command(filters=("place", "since", "until", "on", "year", "source"), formats=ALL_FORMATS)
 def appearances(
     run: Run,
+    person: Annotated[
+        Optional[list[str]],
+        typer.Option("--person", help="The leader, any spelling (default: every leader).", rich_help_panel="Filters"),
+    ] = None,
     type_: Annotated[
         Optional[list[str]],
         typer.Option("--type", "-t", help="inspection, visit, field_guidance, ..., message, letter, or all."),
@@ -583,6 +587,7 @@ def appearances(
 
     env, f = run.env, run.filters
     assert f is not None
+    f.persons = list(person or [])
     corpus = open_corpus(db)
     types, with_names = list(type_ or []), list(with_ or [])
     if by:

@@ -9,8 +9,8 @@ Pure functions, no I/O beyond reading the packaged name list once.
   spellings other sources and users type: hyphenated or lower-cased given
   names (``Choe Ryong-hae``), McCune-Reischauer (``Ch'oe Ryong-hae``,
   ``Kim Yŏ-jŏng``) and South Korean surnames (``Choi``, ``Lee``, ``Rho``,
-  ``Park``). ``person_key`` folds them all to one key per person
-  (``choe ryonghae``).
+  ``Park``). ``kcna_cli.names.person_key`` folds them all to one key per
+  person (``choe ryonghae``).
 * Foreign leaders and envoys from ``data/foreign_persons.csv``, and
   unlisted ones printed after a title (``Russian Defence Minister Andrei
   Belousov``), marked ``foreign``.
@@ -30,248 +30,25 @@ and alternations of fixed words, no nested unbounded quantifiers.
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import re
-import unicodedata
 from dataclasses import dataclass
-from importlib import resources
 
-
-def _words(text: str) -> list[str]:
-    return text.split()
-
-
-# --- spelling ----------------------------------------------------------------
-
-#: every way a Korean surname is spelt -> the KCNA spelling
-SURNAMES: dict[str, str] = {}
-_SURNAME_VARIANTS = {
-    "Kim": "Gim",
-    "Ri": "Lee Yi Rhee Rhie I Li Rhi",
-    "Pak": "Park Bak Pack Bahk",
-    "Choe": "Choi Ch'oe Chwe Choy Choe",
-    "Jo": "Cho Joh Ch'o",
-    "O": "Oh",
-    "Jong": "Jung Chung Jeong Cheong Chong",
-    "Han": "Hahn",
-    "Kang": "Gang",
-    "Yun": "Yoon Youn",
-    "Jang": "Chang",
-    "Hwang": "",
-    "Ryu": "Yoo Lyu",
-    "Yu": "",
-    "Hong": "",
-    "Jon": "Jeon Chon Chun Jun",
-    "Ko": "Koh Go",
-    "Mun": "Moon",
-    "Son": "Sohn",
-    "Sin": "Shin",
-    "Yang": "",
-    "Paek": "Baek Paik Baik",
-    "Ho": "Heo Huh Hur",
-    "Ju": "Joo Chu",
-    "No": "Noh",
-    "Ro": "Rho Roh",
-    "Ryo": "Yeo Yo",
-    "Hyon": "Hyun Hyeon",
-    "Thae": "T'ae Tae",
-    "Song": "Sung",
-    "Nam": "",
-    "Chae": "",
-    "Cha": "",
-    "Ji": "Chi",
-    "Jin": "Chin",
-    "Ma": "",
-    "Kwon": "Gwon Kwŏn",
-    "Chon": "Cheon",
-    "Kye": "Gye",
-    "Rim": "Lim Im",
-    "Pyon": "Byun Pyeon Byeon",
-    "Ok": "",
-    "Sok": "Seok",
-    "Tong": "Dong",
-    "An": "Ahn",
-    "Um": "Eom",
-    "Wang": "",
-    "Pang": "Bang",
-    "U": "Woo",
-    "Kil": "Gil",
-    "Kwak": "Gwak",
-    "Myong": "Myung",
-    "Ryom": "Yeom Yom",
-    "Tak": "",
-    "So": "Seo Suh",
-    "Sim": "Shim",
-    "Pae": "Bae",
-    "Rang": "",
-    "Ryang": "",
-    "Hwa": "",
-    "Tae": "",
-    "Mo": "",
-    "Min": "",
-    "Yom": "",
-    "Chu": "",
-    "Pong": "",
-    "Kong": "",
-    "Kuk": "",
-    "Im": "",
-}
-for _canon, _variants in _SURNAME_VARIANTS.items():
-    _canon = _canon.strip()
-    SURNAMES.setdefault(_canon, _canon)
-    for _v in _variants.split():
-        SURNAMES.setdefault(_v, _canon)
-# spellings that are the KCNA spelling of another surname in their own right
-SURNAMES.update({"Ro": "Ro", "Rho": "Ro", "Roh": "Ro", "Yu": "Yu", "Jon": "Jon", "Chon": "Chon", "Ju": "Ju"})
-SURNAMES["Tae"] = "Thae"
-SURNAMES["Yom"] = "Ryom"
-SURNAMES["Im"] = "Rim"
-SURNAMES["Chu"] = "Ju"
-
-_BREVES = str.maketrans({"ŏ": "o", "ŭ": "u", "Ŏ": "O", "Ŭ": "U", "’": "'", "‘": "'", "`": "'", "´": "'"})
-
-
-def _plain(word: str) -> str:
-    """McCune-Reischauer marks off: ``Ch'oe`` -> ``Choe``, ``T'ae`` -> ``Thae``, ``Yŏ`` -> ``Yo``."""
-    word = word.translate(_BREVES)
-    if "'" in word:
-        word = re.sub(r"(?i)(?<=[ptk])'", "h", word)
-        word = re.sub(r"(?i)(?<=[c]h)'", "", word)
-        word = word.replace("'", "")
-    if not word.isascii():
-        word = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
-    return word
-
-
-def _given_key(given: str) -> str:
-    """Given syllables as one key: ``Ryong Hae``, ``Ryong-hae``, ``ryonghae`` -> ``ryonghae``."""
-    s = _plain(given).lower()
-    s = re.sub(r"[^a-z]", "", s)
-    # South Korean (Revised) spellings of the same syllables
-    s = s.replace("eo", "o").replace("eu", "u")
-    return s
-
-
-def canonical_surname(word: str) -> str | None:
-    """The KCNA spelling of a surname as printed or typed, or None."""
-    w = word.strip()
-    if w in SURNAMES:
-        return SURNAMES[w]
-    plain = _plain(w)
-    cap = plain[:1].upper() + plain[1:].lower()
-    if cap in SURNAMES:
-        return SURNAMES[cap]
-    orig_cap = w[:1].upper() + w[1:].lower()
-    return SURNAMES.get(orig_cap)
-
-
-#: one romanized Korean syllable (validated after ``_plain``, lower case)
-_SYLLABLE = re.compile(
-    r"(?:kk|tt|pp|ss|jj|ch|kh|th|ph|sh|g|k|n|d|t|r|l|m|b|p|s|j|h)?"
-    r"(?:w|y)?(?:ae|oe|eo|eu|ui|ai|a|e|i|o|u)"
-    r"(?:ng|n|m|k|l|p|t|r|g|b)?"
-)
-#: capitalized English words that spell like a syllable but never are one in a name
-_NOT_SYLLABLE = frozenset(
-    _words(
-        "The To In On At An As Is It He We Me Be Go Up So No Then Than Him His Her Hers Sent Set Let Met Got Get "
-        "Put Ran Yet Not May Day Way Say Jan Mar Jun Jul Aug Sep Oct Nov Dec Mon Tue Wed Thu Fri Sat"
-    )
+from .names import (
+    _NOT_SYLLABLE,
+    SURNAMES,
+    _fold_foreign,
+    _foreign_by_first,
+    _foreign_index,
+    _given_key,
+    _words,
+    canonical_surname,
+    display_name,
+    is_syllable,
+    person_key,
 )
 
-
-def is_syllable(word: str) -> bool:
-    w = _plain(word).lower()
-    return 0 < len(w) <= 6 and _SYLLABLE.fullmatch(w) is not None
-
-
-def is_given_name(given: str) -> bool:
-    """``Ryong Hae``, ``Ryong-hae``, ``Ryonghae``: one or two syllables."""
-    parts = [p for p in re.split(r"[\s-]+", given.strip()) if p]
-    if not parts or len(parts) > 3:
-        return False
-    if len(parts) == 1:
-        return _splits(_plain(parts[0]).lower(), 2)
-    return all(is_syllable(p) for p in parts)
-
-
-def _splits(word: str, n: int) -> bool:
-    """Can ``word`` be cut into at most ``n`` syllables? (n <= 3: a few tries)"""
-    if _SYLLABLE.fullmatch(word):
-        return True
-    if n <= 1:
-        return False
-    return any(_SYLLABLE.fullmatch(word[:k]) and _splits(word[k:], n - 1) for k in range(1, min(len(word), 7)))
-
-
-def person_key(name: str) -> str | None:
-    """One key per person, whatever the spelling: ``Ch'oe Ryong-hae`` -> ``choe ryonghae``.
-
-    Foreign names known to the name list fold to their listed name
-    (``Putin`` -> ``vladimir putin``); other text that is not a Korean name
-    folds to its lower-cased words. None for empty input.
-    """
-    text = " ".join(name.replace("\u00a0", " ").split()).strip(" ,.;:")
-    if not text:
-        return None
-    foreign = _foreign_index().get(_fold_foreign(text))
-    if foreign:
-        return foreign[0]
-    parts = text.split(" ", 1)
-    if len(parts) == 2:
-        sur = canonical_surname(parts[0])
-        if sur and is_given_name(parts[1]):
-            return f"{sur.lower()} {_given_key(parts[1])}"
-    return _fold_foreign(text)
-
-
-def display_name(surname: str, given: str) -> str:
-    """The KCNA spelling when the given name is cut into syllables: ``Choe Ryong Hae``."""
-    sur = canonical_surname(surname) or surname
-    parts = [p for p in re.split(r"[\s-]+", _plain(given)) if p]
-    return " ".join([sur, *(p[:1].upper() + p[1:].lower() for p in parts)])
-
-
-# --- the foreign name list ------------------------------------------------------
-
-
-def _fold_foreign(text: str) -> str:
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w\s-]", " ", text.lower()).split())
-
-
-@functools.lru_cache(maxsize=1)
-def _foreign_index() -> dict[str, tuple[str, str]]:
-    """folded name or alias -> (key, listed name)"""
-    index: dict[str, tuple[str, str]] = {}
-    for row in _foreign_rows():
-        key = _fold_foreign(row["name"])
-        for nm in [row["name"], *(a for a in row["aliases"].split("|") if a.strip())]:
-            index.setdefault(_fold_foreign(nm), (key, row["name"]))
-    return index
-
-
-@functools.lru_cache(maxsize=1)
-def _foreign_re() -> re.Pattern[str]:
-    names = sorted({n for n in _foreign_surfaces()}, key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])")
-
-
-def _foreign_surfaces() -> list[str]:
-    out = []
-    for row in _foreign_rows():
-        out.append(row["name"])
-        out.extend(a for a in row["aliases"].split("|") if a.strip())
-    return out
-
-
-@functools.lru_cache(maxsize=1)
-def _foreign_rows() -> tuple[dict[str, str], ...]:
-    """``data/foreign_persons.csv``: our own list of foreign leaders and envoys."""
-    text = (resources.files("kcna_cli") / "data" / "foreign_persons.csv").read_text(encoding="utf-8")
-    return tuple(csv.DictReader(io.StringIO(text)))
+__all__ = ["PersonMention", "canonical_surname", "find_persons", "person_key", "sentences"]
 
 
 # --- finding mentions -------------------------------------------------------------
@@ -307,15 +84,17 @@ class PersonMention:
 
 
 _SURNAME_FORMS = {s for s in SURNAMES if " " not in s} | {s.replace("'", "\u2019") for s in SURNAMES if "'" in s}
-_SURNAME_ALT = "|".join(sorted((re.escape(s) for s in _SURNAME_FORMS), key=len, reverse=True))
 #: a capitalized word; an apostrophe inside it only before two letters (``Ch'oe``, not ``Sung's``)
 _WORD = r"[A-Z](?:[a-z\u014f\u016d]|['\u2019](?=[a-z\u014f\u016d]{2})){0,7}"
+#: a capitalized word, a space and one or two given syllables; the first word must be a surname
+#: (checked in Python: one set lookup is faster than an alternation of every surname)
 _KOREAN = re.compile(
-    r"(?<![\w'\u2019-])(?P<sur>" + _SURNAME_ALT + r")"
+    r"(?<![\w'\u2019-])(?P<sur>[A-Z](?:[a-z\u014f\u016d]|['\u2019](?=[a-z\u014f\u016d]{2})){0,5})"
     r" (?P<given>" + _WORD + r"(?:-[a-z\u014f\u016d'\u2019]{1,7}|-[A-Z][a-z\u014f\u016d]{0,6}|"
     r" " + _WORD + r")?)"
     r"(?![\w\u014f\u016d])"
 )
+_CAPITAL = re.compile(r"(?<![\w'\u2019-])[A-Z][\w'\u2019-]*")
 
 #: words after a name that make it part of the name of something else
 _INSTITUTION_WORDS = frozenset(
@@ -389,13 +168,19 @@ def find_persons(text: str | None, *, title: bool = False) -> list[PersonMention
     """
     if not text:
         return []
+    foreign, surnames, national = _scan(text)
     found: list[tuple[int, int, str, str, bool, str | None]] = []
-    for m in _foreign_re().finditer(text):
-        key, name = _foreign_index()[_fold_foreign(m.group(0))]
-        found.append((m.start(), m.end(), key, name, True, None))
+    for fs, fe, surface in foreign:
+        key, name = _foreign_index()[_fold_foreign(surface)]
+        found.append((fs, fe, key, name, True, None))
     taken = _Cover([(a, b) for a, b, *_ in found])
-    for m in _KOREAN.finditer(text):
+    pos = 0
+    for start in surnames:
+        m = _KOREAN.match(text, start) if start >= pos else None
+        if m is None:
+            continue
         s, e = m.span()
+        pos = e
         if taken.overlaps(s, s + 1):
             continue
         sur, given = m.group("sur"), m.group("given")
@@ -411,7 +196,7 @@ def find_persons(text: str | None, *, title: bool = False) -> list[PersonMention
         if _is_institution_after(text, e, title=title) or _thing_before(text, s):
             continue
         found.append((s, e, ok[0], ok[1], False, None))
-    found.extend(_titled_foreign(text, found))
+    found.extend(_titled_foreign(text, found, national))
     found.sort()
     return _with_posts(text, found)
 
@@ -436,18 +221,60 @@ def _thing_before(text: str, start: int) -> bool:
     return _BEFORE_THING.search(text[max(0, start - 45) : start]) is not None
 
 
-_NATIONAL = re.compile(
-    r"(?<![\w-])(?:Russian|Chinese|Vietnamese|Lao|Cuban|Belarusian|Iranian|Syrian|Venezuelan|Nicaraguan|"
-    r"Mongolian|Indonesian|Cambodian|Japanese|American|Ugandan|Zimbabwean|Palestinian|Egyptian|Indian|"
-    r"Pakistani|Brazilian|German|French|British)((?: [A-Z][a-z]+(?:-[A-Z][a-z]+)?){2,7})(?![\w-])"
+_NATIONALITIES = frozenset(
+    _words(
+        "Russian Chinese Vietnamese Lao Cuban Belarusian Iranian Syrian Venezuelan Nicaraguan Mongolian Indonesian "
+        "Cambodian Japanese American Ugandan Zimbabwean Palestinian Egyptian Indian Pakistani Brazilian German "
+        "French British"
+    )
 )
+_NATIONAL = re.compile(r"[A-Z][a-z]+((?: [A-Z][a-z]+(?:-[A-Z][a-z]+)?){2,7})(?![\w-])")
 
 
-def _titled_foreign(text: str, found: list) -> list[tuple[int, int, str, str, bool, str | None]]:
+@functools.lru_cache(maxsize=1)
+def _starters() -> frozenset[str]:
+    """Every word a name can start with: surnames, first words of listed foreign names, nationalities."""
+    return frozenset(_SURNAME_FORMS) | frozenset(_foreign_by_first()) | _NATIONALITIES
+
+
+def _scan(text: str) -> tuple[list[tuple[int, int, str]], list[int], list[int]]:
+    """One pass over the capitalized words of a text: the listed foreign names (start, end,
+    surface), where a surname starts a word, where a nationality does."""
+    by_first = _foreign_by_first()
+    foreign: list[tuple[int, int, str]] = []
+    surnames: list[int] = []
+    national: list[int] = []
+    if _starters().isdisjoint(_CAPITAL.findall(text)):
+        return foreign, surnames, national  # no word that can start a name: most texts, quickly
+    end = 0
+    for m in _CAPITAL.finditer(text):
+        s, word = m.start(), m.group(0)
+        if s < end:
+            continue
+        for name in by_first.get(word, ()):
+            e = s + len(name)
+            if text.startswith(name, s) and not (e < len(text) and (text[e].isalnum() or text[e] in "_-")):
+                foreign.append((s, e, name))
+                end = e
+                break
+        else:
+            if word in _SURNAME_FORMS:
+                surnames.append(s)
+            elif word in _NATIONALITIES:
+                national.append(s)
+    return foreign, surnames, national
+
+
+def _titled_foreign(text: str, found: list, starts: list[int]) -> list[tuple[int, int, str, str, bool, str | None]]:
     """Unlisted foreign persons printed after a national title: ``Russian Defence Minister Andrei Belousov``."""
     out: list[tuple[int, int, str, str, bool, str | None]] = []
     spans = _Cover([(a, b) for a, b, *_ in found])
-    for m in _NATIONAL.finditer(text):
+    pos = 0
+    for start in starts:
+        m = _NATIONAL.match(text, start) if start >= pos else None
+        if m is None:
+            continue
+        pos = m.end()
         words = m.group(1).split()
         k = 0
         while k < len(words) and (words[k] in _NOT_FOREIGN_WORDS or words[k] in _TITLE_WORDS):

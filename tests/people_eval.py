@@ -190,7 +190,9 @@ def main(argv: list[str] | None = None) -> None:
 
     args = sys.argv[1:] if argv is None else argv
     if "--heldout" in args:
-        p = evaluate_persons(load_sentences(HERE / "heldout-sentences.txt"))
+        p = evaluate_persons(
+            load_sentences(HERE / "heldout-sentences.txt") + load_sentences(HERE / "heldout2-sentences.txt")
+        )
         e = evaluate_events(load_reports(HERE / "heldout-reports.txt"))
     else:
         p = evaluate_persons()

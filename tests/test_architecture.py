@@ -14,7 +14,7 @@ PACKAGE = ROOT / "kcna_cli"
 #: lowest first; a module may import its own layer or a lower one, never a higher one
 LAYERS = [
     ["errors", "text", "dates", "facets"],  # rules with no kcna imports
-    ["parse", "captures", "places", "versions", "people", "activities"],  # text -> records; shared pure rules
+    ["parse", "captures", "places", "versions", "names", "people", "activities"],  # text -> records; shared pure rules
     ["inputs", "packing", "pipeline"],  # bytes -> page texts -> parsed pages
     ["db"],  # records -> rows
     ["query", "counts", "revisions", "info", "peoplequery"],  # filters -> plain dicts

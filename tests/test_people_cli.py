@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from support import FIXTURES, kcna
 
 from kcna_cli.db import Corpus
@@ -239,3 +241,48 @@ def test_tables_are_plain_sqlite(tmp_path):
             " JOIN events e ON e.id = ep.event_id WHERE e.type = 'inspection' ORDER BY role, position"
         ).fetchall()
         assert roles[0] == ("companion", 1, "Jo Yong Won") and roles[-1] == ("greeter", 2, "Choe Hui Thae")
+
+
+# --- hostile input ------------------------------------------------------------------------
+
+HOSTILE = """May 05, 2026May 05, 2026
+KCNA KCNA.kp (En)
+
+Officials Meet Workers
+
+Date: 04/05/2026 | Source: KCNA.kp (En) | Read original version at source
+
+Pyongyang, May 4 (KCNA) -- Ri Il Hwan, secretary of the [bold red]WPK[/] \x1b[31mCentral\x1b[0m Committee, met workers.
+
+He spoke to them. -0-
+
+More Articles
+"""
+
+
+def test_text_from_a_dump_is_drawn_as_text_not_markup_or_escapes():
+    r = kcna("ingest", "-", input=HOSTILE)
+    assert r.exit_code == 0, r.output
+    (row,) = js("people")
+    assert row["latest_post"] == "secretary of the [bold red]WPK[/] \x1b[31mCentral\x1b[0m Committee"
+    r = kcna("people", "--table")
+    assert r.exit_code == 0
+    assert "[bold red]WPK[/]" in r.stdout and "\x1b[31m" not in r.stdout
+    r = kcna("people", "Ri", "Il", "Hwan", "--table")
+    assert "[bold red]WPK[/]" in r.stdout and "\x1b[31m" not in r.stdout
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=40))
+def test_any_person_name_is_found_or_refused_in_one_line(name):
+    from kcna_cli.db.people import resolve
+    from kcna_cli.errors import UsageError
+
+    with Corpus(":memory:") as corpus:
+        corpus.ingest_text((PEOPLE / "activity-variants.txt").read_text(encoding="utf-8"), "v.txt")
+        try:
+            found = resolve(corpus.conn, name)
+        except UsageError as exc:
+            assert "\n" not in exc.message and exc.message.startswith(("unknown person", "--person needs"))
+        else:
+            assert found and all(isinstance(pid, int) for pid, _ in found)

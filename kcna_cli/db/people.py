@@ -110,7 +110,7 @@ def create(conn: sqlite3.Connection) -> None:
 
 
 def migrate(conn: sqlite3.Connection) -> None:
-    """Schema 3 -> 4: the people tables, filled from the stored items."""
+    """Schema 4 -> 5: the people tables, filled from the stored items."""
     from ..places import Gazetteer
 
     create(conn)
@@ -171,11 +171,15 @@ def index_people(
     cache: dict[str, int] = {}
     rows = []
     texts: list[tuple[str, str | None]] = [("title", title), ("body", body) if body else ("lede", lede)]
+    found_in_text = None
     for field, text in texts:
         if not text:
             continue
         plain = strip_dateline(text) if field != "title" else text
-        for m in find_persons(plain, title=field == "title"):
+        found = find_persons(plain, title=field == "title")
+        if field != "title":
+            found_in_text = found
+        for m in found:
             pid = _person_id(conn, m.key, m.name, m.foreign, cache)
             rows.append((item_id, pid, field, m.start, m.end, m.surface, m.post, m.list_no, m.list_pos, date))
     if rows:
@@ -183,7 +187,7 @@ def index_people(
     text = body or lede
     if not any(mark in (title or "") or mark in (text or "") for mark in _LEADER_MARKS):
         return
-    events = find_events(title, strip_dateline(text) if text else None, date, places=gazetteer)
+    events = find_events(title, strip_dateline(text) if text else None, date, places=gazetteer, mentions=found_in_text)
     for ordinal, ev in enumerate(events):
         event_id = _store_event(conn, ev, cache)
         conn.execute(
@@ -309,7 +313,7 @@ def resolve(conn: sqlite3.Connection, name: str) -> list[tuple[int, str]]:
     ``UsageError`` with the closest stored names.
     """
     from ..errors import UsageError
-    from ..people import person_key
+    from ..names import person_key
 
     text = " ".join(name.split())
     if not text:

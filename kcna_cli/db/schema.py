@@ -174,6 +174,7 @@ ALTER TABLE items ADD COLUMN source_note TEXT;
 ALTER TABLE sightings ADD COLUMN cut INTEGER;
 """
 
+
 #: MIGRATIONS[n] upgrades a database from schema version n to n + 1: SQL, or a
 #: function of the connection (run inside the upgrade's transaction).
 def _migrate_4(conn: sqlite3.Connection) -> None:

@@ -59,7 +59,7 @@ def profile_view(env: Env, p: dict) -> None:
     console.print(head)
     seen = f"named in {p['mentions']} items · first {p['first_seen'] or '—'} · last {p['last_seen'] or '—'}"
     if p["days_since_last_seen"] is not None:
-        seen += f" ({p['days_since_last_seen']} days before the corpus's latest item)"
+        seen += f" ({p['days_since_last_seen']} days before the latest item stored)"
     console.print(Text(seen))
     ev = p["events"]
     console.print(
