@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from .dates import date_range
 from .errors import UsageError
 from .facets import place_facet
+from .grams import TEXT_COLUMNS as TEXT_COLUMNS
+from .grams import cjk_terms, match_query, snippet
 
 if TYPE_CHECKING:
     from .db import Corpus
@@ -283,17 +285,13 @@ def _dense(corpus: Corpus, ids: list[str], marks: str) -> bool:
     return mentions * DENSE_SHARE >= items
 
 
-#: the indexed text columns: user words are looked for there only, not among the facets
-TEXT_COLUMNS = "{title lede body}"
-
-
 def _match(f: Filters) -> str | None:
+    """User words as the FTS5 query (``grams.match_query``: words, CJK bigrams, folds)."""
     if not f.has_words:
         return None
     if f.raw:
         return f"({f.words})"
-    q = fts_query(f.words)
-    return f"{TEXT_COLUMNS} : ({q})" if q else NOTHING
+    return match_query(f.words) or NOTHING
 
 
 def _date_match(corpus: Corpus, lo: str | None, hi: str | None) -> str | None:
@@ -368,7 +366,7 @@ def search(
         return SearchResult([], 0, limit, offset)
     ranked_among = None
     if sort == "relevance" and match:
-        order = " ORDER BY bm25(items_fts, 10.0, 3.0, 1.0), items.date DESC, items.id DESC"
+        order = f" ORDER BY bm25(items_fts, {BM25_WEIGHTS}), items.date DESC, items.id DESC"
     else:
         # the items_date index order (NULL dates sort last when descending):
         # the newest matches are found without reading and sorting every row
@@ -389,6 +387,7 @@ def search(
         else:
             window = RANK_WINDOW if sort == "relevance" and limit and offset + limit <= RANK_WINDOW else None
             rows, total, ranked_among = _word_page(corpus, sql, match, sort, order, page, window)
+            rows = _form_snippets(corpus, rows, [] if f.raw else cjk_terms(f.words))
     except sqlite3.OperationalError as exc:
         if match and f.raw:
             raise UsageError(f"bad full-text query {f.words!r}: {exc}") from None
@@ -396,6 +395,10 @@ def search(
     items = _complete(corpus, rows, with_score=bool(match))
     return SearchResult(items, total, limit, offset, ranked_among)
 
+
+#: bm25 weights of title, lede, body, facets, and the search forms of title and
+#: text (CJK bigrams): a title counts as much in any script
+BM25_WEIGHTS = "10.0, 3.0, 1.0, 1.0, 10.0, 1.0"
 
 #: Best-match order (bm25) must score every match before the first is known:
 #: about 1.5 microseconds a match, so a word found in most of a million-dump
@@ -414,12 +417,12 @@ def _word_page(
     ``window``: rank only the most recently stored matches when more than
     this many match.
     """
-    score = "-bm25(items_fts, 10.0, 3.0, 1.0)"
+    score = f"-bm25(items_fts, {BM25_WEIGHTS})"
     if not sql.needs_items and sort == "relevance":
         # no filter reads an items row: rank and count in the index alone
         # (reading an items row per match is the costly part for common words)
         base, ident = " FROM items_fts", "items_fts.rowid"
-        order = " ORDER BY bm25(items_fts, 10.0, 3.0, 1.0), items_fts.rowid DESC"
+        order = f" ORDER BY bm25(items_fts, {BM25_WEIGHTS}), items_fts.rowid DESC"
     else:
         base, ident = " FROM items_fts JOIN items ON items.id = items_fts.rowid", "items.id"
     conn = corpus.conn
@@ -450,6 +453,45 @@ def _word_page(
     marks = ",".join("?" * len(ids))
     by_id = {r[0]: r for r in conn.execute(f"SELECT {_COLUMNS} FROM items WHERE id IN ({marks})", ids)}
     return [by_id[i] + (snippets.get(i), scores[i]) for i in ids if i in by_id], total, ranked_among
+
+
+def _form_snippets(corpus: Corpus, rows: list[tuple], terms: list[str]) -> list[tuple]:
+    """Snippets from the text, never from the search forms (``items.gram_*``).
+
+    FTS5 cuts a snippet from the column that matched best; when only the
+    search forms matched (every CJK search, and a word matched through its
+    folded form), that is a list of bigrams. Those snippets are cut from the
+    text instead, with the CJK terms marked.
+    """
+    ids = [r[0] for r in rows]
+    if not ids:
+        return rows
+    marks = ",".join("?" * len(ids))
+    forms = {
+        r[0]: r[1:]
+        for r in corpus.conn.execute(
+            f"SELECT id, gram_title, gram_text FROM items WHERE id IN ({marks})"
+            " AND (gram_title IS NOT NULL OR gram_text IS NOT NULL)",
+            ids,
+        )
+    }
+    if not forms:  # the usual case in English: nothing to redo
+        return rows
+    out = []
+    for r in rows:
+        snip = r[11]
+        if r[0] in forms and (terms or _from_forms(snip, forms[r[0]])):
+            snip = snippet([r[9] or r[8], r[2]], terms, _SNIP_START, _SNIP_END) or snip
+        out.append(r[:11] + (snip,) + r[12:])
+    return out
+
+
+def _from_forms(snip: str | None, forms: tuple) -> bool:
+    """Was this FTS5 snippet cut from a search-form column?"""
+    if not snip:
+        return False
+    core = snip.replace(_SNIP_START, "").replace(_SNIP_END, "").strip("…").strip()
+    return any(core and core in (f or "") for f in forms)
 
 
 def iter_items(corpus: Corpus, f: Filters, *, chunk: int = 500) -> Iterator[SearchItem]:

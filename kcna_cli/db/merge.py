@@ -36,6 +36,7 @@ import sqlite3
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..dates import DATELINE, MONTHS
+from ..grams import item_forms
 from ..parse import Record
 from ..text import normalize, version_text
 from ..versions import capture_order, lede_matches, sha1
@@ -171,7 +172,8 @@ def split_found(w: Writer, found: Found, rec: Record) -> None:
 def new_item(w: Writer, rec: Record, capture: str, *, partial: bool) -> tuple[int, int | None]:
     cur = w.conn.execute(
         "INSERT INTO items (id, key, lede_key, kind, title, date, source, outlet, language,"
-        " dateline, lede, body, date_note, source_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " dateline, lede, body, date_note, source_note, gram_title, gram_text)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             w.new_id(rec.key),
             rec.key,
@@ -187,6 +189,7 @@ def new_item(w: Writer, rec: Record, capture: str, *, partial: bool) -> tuple[in
             rec.body,
             rec.date_note,
             rec.source_note,
+            *item_forms(rec.title, rec.lede, rec.body),
         ),
     )
     item_id = cur.lastrowid

@@ -12,12 +12,17 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import KcnaError
 from ..facets import facets
+from ..grams import item_forms
 from ..versions import fingerprint
 
-SCHEMA_VERSION = 5
+if TYPE_CHECKING:
+    from ..places import Gazetteer
+
+SCHEMA_VERSION = 6
 
 SCHEMA = """
 CREATE TABLE dumps (
@@ -50,7 +55,9 @@ CREATE TABLE items (
     version_id INTEGER,
     version_capture TEXT,
     facets TEXT,
-    source_note TEXT
+    source_note TEXT,
+    gram_title TEXT,
+    gram_text TEXT
 );
 CREATE INDEX items_date ON items(date);
 CREATE INDEX items_lede_key ON items(lede_key);
@@ -85,7 +92,9 @@ CREATE TABLE places (
     parent_id TEXT,
     aliases TEXT,
     lat REAL,
-    lon REAL
+    lon REAL,
+    name_ko TEXT,
+    hanja TEXT
 );
 CREATE TABLE item_places (
     item_id INTEGER NOT NULL REFERENCES items(id),
@@ -99,12 +108,12 @@ CREATE TABLE item_places (
 ) WITHOUT ROWID;
 CREATE INDEX item_places_place ON item_places(place_id, item_id);
 CREATE VIRTUAL TABLE items_fts USING fts5(
-    title, lede, body, facets, content=[items], content_rowid=[id],
+    title, lede, body, facets, gram_title, gram_text, content=[items], content_rowid=[id],
     tokenize='unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER items_ad AFTER DELETE ON items BEGIN
-    INSERT INTO items_fts(items_fts, rowid, title, lede, body, facets)
-    VALUES ('delete', old.id, old.title, old.lede, old.body, old.facets);
+    INSERT INTO items_fts(items_fts, rowid, title, lede, body, facets, gram_title, gram_text)
+    VALUES ('delete', old.id, old.title, old.lede, old.body, old.facets, old.gram_title, old.gram_text);
 END;
 """
 
@@ -160,10 +169,15 @@ def _migrate_2(conn: sqlite3.Connection) -> None:
     )
     conn.execute("DROP TRIGGER IF EXISTS items_ad")
     conn.execute("DROP TABLE items_fts")
-    for stmt in _statements(SCHEMA):
-        if stmt.startswith(("CREATE VIRTUAL TABLE items_fts", "CREATE TRIGGER items_ad")):
-            conn.execute(stmt)
-    conn.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
+    conn.execute(
+        "CREATE VIRTUAL TABLE items_fts USING fts5(title, lede, body, facets, content=[items], content_rowid=[id],"
+        " tokenize='unicode61 remove_diacritics 2')"
+    )
+    conn.execute(
+        "CREATE TRIGGER items_ad AFTER DELETE ON items BEGIN INSERT INTO items_fts(items_fts, rowid, title, lede,"
+        " body, facets) VALUES ('delete', old.id, old.title, old.lede, old.body, old.facets); END"
+    )
+    # filled by schema 5 -> 6, which rebuilds this index anyway
 
 
 #: schema 3 -> 4: how the outlet of an article was inferred when its page printed none, and
@@ -175,8 +189,6 @@ ALTER TABLE sightings ADD COLUMN cut INTEGER;
 """
 
 
-#: MIGRATIONS[n] upgrades a database from schema version n to n + 1: SQL, or a
-#: function of the connection (run inside the upgrade's transaction).
 def _migrate_4(conn: sqlite3.Connection) -> None:
     """Schema 4 -> 5: persons, their mentions and the leader's activities (``db/people.py``)."""
     from .people import migrate
@@ -184,7 +196,64 @@ def _migrate_4(conn: sqlite3.Connection) -> None:
     migrate(conn)
 
 
-MIGRATIONS: dict[int, str | Callable] = {1: _migrate_1, 2: _migrate_2, 3: _MIGRATE_3, 4: _migrate_4}
+def _migrate_5(conn: sqlite3.Connection) -> None:
+    """Schema 5 -> 6: the search forms of Korean, Japanese and Chinese text (bigrams),
+    of McCune-Reischauer apostrophes and of Russian ``ё`` are indexed columns
+    (``items.gram_title``, ``items.gram_text``; see ``grams.py``); places have
+    their Hangul and Hanja names, and items in those scripts their places."""
+    from ..places import Gazetteer, strip_dateline
+
+    conn.execute("ALTER TABLE items ADD COLUMN gram_title TEXT")
+    conn.execute("ALTER TABLE items ADD COLUMN gram_text TEXT")
+    conn.execute("ALTER TABLE places ADD COLUMN name_ko TEXT")
+    conn.execute("ALTER TABLE places ADD COLUMN hanja TEXT")
+    g = Gazetteer.load()
+    store_places(conn, g)
+    for item_id, title, lede, body, date in conn.execute("SELECT id, title, lede, body, date FROM items").fetchall():
+        forms = item_forms(title, lede, body)
+        if not any(forms):
+            continue
+        conn.execute("UPDATE items SET gram_title = ?, gram_text = ? WHERE id = ?", (*forms, item_id))
+        # the places of text in Hangul or Hanja were not known before
+        conn.execute("DELETE FROM item_places WHERE item_id = ?", (item_id,))
+        texts = [("title", title), ("body", body) if body else ("lede", lede)]
+        found = [
+            (item_id, m.place_id, name, m.start, m.end, m.surface, int(m.ambiguous))
+            for name, text in texts
+            if text
+            for m in g.extract(strip_dateline(text))
+        ]
+        conn.executemany("INSERT OR IGNORE INTO item_places VALUES (?, ?, ?, ?, ?, ?, ?)", found)
+        conn.execute("UPDATE items SET facets = ? WHERE id = ?", (facets(date, [r[1] for r in found], g), item_id))
+    conn.execute("DROP TRIGGER IF EXISTS items_ad")
+    conn.execute("DROP TABLE items_fts")
+    for stmt in _statements(SCHEMA):
+        if stmt.startswith(("CREATE VIRTUAL TABLE items_fts", "CREATE TRIGGER items_ad")):
+            conn.execute(stmt)
+    conn.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
+
+
+def store_places(conn: sqlite3.Connection, g: Gazetteer) -> None:
+    """The gazetteer into the ``places`` table."""
+    conn.executemany(
+        "INSERT OR REPLACE INTO places (id, name, full_name, level, parent_id, aliases, lat, lon, name_ko, hanja)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (p.id, p.name, p.full, p.level, p.parent_id, "|".join(p.aliases), p.lat, p.lon, p.full_ko, p.hanja)
+            for p in g.places
+        ],
+    )
+
+
+#: MIGRATIONS[n] upgrades a database from schema version n to n + 1: SQL, or a
+#: function of the connection (run inside the upgrade's transaction).
+MIGRATIONS: dict[int, str | Callable] = {
+    1: _migrate_1,
+    2: _migrate_2,
+    3: _MIGRATE_3,
+    4: _migrate_4,
+    5: _migrate_5,
+}
 
 
 def _statements(script: str) -> list[str]:
@@ -262,9 +331,4 @@ def load_places(conn: sqlite3.Connection) -> None:
     """The packaged gazetteer into ``places``."""
     from ..places import Gazetteer
 
-    g = Gazetteer.load()
-    conn.executemany(
-        "INSERT OR REPLACE INTO places (id, name, full_name, level, parent_id, aliases, lat, lon)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(p.id, p.name, p.full, p.level, p.parent_id, "|".join(p.aliases), p.lat, p.lon) for p in g.places],
-    )
+    store_places(conn, Gazetteer.load())

@@ -16,6 +16,7 @@ import sqlite3
 import time
 from typing import TYPE_CHECKING
 
+from ..grams import item_forms
 from ..packing import pack
 from ..parse import Dump, Page
 from ..text import version_text
@@ -95,7 +96,7 @@ class Writer:
         self.changed.add(item_id)
         if self.fts and item_id not in self.fts_new and item_id not in self.fts_old:
             self.fts_old[item_id] = self.conn.execute(
-                "SELECT title, lede, body, facets FROM items WHERE id = ?", (item_id,)
+                "SELECT title, lede, body, facets, gram_title, gram_text FROM items WHERE id = ?", (item_id,)
             ).fetchone()
 
     def added(self, item_id: int) -> None:
@@ -129,15 +130,16 @@ class Writer:
             return
         for item_id, old in self.fts_old.items():
             self.conn.execute(
-                "INSERT INTO items_fts(items_fts, rowid, title, lede, body, facets) VALUES ('delete', ?, ?, ?, ?, ?)",
+                "INSERT INTO items_fts(items_fts, rowid, title, lede, body, facets, gram_title, gram_text)"
+                " VALUES ('delete', ?, ?, ?, ?, ?, ?, ?)",
                 (item_id, *old),
             )
         ids = sorted(self.fts_new | set(self.fts_old))
         for k in range(0, len(ids), 500):
             chunk = ids[k : k + 500]
             self.conn.execute(
-                "INSERT INTO items_fts(rowid, title, lede, body, facets)"
-                " SELECT id, title, lede, body, facets FROM items"
+                "INSERT INTO items_fts(rowid, title, lede, body, facets, gram_title, gram_text)"
+                " SELECT id, title, lede, body, facets, gram_title, gram_text FROM items"
                 f" WHERE id IN ({','.join('?' * len(chunk))})",
                 chunk,
             )
@@ -250,11 +252,15 @@ class Writer:
                 if role == "article" and self.corpus.track_versions:
                     settle(self, item_id)
         for item_id in sorted(self.changed):
-            # places follow the item's text, whichever capture supplied it
+            # places and search forms follow the item's text, whichever capture supplied it
             title, lede, body = self.conn.execute(
                 "SELECT title, lede, body FROM items WHERE id = ?", (item_id,)
             ).fetchone()
             self.corpus.index_places(item_id, title, lede, body)
+            self.conn.execute(
+                "UPDATE items SET gram_title = ?, gram_text = ? WHERE id = ?",
+                (*item_forms(title, lede, body), item_id),
+            )
         for item_id in self.reorder:
             # only items with several versions have an order to keep
             if self.conn.execute("SELECT 1 FROM versions WHERE item_id = ? AND number > 1", (item_id,)).fetchone():
