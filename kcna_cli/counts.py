@@ -88,7 +88,7 @@ def _fill(keys: list[str], by: str) -> list[str]:
 
 
 #: public fields of ``kcna places`` rows (add, never rename)
-PLACE_FIELDS = ["name", "level", "parent", "province", "items", "items_within", "aliases", "id"]
+PLACE_FIELDS = ["name", "level", "parent", "province", "items", "items_within", "aliases", "id", "name_ko", "hanja"]
 
 
 def place_counts(corpus: Corpus, *, province: str | None = None, include_empty: bool = False) -> list[dict]:
@@ -124,6 +124,8 @@ def place_counts(corpus: Corpus, *, province: str | None = None, include_empty: 
                 "items_within": len(within),
                 "aliases": p.aliases,
                 "id": p.id,
+                "name_ko": p.full_ko,
+                "hanja": p.hanja,
             }
         )
     order = {"capital_city": 0, "province": 1, "special_city": 2}

@@ -13,10 +13,20 @@ a school). ``Unsan County`` is two counties: a province named in the same
 sentence decides, otherwise both are kept and flagged ambiguous. Datelines
 (``Pyongyang, February 10 (KCNA) --``) are not mentions: callers strip them.
 
+In Korean, Japanese and Chinese text (``data/dprk_places_ko.csv``: Hangul in
+DPRK and ROK spelling, Hanja where known) a place is its name with its unit
+(``김화군``, ``강원도``, ``江原道金化郡``), particles and endings after it
+(``김화군에서``); bare names only for the capital and the cities that are no
+common word (``평양에서``, ``함흥의``; not ``개성``, personality, nor
+``원산지``). Hangul is folded as the search index folds it (``룡천``/``용천``),
+Han characters to one form of each (``平壌``/``平壤``, ``黄``/``黃``, ``区``/``區``).
+Each text is read once, with a longest-match lookup at each word start
+(Hangul) or character (Han): linear in the text.
+
 ``Gazetteer.resolve(name)`` turns what a user typed (``Gimhwa``,
-``Kangwon-do``, ``KIMHWA COUNTY``) into places, by exact name, alias, then a
-romanization-insensitive key; an unknown name raises ``UsageError`` with
-close suggestions.
+``Kangwon-do``, ``KIMHWA COUNTY``, ``김화``, ``강원도``, ``金化郡``) into places,
+by exact name, alias, then a romanization-insensitive key; an unknown name
+raises ``UsageError`` with close suggestions.
 """
 
 from __future__ import annotations
@@ -26,12 +36,14 @@ import difflib
 import functools
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from importlib.abc import Traversable
 
 from .dates import DATELINE
 from .errors import UsageError
+from .grams import fold_hangul
 from .text import strip_accents
 
 UNIT_WORDS = {
@@ -69,6 +81,45 @@ BARE_CITIES = {
 }
 
 
+#: Korean unit words of each level; the first is the one shown
+KO_UNITS = {
+    "province": ("도",),
+    "county": ("군",),
+    "city": ("시",),
+    "district": ("구역", "구"),
+    "area": ("지구",),
+    "special_city": ("특별시", "직할시", "시"),
+    "capital_city": ("직할시", "시"),
+}
+HAN_UNITS = ("特別市", "直轄市", "區域", "地區", "郡", "市", "道", "區")
+#: Korean names recognized without a unit: the capital, special cities and
+#: provincial capitals that are no common word (개성 is "personality", 김책 a
+#: man, 해주는 a verb form); 평양 may also begin a compound (평양종합병원)
+KO_BARE = ("평양", "남포", "라선", "함흥", "청진", "신의주", "원산", "혜산", "강계", "사리원", "평성")
+KO_BARE_COMPOUND = ("평양",)
+HAN_BARE = ("平壤", "南浦", "羅先", "開城", "咸興", "淸津", "新義州", "元山", "惠山", "江界", "沙里院", "海州", "平城")
+#: what may follow a bare Korean name in the same word: particles and the copula
+_PARTICLES = """
+은 는 이 가 을 를 의 에 에서 에게 에는 에도 에서는 에서도 에서의 에로 에로의 으로 로 으로는 로는 으로의 로의
+와 과 와의 과의 도 만 까지 까지의 부터 부터의 이며 이고 이다 이였다 이었다 이라는 처럼 보다
+시 시의 시에 시에서 시와 지구 지구의 지구에서 지역 지역의 지역에서 일대 일대에서 일대의
+"""
+KO_PARTICLES = frozenset(fold_hangul(p) for p in _PARTICLES.split())
+#: simplified Chinese and Japanese forms of the Han characters in place names -> the gazetteer's form
+HAN_VARIANTS = str.maketrans(
+    "壌区镜黄兴东龙竜宁边辺盐塩阳徳银両两罗开义肃粛清青温満满润滩虚贞辖远铁鉄长云顺馆马凤亀龟仓内刚峯岘岛戦战时楽乐桥桧権权渊渓丰豐别园场恵兔冈会",
+    "壤區鏡黃興東龍龍寧邊邊鹽鹽陽德銀兩兩羅開義肅肅淸靑溫滿滿潤灘虛貞轄遠鐵鐵長雲順館馬鳳龜龜倉內剛峰峴島戰戰時樂樂橋檜權權淵溪豊豊別園場惠兎岡會",
+)
+_HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_CJK_ANY = re.compile(r"[\uac00-\ud7a3\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def fold_han(text: str) -> str:
+    """Han characters as the gazetteer writes them (one character for one)."""
+    return text.translate(HAN_VARIANTS)
+
+
 @dataclass
 class Place:
     id: str
@@ -81,6 +132,13 @@ class Place:
     lon: float | None = None
     #: names it had before a change, with the month they were last used: [("Samjiyon County", "2019-12")]
     former: list[tuple[str, str]] = field(default_factory=list)
+    #: Hangul, DPRK spelling: "김화" and "김화군"; ROK spelling where it differs; Hanja
+    name_ko: str | None = None
+    full_ko: str | None = None
+    rok_ko: str | None = None
+    hanja: str | None = None
+    #: every Korean and Hanja form with a unit (older units too)
+    forms_ko: list[str] = field(default_factory=list)
 
     @property
     def unit(self) -> str | None:
@@ -136,11 +194,20 @@ _UNIT_AHEAD = r"(?!(?:Count(?:y|ies)|Cit(?:y|ies)|Districts?|Provinces?|Areas?|P
 #: Phyongan``, ``Kim Jong Suk``: counties named after people are three words long)
 _NAME = r"[A-Z][a-z]+(?:[ -]" + _UNIT_AHEAD + r"[A-Z][a-z]+){0,2}"
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'“‘])|\n+")
+#: datelines in Korean ``(평양 1월 5일발 조선중앙통신)``, Japanese ``【平壌1月5日発朝鮮中央通信】``,
+#: Chinese ``(朝中社平壤1月5日电)``, Russian ``Пхеньян, 5 января /ЦТАК/``
+_CJK_DATELINE = re.compile(
+    r"^\s*(?:[(（\[【]\s*[\uac00-\ud7a3]{2,6}\s*\d{1,2}\s*월\s*\d{1,2}\s*일발?[^)）\]】\n]{0,20}[)）\]】]"
+    r"|[(（\[【]?\s*[^\s\d【】()（）]{0,8}?\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:発|发|電|电)(?:[^\s)）\]】]{0,10}[)）\]】])?"
+    r"|[А-ЯЁ][а-яё-]+,\s*\d{1,2}\s+[а-яё]+\.?\s*/[А-ЯЁ]+/\s*(?:--|[\u2014\u2013-])?)"
+)
 
 
 def strip_dateline(text: str) -> str:
     """Blank out a leading dateline, keeping positions (it is not a mention)."""
     m = DATELINE.match(text)
+    if not m and not text.isascii():
+        m = _CJK_DATELINE.match(text)
     if not m:
         return text
     return " " * m.end() + text[m.end() :]
@@ -191,6 +258,7 @@ class Gazetteer:
                 for alias in p.aliases:
                     if p.level == "province" and re.fullmatch(r"(North |South )?[A-Z][a-z]+", alias):
                         self._add(self._bare, alias, p.id)
+        self._index_cjk()
         bare = sorted(self._bare, key=len, reverse=True)
         self._bare_re = re.compile(r"\b(" + "|".join(map(re.escape, bare)) + r")\b(?![ -]?(?:ri|dong|gu)\b)")
         self._unit_re = re.compile(
@@ -203,6 +271,48 @@ class Gazetteer:
         ids = index.setdefault(key, [])
         if pid not in ids:
             ids.append(pid)
+
+    def _index_cjk(self) -> None:
+        """Korean and Han forms -> ids, with every prefix, for a longest-match scan."""
+        #: folded form -> (ids, bare: needs a particle after it, or may begin a compound)
+        self._ko: dict[str, tuple[list[str], str]] = {}
+        self._han: dict[str, tuple[list[str], str]] = {}
+        self._ko_prefixes: set[str] = set()
+        self._han_prefixes: set[str] = set()
+        #: what a user may type: folded names with and without unit, Hangul and Hanja
+        self._cjk_names: dict[str, list[str]] = {}
+        for p in self.places:
+            for form in p.forms_ko:
+                if _HAN_RUN.fullmatch(form):
+                    key = fold_han(form)
+                    self._add_form(self._han, self._han_prefixes, key, p.id, "unit")
+                    self._add(self._cjk_names, key, p.id)
+                    name = _strip_han_unit(key)
+                    if name != key:
+                        self._add(self._cjk_names, name, p.id)
+                        if name in _HAN_BARE_FOLDED and p.level != "province":
+                            self._add_form(self._han, self._han_prefixes, name, p.id, "bare")
+                else:
+                    key = fold_hangul(form)
+                    self._add_form(self._ko, self._ko_prefixes, key, p.id, "unit")
+                    self._add(self._cjk_names, key, p.id)
+            for name in (p.name_ko, p.rok_ko and _strip_ko_unit(p.rok_ko, p.level)):
+                if not name:
+                    continue
+                key = fold_hangul(name)
+                self._add(self._cjk_names, key, p.id)
+                if key in _KO_BARE_FOLDED and p.level != "province":
+                    kind = "compound" if key in _KO_COMPOUND_FOLDED else "bare"
+                    self._add_form(self._ko, self._ko_prefixes, key, p.id, kind)
+
+    @staticmethod
+    def _add_form(index: dict, prefixes: set[str], key: str, pid: str, kind: str) -> None:
+        ids, old = index.get(key, ([], kind))
+        if pid not in ids:
+            ids.append(pid)
+        # a form that is a full name somewhere needs no particle anywhere
+        index[key] = (ids, "unit" if "unit" in (kind, old) else kind)
+        prefixes.update(key[:i] for i in range(1, len(key) + 1))
 
     # --- loading ------------------------------------------------------------
 
@@ -217,6 +327,10 @@ class Gazetteer:
             current = rows.setdefault(row["id"], {"lat": "", "lon": ""})
             # an empty cell keeps the gazetteer's value (a row may only add former names)
             current.update({k: v for k, v in row.items() if k != "reason" and v})
+        korean: dict[str, list[dict]] = {}
+        for name in ("dprk_places_ko.csv", "overrides_ko.csv"):
+            for row in _csv_rows(data / name):
+                korean.setdefault(row["id"], []).append(row)
         places = []
         for row in rows.values():
             aliases = [a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()]
@@ -231,6 +345,7 @@ class Gazetteer:
                     lat=float(row["lat"]) if row.get("lat") else None,
                     lon=float(row["lon"]) if row.get("lon") else None,
                     former=_former(row.get("former")),
+                    **_korean(korean.get(row["id"], []), row["level"]),
                 )
             )
         return cls(places)
@@ -321,8 +436,47 @@ class Gazetteer:
                 continue
             ids = self._bare[m.group(1)]
             found.extend(self._mentions(ids, s, e, m.group(0), text))
+        if not text.isascii() and _CJK_ANY.search(text):
+            found.extend(self._extract_cjk(text))
         found.sort(key=lambda x: (x.start, x.place_id))
         return found
+
+    def _extract_cjk(self, text: str) -> list[Mention]:
+        """Places named in Korean (at word starts) and in Han characters (anywhere)."""
+        found: list[Mention] = []
+        folded = fold_hangul(text)
+        for word in _HANGUL_WORD.finditer(folded):
+            pos, end = word.start(), word.end()
+            while pos < end:  # 강원도김화군에서: several names in one word
+                key, hit = _longest(folded, pos, end, self._ko, self._ko_prefixes)
+                if hit is None:
+                    break
+                ids, kind = hit
+                stop = pos + len(key)
+                rest = folded[stop:end]
+                if kind == "bare" and rest and rest not in KO_PARTICLES:
+                    break  # 원산지 (origin), not 원산
+                found.extend(self._cjk_mentions(ids, pos, stop, text))
+                if kind != "unit":
+                    break
+                pos = stop
+        if _HAN_RUN.search(text):
+            han = fold_han(text)
+            for run in _HAN_RUN.finditer(han):
+                pos, end = run.start(), run.end()
+                while pos < end:
+                    key, hit = _longest(han, pos, end, self._han, self._han_prefixes)
+                    if hit is None:
+                        pos += 1
+                        continue
+                    found.extend(self._cjk_mentions(hit[0], pos, pos + len(key), text))
+                    pos += len(key)
+        return found
+
+    def _cjk_mentions(self, ids: list[str], s: int, e: int, text: str) -> list[Mention]:
+        if len(ids) == 1:
+            return [Mention(ids[0], s, e, text[s:e])]
+        return [Mention(i, s, e, text[s:e], ambiguous=True) for i in ids]
 
     def _with_unit(self, name: str, unit: str) -> list[str]:
         by_unit = self._unit_index.get(_fold_name(name), {})
@@ -362,6 +516,12 @@ class Gazetteer:
         q = _fold_name(text)
         if not q:
             raise UsageError("--place needs a name")
+        typed = unicodedata.normalize("NFKC", "".join(text.split()))
+        if _CJK_ANY.search(typed):
+            key = fold_han(fold_hangul(typed))
+            cjk = self._cjk_names.get(key)
+            if cjk:
+                return [self.by_id[i] for i in cjk]
         ids = self._names.get(q)
         if not ids:
             stripped = re.sub(r"[\s-]+(province|county|city|district|area|do|gun|si)$", "", q)
@@ -373,6 +533,14 @@ class Gazetteer:
         return [self.by_id[i] for i in ids]
 
     def _unknown(self, text: str) -> str:
+        typed = fold_han(fold_hangul(unicodedata.normalize("NFKC", "".join(text.split()))))
+        if _CJK_ANY.search(typed):
+            close = difflib.get_close_matches(typed, list(self._cjk_names), n=6, cutoff=0.5)
+            found = list(dict.fromkeys(self.by_id[i] for c in close for i in self._cjk_names[c]))[:3]
+            if found:
+                hint = " or ".join(f'"{p.full_ko or p.full}" ({p.full})' for p in found)
+                return f"unknown place {text!r}: did you mean {hint}?"
+            return f"unknown place {text!r} (see 'kcna places --all' for known names)"
         choices: dict[str, str] = {}
         for p in self.places:
             for nm in (p.name, p.full, *p.aliases):
@@ -403,6 +571,63 @@ def _former(text: str | None) -> list[tuple[str, str]]:
         if name.strip():
             out.append((name.strip(), until.strip()))
     return out
+
+
+_KO_BARE_FOLDED = frozenset(fold_hangul(n) for n in KO_BARE)
+_KO_COMPOUND_FOLDED = frozenset(fold_hangul(n) for n in KO_BARE_COMPOUND)
+_HAN_BARE_FOLDED = frozenset(fold_han(n) for n in HAN_BARE)
+
+
+def _korean(rows: list[dict], level: str) -> dict:
+    """The Korean fields of a place from its rows (gazetteer, then our overrides: the last wins
+    what is shown, every full form stays known)."""
+    if not rows:
+        return {}
+    out: dict = {"forms_ko": []}
+    for row in rows:
+        name = row.get("ko_name") or None
+        full = row.get("ko_full") or None
+        rok = row.get("ko_rok") or None
+        hanja = row.get("hanja") or None
+        out.update({k: v for k, v in (("name_ko", name), ("full_ko", full), ("rok_ko", rok), ("hanja", hanja)) if v})
+        forms = [full, rok, hanja]
+        if name:
+            forms += [name + unit for unit in KO_UNITS.get(level, ())]
+        if rok and full and name and full.startswith(name):
+            forms.append(_strip_ko_unit(rok, level) + full[len(name) :])
+        for f in forms:
+            if f and f not in out["forms_ko"]:
+                out["forms_ko"].append(f)
+    return out
+
+
+def _strip_ko_unit(full: str, level: str) -> str:
+    for unit in sorted({u for units in KO_UNITS.values() for u in units}, key=len, reverse=True):
+        if full.endswith(unit) and len(full) > len(unit):
+            return full[: -len(unit)]
+    return full
+
+
+def _strip_han_unit(full: str) -> str:
+    for unit in HAN_UNITS:
+        if full.endswith(unit) and len(full) > len(unit):
+            return full[: -len(unit)]
+    return full
+
+
+def _longest(text: str, pos: int, end: int, index: dict, prefixes: set[str]):
+    """The longest form of ``index`` that starts at ``pos``: (form, value), or ("", None)."""
+    best: tuple[str, object] = ("", None)
+    k = pos + 1
+    while k <= end:
+        piece = text[pos:k]
+        if piece not in prefixes:
+            break
+        hit = index.get(piece)
+        if hit is not None:
+            best = (piece, hit)
+        k += 1
+    return best
 
 
 def _sentence_around(text: str, pos: int) -> str:

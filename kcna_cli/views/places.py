@@ -12,10 +12,12 @@ def places_table(env: Env, rows: list[dict], *, flat: bool = False) -> None:
     console = env.console()
     if flat:
         table = Table(header_style="bold")
-        for col in ("place", "level", "in", "items", "with inside"):
+        for col in ("place", "Korean", "level", "in", "items", "with inside"):
             table.add_column(col, justify="right" if col in ("items", "with inside") else "left")
         for r in rows:
-            table.add_row(r["name"], r["level"], r["parent"] or "", str(r["items"]), str(r["items_within"]))
+            table.add_row(
+                r["name"], r["name_ko"] or "", r["level"], r["parent"] or "", str(r["items"]), str(r["items_within"])
+            )
         console.print(table)
         return
     by_name = {r["name"]: r for r in rows}
@@ -28,7 +30,8 @@ def places_table(env: Env, rows: list[dict], *, flat: bool = False) -> None:
     def label(r: dict) -> str:
         extra = f", {r['items_within']} with places inside" if r["items_within"] != r["items"] else ""
         count = f"{r['items']} item{'s' if r['items'] != 1 else ''}"
-        return f"{r['name']} [dim]{r['level'].replace('_', ' ')}[/dim] · {count}{extra}"
+        korean = f" {r['name_ko']}" if r["name_ko"] else ""
+        return f"{r['name']}{korean} [dim]{r['level'].replace('_', ' ')}[/dim] · {count}{extra}"
 
     def add(node, parent_name):
         for r in sorted(children.get(parent_name, []), key=lambda r: (-r["items_within"], r["name"])):
