@@ -8,7 +8,8 @@ text, the tokens FTS5 cannot make (the approach of Lucene's CJK analyzer):
 
 - the **bigrams** of every run of Hangul, Han and kana characters
   (``김화군에`` -> ``김화 화군 군에``; a one-character run is kept whole),
-  after NFKC and the **initial-sound fold** below;
+  after NFKC and the **initial-sound fold** below; a kana reading inside a
+  word is left out (``竣工(しゅんこう)式`` is indexed as ``竣工式``);
 - McCune–Reischauer words without their apostrophes (``P'yŏngyang`` ->
   ``pyongyang``), and Russian words with ``ё`` as ``е``.
 
@@ -42,6 +43,8 @@ _CJK_CHAR = re.compile(f"[{_CJK_CLASS}]")
 _MR_APOSTROPHE = re.compile(r"(?<=[PpTtKk])['’ʼ‘](?=[aeiouwyAEIOUWYŏŭŎŬ])|(?<=[Cc]h)['’ʼ‘](?=[aeiouwyŏŭ])")
 _MR_HINT = re.compile(r"(?:[PpTtKk]|[Cc]h)['’ʼ‘][aeiouwyAEIOUWYŏŭŎŬ]")
 _MR_WORD = re.compile(r"(?<![\w'’ʼ‘])\w*?(?:[PpTtKk]|[Cc]h)['’ʼ‘][aeiouwyAEIOUWYŏŭŎŬ][\w'’ʼ‘]*")
+#: a kana reading in parentheses after Han characters (NFKC made the parentheses ASCII)
+_READING = re.compile(r"(?<=[\u3400-\u4dbf\u4e00-\u9fff])\([\u3040-\u30ff]+\)")
 _YO_WORD = re.compile(r"\w*[ёЁ]\w*")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
@@ -100,6 +103,8 @@ def search_forms(text: str | None) -> str | None:
     if not text or not needs_forms(text):
         return None
     text = unicodedata.normalize("NFKC", text)
+    if "(" in text:  # 竣工(しゅんこう)式: a reading inside a word is not indexed
+        text = _READING.sub("", text)
     found: list[tuple[int, list[str]]] = [(m.start(), bigrams(fold_hangul(m.group()))) for m in CJK_RUN.finditer(text)]
     if _MR_HINT.search(text):
         found += [(m.start(), [re.sub(r"['’ʼ‘]", "", m.group())]) for m in _MR_WORD.finditer(text)]

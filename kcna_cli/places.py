@@ -296,10 +296,10 @@ class Gazetteer:
                     key = fold_hangul(form)
                     self._add_form(self._ko, self._ko_prefixes, key, p.id, "unit")
                     self._add(self._cjk_names, key, p.id)
-            for name in (p.name_ko, p.rok_ko and _strip_ko_unit(p.rok_ko, p.level)):
-                if not name:
+            for bare in (p.name_ko, p.rok_ko and _strip_ko_unit(p.rok_ko, p.level)):
+                if not bare:
                     continue
-                key = fold_hangul(name)
+                key = fold_hangul(bare)
                 self._add(self._cjk_names, key, p.id)
                 if key in _KO_BARE_FOLDED and p.level != "province":
                     kind = "compound" if key in _KO_COMPOUND_FOLDED else "bare"
@@ -536,7 +536,7 @@ class Gazetteer:
         typed = fold_han(fold_hangul(unicodedata.normalize("NFKC", "".join(text.split()))))
         if _CJK_ANY.search(typed):
             close = difflib.get_close_matches(typed, list(self._cjk_names), n=6, cutoff=0.5)
-            found = list(dict.fromkeys(self.by_id[i] for c in close for i in self._cjk_names[c]))[:3]
+            found = [self.by_id[i] for i in dict.fromkeys(i for c in close for i in self._cjk_names[c])][:3]
             if found:
                 hint = " or ".join(f'"{p.full_ko or p.full}" ({p.full})' for p in found)
                 return f"unknown place {text!r}: did you mean {hint}?"

@@ -13,7 +13,7 @@ PACKAGE = ROOT / "kcna_cli"
 
 #: lowest first; a module may import its own layer or a lower one, never a higher one
 LAYERS = [
-    ["errors", "text", "dates", "facets"],  # rules with no kcna imports
+    ["errors", "text", "dates", "facets", "grams"],  # rules with no kcna imports
     ["parse", "captures", "places", "versions", "names", "people", "activities"],  # text -> records; shared pure rules
     ["inputs", "packing", "pipeline"],  # bytes -> page texts -> parsed pages
     ["db"],  # records -> rows

@@ -4,6 +4,8 @@ import json
 
 from support import kcna
 
+from kcna_cli.db import SCHEMA_VERSION
+
 
 def test_info_json_fields(all_fixtures, tmp_path):
     data = json.loads(kcna("info", "--json").stdout)
@@ -25,7 +27,7 @@ def test_info_json_fields(all_fixtures, tmp_path):
         "sources",
     ]
     assert data["database"] == str(tmp_path / "kcna.db")
-    assert data["schema_version"] == 5 and data["size_bytes"] > 0
+    assert data["schema_version"] == SCHEMA_VERSION and data["size_bytes"] > 0
     assert data["items"] == data["articles"] + data["teasers"]
     assert data["revised_items"] == 1  # fixtures/revisions
     assert data["first_date"] <= data["last_date"]

@@ -49,6 +49,11 @@ def as_schema_2(db) -> None:
     conn.execute("ALTER TABLE items DROP COLUMN facets")
     conn.execute("ALTER TABLE items DROP COLUMN source_note")  # schema 3 -> 4
     conn.execute("ALTER TABLE sightings DROP COLUMN cut")
+    # schema 5 added these
+    conn.execute("ALTER TABLE items DROP COLUMN gram_title")
+    conn.execute("ALTER TABLE items DROP COLUMN gram_text")
+    conn.execute("ALTER TABLE places DROP COLUMN name_ko")
+    conn.execute("ALTER TABLE places DROP COLUMN hanja")
     conn.execute(
         "CREATE VIRTUAL TABLE items_fts USING fts5(title, lede, body, content=[items], content_rowid=[id],"
         " tokenize='unicode61 remove_diacritics 2')"
