@@ -25,6 +25,12 @@ same run, because machines are noisy:
 6. versions ingest with version tracking vs without it. Goal < 1.10.
 7. people   ingest with persons and activities found vs without. Goal < 1.15.
             Plus in-process p50/p95 of ``search --person`` and ``appearances``.
+8. Korean  the same measures on a Korean corpus (``generate_ko.py``: pages
+            labelled ``KCNA.kp (Kr)`` made of the public-domain New Year
+            addresses in ``benchmarks/korean/``): ingest vs the same floor
+            (which indexes no bigrams), items against the ground truth,
+            size, and p50/p95 of Korean words, Hangul places and both.
+            ``--korean-dumps 0`` skips it.
 
 The generated corpus has a known number of distinct items; the run checks
 that kcna stored exactly that many.
@@ -50,6 +56,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 import generate  # noqa: E402
+import generate_ko  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
@@ -163,7 +170,9 @@ def percentile(values: list[float], p: float) -> float:
     return values[k]
 
 
-def query_latency(db: Path, rounds: int = 20) -> dict[str, tuple[float, float]]:
+def query_latency(
+    db: Path, rounds: int = 20, words: list[str] | None = None, places: list[str] | None = None
+) -> dict[str, tuple[float, float]]:
     """In-process p50/p95 in ms of typical questions (a warm, opened corpus)."""
     from kcna_cli.db import Corpus
     from kcna_cli.query import Filters, search
@@ -171,8 +180,8 @@ def query_latency(db: Path, rounds: int = 20) -> dict[str, tuple[float, float]]:
     corpus = Corpus(db, create=False)
     first, last = corpus.conn.execute("SELECT min(date), max(date) FROM items").fetchone()
     months = sorted({r[0] for r in corpus.conn.execute("SELECT DISTINCT substr(date, 1, 7) FROM items LIMIT 200")})
-    words = ["county", "factory", "production", "modern", "hospital", "bridge", "plan", "regional"]
-    places = ["Kangwon", "Hamhung", "Kaesong", "Jagang", "Sinuiju", "Nampho"]
+    words = words or ["county", "factory", "production", "modern", "hospital", "bridge", "plan", "regional"]
+    places = places or ["Kangwon", "Hamhung", "Kaesong", "Jagang", "Sinuiju", "Nampho"]
     kinds = {
         "keyword": lambda i: Filters(words=words[i % len(words)]),
         "place": lambda i: Filters(places=[places[i % len(places)]]),
@@ -278,6 +287,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--dumps", type=int, default=2000, help="dumps to generate (default 2000; 0: skip)")
     ap.add_argument("--per-file", type=int, default=200, help="pages per generated file")
+    ap.add_argument(
+        "--korean-dumps", type=int, default=-1, help="Korean dumps for the Korean corpus (default: as --dumps; 0: skip)"
+    )
     ap.add_argument("--memory-gb", type=float, default=0, help="also ingest ~this many GB for the memory test")
     ap.add_argument("--scale", type=int, default=0, help="only ingest this many dumps with kcna, and query")
     ap.add_argument("--runs", type=int, default=7, help="runs of each whole-process timing (median)")
@@ -409,8 +421,52 @@ def standard(args, work: Path, kcna: str, su: str, table: Table) -> None:
     on, off = min(on), min(off)
     table.add("ingest with people / without (s)", f"{on:.2f}", f"{off:.2f}", on / off, "< 1.15")
 
+    if args.korean_dumps != 0:
+        korean(args, work, kcna, su, table)
     if args.memory_gb:
         memory(args, work, kcna, table)
+
+
+def korean(args, work: Path, kcna: str, su: str, table: Table) -> None:
+    """The Korean corpus (benchmarks/generate_ko.py): ingest vs the same floor, and query latency."""
+    n = args.korean_dumps if args.korean_dumps > 0 else args.dumps
+    files = generate_ko.write(n, work / "dumps-ko", per_file=args.per_file)
+    truth = generate_ko.distinct_items(n)
+    db = work / "kcna-ko.db"
+    t_kcna, _, _ = run_rss([kcna, "ingest", str(work / "dumps-ko"), "--db", str(db), "-q"])
+    rows_file = work / "rows-ko.jsonl"
+    n_rows = floor_rows(files, rows_file)
+    floor = work / "floor-ko.db"
+    t_insert, _ = run([su, "insert", str(floor), "items", str(rows_file), "--nl"])
+    t_fts, _ = run([su, "enable-fts", str(floor), "items", "title", "lede", "body"])
+    t_floor = t_insert + t_fts
+    table.add(
+        f"Korean: ingest {n} dumps (s)",
+        f"{t_kcna:.2f}",
+        f"{t_floor:.2f} (insert {t_insert:.2f} + fts {t_fts:.2f}, {n_rows} rows)",
+        t_kcna / t_floor,
+        "(info; the floor does no bigrams)",
+    )
+    stored = _counts(db)
+    table.add(
+        "Korean: distinct items stored / ground truth",
+        str(stored["items"]),
+        str(truth["items"]),
+        stored["items"] / truth["items"],
+        "= 1.00" + ("" if stored["items"] == truth["items"] else " (MISMATCH)"),
+    )
+    table.add(
+        "Korean: database size / input (MB)",
+        f"{db.stat().st_size / 1e6:.1f}",
+        f"{sum(f.stat().st_size for f in files) / 1e6:.1f}",
+        db.stat().st_size / sum(f.stat().st_size for f in files),
+        "(info)",
+    )
+    latency = query_latency(
+        db, words=generate_ko.QUERIES, places=["김화군", "함흥", "강원도", "Kaesong", "신의주", "남포"]
+    )
+    for name, (p50, p95) in latency.items():
+        table.add(f"Korean: query {name} p50 / p95 (ms)", f"{p50:.1f} / {p95:.1f}", "", None, "< 50 / < 150")
 
 
 def memory(args, work: Path, kcna: str, table: Table) -> None:
