@@ -361,3 +361,16 @@ def as_schema_3(db) -> None:
     conn.execute("PRAGMA user_version = 3")
     conn.commit()
     conn.close()
+
+
+def test_reparse_rebuilds_forms_and_korean_places(tmp_path):
+    db = tmp_path / "reparse.db"
+    with Corpus(db) as corpus:
+        for f in sorted(SCRIPTS.glob("*.txt")):
+            corpus.ingest_text(f.read_text(encoding="utf-8"), str(f))
+        before = {it["id"]: it["places"] for it in search(corpus, Filters(words="김화군"), limit=0).items}
+        corpus.conn.execute("UPDATE items SET gram_title = NULL, gram_text = NULL")
+        corpus.conn.execute("DELETE FROM item_places")
+        corpus.reparse()
+        after = {it["id"]: it["places"] for it in search(corpus, Filters(words="김화군"), limit=0).items}
+    assert after == before and before and all(before.values())
