@@ -9,8 +9,11 @@ with the public field names of README ("Output"), in that order; drawing
 them is ``kcna_cli.views``' job. Counting lives in ``kcna_cli.counts``.
 
 User words are never passed to FTS5 as syntax unless ``raw`` is set:
-``fts_query`` quotes every word, keeps ``"quoted phrases"`` and a trailing
-``*`` for prefixes, and drops what is not a word, so no input can raise.
+``grams.match_query`` quotes every word, keeps ``"quoted phrases"`` and a
+trailing ``*`` for prefixes, drops what is not a word (so no input can
+raise), and looks for Korean, Japanese and Chinese words as phrases of
+their bigrams (``grams.py``). ``fts_query`` is the same for plain words
+without the columns, kept for callers of the library.
 """
 
 from __future__ import annotations
