@@ -374,3 +374,44 @@ def test_reparse_rebuilds_forms_and_korean_places(tmp_path):
         corpus.reparse()
         after = {it["id"]: it["places"] for it in search(corpus, Filters(words="김화군"), limit=0).items}
     assert after == before and before and all(before.values())
+
+
+_SYLLABLE = st.integers(0xAC00, 0xD7A3).map(chr)
+_PARTICLES = [
+    "",
+    "에",
+    "에서",
+    "의",
+    "을",
+    "를",
+    "은",
+    "는",
+    "이",
+    "가",
+    "으로",
+    "과",
+    "와",
+    "에서는",
+    "들이",
+    "하였다",
+]
+
+
+@given(
+    word=st.lists(_SYLLABLE, min_size=2, max_size=5).map("".join),
+    before=st.lists(_SYLLABLE, max_size=3).map("".join),
+    particle=st.sampled_from(_PARTICLES),
+    decompose=st.booleans(),
+)
+@settings(max_examples=300, deadline=None)
+def test_a_hangul_word_is_found_with_any_particle_in_either_spelling(word, before, particle, decompose):
+    """Index the forms of a text holding WORD+particle; WORD (NFC or NFD, initial sounds
+    written either way) finds it, and so does a phrase of it and the next word."""
+    text = f"{before} {word}{particle} 공장"
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE VIRTUAL TABLE t USING fts5(title, lede, body, facets, gram_title, gram_text)")
+    conn.execute("INSERT INTO t (gram_text) VALUES (?)", (search_forms(text),))
+    typed = fold_hangul(word) if decompose else word
+    typed = unicodedata.normalize("NFD", typed) if decompose else typed
+    for q in (typed, f'"{typed} 공장"'):
+        assert conn.execute("SELECT count(*) FROM t WHERE t MATCH ?", (match_query(q),)).fetchone()[0] == 1, q
