@@ -303,20 +303,29 @@ def snippet(texts: list[str | None], terms: list[str], start: str, end: str, wid
     """A piece of the first text that holds a term (folded as indexed), the terms marked;
     the start of the first text when none does (None: no text).
 
-    Folding keeps one character per character, so positions in the folded
-    text are positions in the text.
+    The text is not folded: each syllable of a term matches every spelling
+    that folds to it (``노동`` matches ``로동``), so a long body costs one scan.
     """
     wanted = sorted({t for t in terms if t}, key=len, reverse=True)
-    for text in texts:
-        if not text or not wanted:
-            continue
-        plain = unicodedata.normalize("NFKC", text)
-        folded = fold_hangul(plain)
-        hits = sorted((m.start(), m.end()) for m in re.finditer("|".join(map(re.escape, wanted)), folded))
-        if hits:
-            return _cut(plain, hits, start, end, width)
+    if wanted:
+        pattern = re.compile("|".join("".join(_spellings(c) for c in t) for t in wanted))
+        for text in texts:
+            hits = [(m.start(), m.end()) for m in pattern.finditer(text)] if text else []
+            if hits:
+                return _cut(text, hits, start, end, width)  # type: ignore[arg-type]
     first = next((t for t in texts if t), None)
-    return _cut(unicodedata.normalize("NFKC", first), [], start, end, width) if first else None
+    return _cut(first, [], start, end, width) if first else None
+
+
+def _spellings(folded: str) -> str:
+    """A regex for every character that folds to ``folded``: ``노`` -> ``[노로]``."""
+    others = _UNFOLD.get(folded)
+    return f"[{folded}{''.join(others)}]" if others else re.escape(folded)
+
+
+_UNFOLD: dict[str, list[str]] = {}
+for _k, _v in _INITIAL_FOLD.items():
+    _UNFOLD.setdefault(chr(_v), []).append(chr(_k))
 
 
 def _cut(plain: str, hits: list[tuple[int, int]], start: str, end: str, width: int) -> str:

@@ -389,8 +389,11 @@ def search(
                 total = corpus.conn.execute(f"SELECT count(*) FROM items{sql.clause}", sql.params).fetchone()[0]
         else:
             window = RANK_WINDOW if sort == "relevance" and limit and offset + limit <= RANK_WINDOW else None
-            rows, total, ranked_among = _word_page(corpus, sql, match, sort, order, page, window)
-            rows = _form_snippets(corpus, rows, [] if f.raw else cjk_terms(f.words))
+            terms = [] if f.raw else cjk_terms(f.words)
+            rows, total, ranked_among = _word_page(
+                corpus, sql, match, sort, order, page, window, fts_snippets=not terms
+            )
+            rows = _form_snippets(corpus, rows, terms)
     except sqlite3.OperationalError as exc:
         if match and f.raw:
             raise UsageError(f"bad full-text query {f.words!r}: {exc}") from None
@@ -412,7 +415,7 @@ RANK_WINDOW = 10_000
 
 
 def _word_page(
-    corpus, sql: _Sql, match: str, sort: str, order: str, page: str, window: int | None
+    corpus, sql: _Sql, match: str, sort: str, order: str, page: str, window: int | None, *, fts_snippets: bool = True
 ) -> tuple[list[tuple], int, int | None]:
     """Rank the matches, then read snippets and rows for the one page shown:
     (rows, total, how many matches were ranked when not all of them).
@@ -446,12 +449,15 @@ def _word_page(
     # literal ids (integers from the query above) let FTS5 seek each one
     # instead of scanning every match
     literal = ",".join(str(int(i)) for i in ids)
+    # (none with CJK words: every match is cut from its text by _form_snippets)
     snippets = dict(
         conn.execute(
             f"SELECT rowid, snippet(items_fts, -1, '{_SNIP_START}', '{_SNIP_END}', '…', 24)"
             f" FROM items_fts WHERE items_fts MATCH ? AND rowid IN ({literal})",
             [match],
         ).fetchall()
+        if fts_snippets
+        else ()
     )
     marks = ",".join("?" * len(ids))
     by_id = {r[0]: r for r in conn.execute(f"SELECT {_COLUMNS} FROM items WHERE id IN ({marks})", ids)}
