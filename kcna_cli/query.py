@@ -486,12 +486,13 @@ def _form_snippets(corpus: Corpus, rows: list[tuple], terms: list[str]) -> list[
     }
     if not forms:  # the usual case in English: nothing to redo
         return rows
+    at = _COLUMNS.count(",") + 1  # the snippet follows the columns of the row
     out = []
     for r in rows:
-        snip = r[11]
+        snip = r[at]
         if r[0] in forms and (terms or _from_forms(snip, forms[r[0]])):
             snip = snippet([r[9] or r[8], r[2]], terms, _SNIP_START, _SNIP_END) or snip
-        out.append(r[:11] + (snip,) + r[12:])
+        out.append(r[:at] + (snip,) + r[at + 1 :])
     return out
 
 

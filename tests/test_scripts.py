@@ -167,6 +167,9 @@ def test_pyongyang_in_mccune_reischauer_finds_kcna_spelling(db, ids):
     assert ids[E_MR] in kcna_spelled  # "P'yŏngyang" in the text
     assert ids[E_KIMHWA] in kcna_spelled  # "Pyongyang, March 4 (KCNA)"
     assert found(db, "P'yŏngyang") == found(db, "P’yŏngyang") == kcna_spelled
+    with Corpus(db, create=False) as corpus:
+        [mr] = [it for it in search(corpus, Filters(words="Pyongyang"), limit=0).items if it["id"] == ids[E_MR]]
+    assert mr["snippet"].startswith("The Koryo Museum in Kaesŏng")  # the text, not the folded forms
 
 
 def test_korean_search_cli_json_snippet_is_text_with_the_word_marked(db, ids):
@@ -318,18 +321,18 @@ def test_any_text_is_a_valid_query(text):
         conn.execute("SELECT * FROM t WHERE t MATCH ?", (q,)).fetchall()
 
 
-def test_schema_3_database_is_migrated_in_place(tmp_path, ids):
-    """Schema 3 -> 4: forms computed, Korean places found, the index rebuilt; searches work at once."""
+def test_schema_4_database_is_migrated_in_place(tmp_path, ids):
+    """Schema 4 -> 5: forms computed, Korean places found, the index rebuilt; searches work at once."""
     db = tmp_path / "v3.db"
     with Corpus(db) as corpus:
         for f in sorted(SCRIPTS.glob("*.txt")):
             corpus.ingest_text(f.read_text(encoding="utf-8"), str(f))
-    as_schema_3(db)
+    as_schema_4(db)
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(*) FROM item_places WHERE surface = '김화군'").fetchone()[0] == 0
     conn.close()
     with Corpus(db) as corpus:
-        assert corpus.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+        assert corpus.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
         korean = {it["title"] for it in search(corpus, Filters(words="김화군"), limit=0).items}
         placed = {it["title"] for it in search(corpus, Filters(places=["Kimhwa"]), limit=0).items}
         hangul = corpus.conn.execute("SELECT name_ko FROM places WHERE id = 'geonames:1875980'").fetchone()[0]
@@ -338,8 +341,8 @@ def test_schema_3_database_is_migrated_in_place(tmp_path, ids):
     assert hangul == "김화군"
 
 
-def as_schema_3(db) -> None:
-    """Make a database written by this kcna look as schema 3 left it."""
+def as_schema_4(db) -> None:
+    """Make a database written by this kcna look as schema 4 left it."""
     conn = sqlite3.connect(db)
     conn.execute("DROP TRIGGER items_ad")
     conn.execute("DROP TABLE items_fts")
@@ -347,7 +350,7 @@ def as_schema_3(db) -> None:
     conn.execute("ALTER TABLE items DROP COLUMN gram_text")
     conn.execute("ALTER TABLE places DROP COLUMN name_ko")
     conn.execute("ALTER TABLE places DROP COLUMN hanja")
-    # schema 3 knew no Hangul or Hanja place
+    # schema 4 knew no Hangul or Hanja place
     conn.execute("DELETE FROM item_places WHERE surface GLOB '*[가-힣一-龥]*'")
     conn.execute(
         "CREATE VIRTUAL TABLE items_fts USING fts5(title, lede, body, facets, content=[items], content_rowid=[id],"
@@ -358,7 +361,7 @@ def as_schema_3(db) -> None:
         " body, facets) VALUES ('delete', old.id, old.title, old.lede, old.body, old.facets); END"
     )
     conn.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
-    conn.execute("PRAGMA user_version = 3")
+    conn.execute("PRAGMA user_version = 4")
     conn.commit()
     conn.close()
 
