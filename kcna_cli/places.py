@@ -447,6 +447,8 @@ class Gazetteer:
         folded = fold_hangul(text)
         for word in _HANGUL_WORD.finditer(folded):
             pos, end = word.start(), word.end()
+            if folded[pos] not in self._ko_prefixes:  # most words: no name starts so
+                continue
             while pos < end:  # 강원도김화군에서: several names in one word
                 key, hit = _longest(folded, pos, end, self._ko, self._ko_prefixes)
                 if hit is None:
