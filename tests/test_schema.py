@@ -28,10 +28,35 @@ def orchard(corpus):
     return item_id
 
 
+def as_schema_5(db) -> None:
+    """Make a database written by this kcna look as schema 5 left it (no search forms, no Hangul places)."""
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TRIGGER items_ad")
+    conn.execute("DROP TABLE items_fts")
+    conn.execute("ALTER TABLE items DROP COLUMN gram_title")
+    conn.execute("ALTER TABLE items DROP COLUMN gram_text")
+    conn.execute("ALTER TABLE places DROP COLUMN name_ko")
+    conn.execute("ALTER TABLE places DROP COLUMN hanja")
+    conn.execute("DELETE FROM item_places WHERE surface GLOB '*[가-힣一-龥]*'")  # schema 5 knew no such place
+    conn.execute(
+        "CREATE VIRTUAL TABLE items_fts USING fts5(title, lede, body, facets, content=[items], content_rowid=[id],"
+        " tokenize='unicode61 remove_diacritics 2')"
+    )
+    conn.execute(
+        "CREATE TRIGGER items_ad AFTER DELETE ON items BEGIN INSERT INTO items_fts(items_fts, rowid, title, lede,"
+        " body, facets) VALUES ('delete', old.id, old.title, old.lede, old.body, old.facets); END"
+    )
+    conn.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
+    conn.execute("PRAGMA user_version = 5")
+    conn.commit()
+    conn.close()
+
+
 def as_schema_4(db) -> None:
     """Make a database written by this kcna look as schema 4 left it (no people tables)."""
     from kcna_cli.db.people import TABLES
 
+    as_schema_5(db)
     conn = sqlite3.connect(db)
     for table in TABLES:
         conn.execute(f"DROP TABLE {table}")
@@ -49,11 +74,6 @@ def as_schema_2(db) -> None:
     conn.execute("ALTER TABLE items DROP COLUMN facets")
     conn.execute("ALTER TABLE items DROP COLUMN source_note")  # schema 3 -> 4
     conn.execute("ALTER TABLE sightings DROP COLUMN cut")
-    # schema 5 added these
-    conn.execute("ALTER TABLE items DROP COLUMN gram_title")
-    conn.execute("ALTER TABLE items DROP COLUMN gram_text")
-    conn.execute("ALTER TABLE places DROP COLUMN name_ko")
-    conn.execute("ALTER TABLE places DROP COLUMN hanja")
     conn.execute(
         "CREATE VIRTUAL TABLE items_fts USING fts5(title, lede, body, content=[items], content_rowid=[id],"
         " tokenize='unicode61 remove_diacritics 2')"

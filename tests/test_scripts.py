@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from places_eval_ko import HAN_CASES, KO_CASES, evaluate
 from support import FIXTURES
+from test_schema import as_schema_5
 from typer.testing import CliRunner
 
 from kcna_cli.cli import app
@@ -321,49 +322,24 @@ def test_any_text_is_a_valid_query(text):
         conn.execute("SELECT * FROM t WHERE t MATCH ?", (q,)).fetchall()
 
 
-def test_schema_4_database_is_migrated_in_place(tmp_path, ids):
-    """Schema 4 -> 5: forms computed, Korean places found, the index rebuilt; searches work at once."""
+def test_schema_5_database_is_migrated_in_place(tmp_path, ids):
+    """Schema 5 -> 6: forms computed, Korean places found, the index rebuilt; searches work at once."""
     db = tmp_path / "v3.db"
     with Corpus(db) as corpus:
         for f in sorted(SCRIPTS.glob("*.txt")):
             corpus.ingest_text(f.read_text(encoding="utf-8"), str(f))
-    as_schema_4(db)
+    as_schema_5(db)
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(*) FROM item_places WHERE surface = '김화군'").fetchone()[0] == 0
     conn.close()
     with Corpus(db) as corpus:
-        assert corpus.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+        assert corpus.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
         korean = {it["title"] for it in search(corpus, Filters(words="김화군"), limit=0).items}
         placed = {it["title"] for it in search(corpus, Filters(places=["Kimhwa"]), limit=0).items}
         hangul = corpus.conn.execute("SELECT name_ko FROM places WHERE id = 'geonames:1875980'").fetchone()[0]
     assert korean == {K_KIMHWA}
     assert placed == {K_KIMHWA, J_KIMHWA, C_KIMHWA}
     assert hangul == "김화군"
-
-
-def as_schema_4(db) -> None:
-    """Make a database written by this kcna look as schema 4 left it."""
-    conn = sqlite3.connect(db)
-    conn.execute("DROP TRIGGER items_ad")
-    conn.execute("DROP TABLE items_fts")
-    conn.execute("ALTER TABLE items DROP COLUMN gram_title")
-    conn.execute("ALTER TABLE items DROP COLUMN gram_text")
-    conn.execute("ALTER TABLE places DROP COLUMN name_ko")
-    conn.execute("ALTER TABLE places DROP COLUMN hanja")
-    # schema 4 knew no Hangul or Hanja place
-    conn.execute("DELETE FROM item_places WHERE surface GLOB '*[가-힣一-龥]*'")
-    conn.execute(
-        "CREATE VIRTUAL TABLE items_fts USING fts5(title, lede, body, facets, content=[items], content_rowid=[id],"
-        " tokenize='unicode61 remove_diacritics 2')"
-    )
-    conn.execute(
-        "CREATE TRIGGER items_ad AFTER DELETE ON items BEGIN INSERT INTO items_fts(items_fts, rowid, title, lede,"
-        " body, facets) VALUES ('delete', old.id, old.title, old.lede, old.body, old.facets); END"
-    )
-    conn.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
-    conn.execute("PRAGMA user_version = 4")
-    conn.commit()
-    conn.close()
 
 
 def test_reparse_rebuilds_forms_and_korean_places(tmp_path):
