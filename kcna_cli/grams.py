@@ -306,10 +306,6 @@ def cjk_terms(text: str | None) -> list[str]:
     return [fold_cjk(m.group()) for m in CJK_RUN.finditer(unicodedata.normalize("NFC", text))]
 
 
-def has_cjk(text: str | None) -> bool:
-    return bool(text) and _CJK_CHAR.search(text) is not None  # type: ignore[arg-type]
-
-
 def snippet(texts: list[str | None], terms: list[str], start: str, end: str, width: int = 90) -> str | None:
     """A piece of the first text that holds a term (folded as indexed), the terms marked;
     the start of the first text when none does (None: no text).
