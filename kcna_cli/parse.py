@@ -26,7 +26,7 @@ import hashlib
 import re
 from dataclasses import asdict, dataclass, field
 
-from . import captures, dates
+from . import captures, dates, language, sitedates
 from .text import clean_line, clean_lines, fold, normalize
 
 __all__ = ["clean_line", "clean_lines", "fold", "normalize"]  # re-exported: the text rules of identity
@@ -205,7 +205,9 @@ _MORE_ARTICLES = re.compile(r"(?i)^More Articles\.?$")
 _FOOTER_TEXT = r"(Get North Korea headlines delivered to your inbox|Subscribe to\b|Sign up for (our|the) newsletter)"
 _FOOTER = re.compile(r"(?i)^" + _FOOTER_TEXT)
 _NOISE = re.compile(r"(?i)^(Share Button|Share|Join the NK Pro team|Print|Tweet)$")
-_END_MARK = re.compile(r"\s*-0-\s*$")
+#: end marks by language: `` -0-``, Cyrillic ``-о-`` (Russian), ``(끝)`` (Korean), ``---`` glued to
+#: Japanese text (after ``。`` or a digest's last word)
+END_MARK = re.compile(r"(?:\s*-0-|\s*-\u043e-|\s*\(끝\)|(?<=[\u3000-\u9fff\uff00-\uffef])---)\s*$")
 _LABEL_LINE = re.compile(r"^KCNA\s+(?P<label>\S.*)$")
 
 
@@ -248,17 +250,16 @@ def _similar(a: str, b: str) -> bool:
 
 @functools.lru_cache(maxsize=1 << 14)
 def _dateline(paragraph: str | None) -> tuple[str | None, int | None, int | None]:
-    """``Pyongyang, February 10 (KCNA) --`` -> (city, month, day)."""
+    """``Pyongyang, February 10 (KCNA) --``, ``(평양 1월 5일발 조선중앙통신)``... -> (city, month, day).
+
+    Every language ``sitedates.read_dateline`` knows.
+    """
     if not paragraph:
         return None, None, None
-    m = dates.DATELINE.match(normalize(paragraph))
-    if not m:
+    d = sitedates.read_dateline(normalize(paragraph[:300]))
+    if d is None:
         return None, None, None
-    return (
-        m.group("city").strip(),
-        dates.MONTHS[m.group("month").lower()],
-        int(m.group("day")),
-    )
+    return d.city, d.month, d.day
 
 
 # --- splitting a file into pages ------------------------------------------------
@@ -368,6 +369,14 @@ def parse_page(text: str) -> Dump:
         if _MORE_FROM.match(lines[j]):
             break
 
+    if cap is None and date_at is None and not _LABEL_LINE.match(lines[0]):
+        # not a KCNA Watch page: a page saved from another site, if its shape is known
+        from . import sites
+
+        shape = sites.detect(lines, text)
+        if shape is not None:
+            return sites.parse(shape, lines)
+
     label = None
     if idx < len(lines):
         m = _LABEL_LINE.match(lines[idx])
@@ -461,11 +470,15 @@ def parse_page(text: str) -> Dump:
         if ended:
             trailer.append(line)
         else:
-            stripped = _END_MARK.sub("", line)
+            stripped = END_MARK.sub("", line)
             if stripped != line:
                 ended = True
             if stripped:
-                body.append(stripped)
+                if len(body) == 1 and sitedates.is_dateline_only(body[0]):
+                    # a dateline printed as a paragraph of its own (Korean): it opens the first one
+                    body[0] = f"{body[0]} {stripped}"
+                else:
+                    body.append(stripped)
         j += 1
 
     if not stop:
@@ -490,6 +503,8 @@ def parse_page(text: str) -> Dump:
         if language is None and date_line is not None and date_line.source:
             language = split_label(date_line.source)[1]
         lede = body[0] if body else None
+        if language is None:
+            language = language_of(title, lede, body[1] if len(body) > 1 else None)
         city, month, day = _dateline(lede)
         problems = []
         if date_line is not None and date_line.date is None:
@@ -563,11 +578,36 @@ def _complete(body: list[str], *, reached_end: bool, ended: bool, paywalled: boo
     return reached_end and not captures.ends_mid_sentence(body[-1] if body else None)
 
 
+def language_of(*texts: str | None) -> str | None:
+    """The language of a record whose label names none, told from its text (``language.detect``)."""
+    return language.detect("\n".join(t[:1000] for t in texts if t))
+
+
 def _why_not(lines: list[str]) -> str:
     head = " ".join(lines[:3]).lower()
     if "<html" in head or "<!doctype" in head or "<body" in head:
         return "HTML page with no KCNA Watch article in it"
+    lang = language.detect("\n".join(lines[:6]))
+    if lang and lang != "en":
+        name = LANGUAGE_NAMES.get(lang, lang)
+        return (
+            f"{name} text of no page shape kcna knows: no Date: line, dateline, stamp, teaser list,"
+            " site date line or site chrome found"
+        )
     return "no KCNA Watch article or teaser found (no Date: line, dateline, stamp or teaser list)"
+
+
+LANGUAGE_NAMES = {
+    "ko": "Korean",
+    "ja": "Japanese",
+    "zh": "Chinese",
+    "ru": "Russian",
+    "es": "Spanish",
+    "fr": "French",
+    "de": "German",
+    "en": "English",
+    "cs": "Czech",
+}
 
 
 def _parse_teasers(lines: list[str], label: str | None, warnings: list[str]) -> list[Record]:
@@ -615,7 +655,7 @@ def _parse_teasers(lines: list[str], label: str | None, warnings: list[str]) -> 
                     date=d,
                     source=label,
                     outlet=outlet,
-                    language=language,
+                    language=language or language_of(title, lede),
                     dateline=city,
                     lede=lede,
                     body=None,

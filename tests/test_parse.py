@@ -218,9 +218,9 @@ def test_old_layout(fixture_text):
         ("rodong-sinmun.txt", "Rodong Sinmun (En)", "Rodong Sinmun", "en", None),
         ("naenara.txt", "Naenara (En)", "Naenara", "en", None),
         ("voice-of-korea.txt", "Voice of Korea (EN)", "Voice of Korea", "en", None),
-        ("pyongyang-times.txt", "Pyongyang Times", "Pyongyang Times", None, None),
+        ("pyongyang-times.txt", "Pyongyang Times", "Pyongyang Times", "en", None),  # no tag: told from the text
         ("minju-choson.txt", "Minju Choson (EN)", "Minju Choson", "en", None),
-        ("korean.txt", "KCNA.kp (Kr)", "KCNA.kp", "ko", None),
+        ("korean.txt", "KCNA.kp (Kr)", "KCNA.kp", "ko", "평양"),  # (평양 1월 5일발 조선중앙통신)
     ],
 )
 def test_outlets_and_language_tags(fixture_text, name, source, outlet, language, dateline):
