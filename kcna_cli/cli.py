@@ -247,14 +247,14 @@ def show(
 def stats(
     run: Run,
     by: Annotated[
-        str, typer.Option("--by", "-b", help="month, year, source, place, kind or person.", show_default=True)
+        str, typer.Option("--by", "-b", help="month, year, source, place, kind, person or language.", show_default=True)
     ] = "month",
     limit: Annotated[
-        int, typer.Option("--limit", "-n", help="Only the N largest (source, place, kind); 0 for all.")
+        int, typer.Option("--limit", "-n", help="Only the N largest (source, place, kind, language); 0 for all.")
     ] = 0,
     db: DbOpt = None,
 ) -> None:
-    """Count items by month, year, source, place, kind or person, as a bar chart or data.
+    """Count items by month, year, source, place, kind, person or language, as a bar chart or data.
 
     Takes the filters of search. Months and years include the empty ones
     between the first and the last. Rows are {BY: value, "items": n}.
@@ -410,7 +410,7 @@ def reparse(
 
 
 @app.command()
-@kcna_command(filters=("place", "since", "until", "on", "year", "source"), formats=ALL_FORMATS)
+@kcna_command(filters=("place", "since", "until", "on", "year", "source", "language"), formats=ALL_FORMATS)
 def revisions(
     run: Run,
     target: Annotated[

@@ -1,4 +1,4 @@
-"""Counting: items by month, year, source, place or kind, and items per place.
+"""Counting: items by month, year, source, place, kind or language, and items per place.
 
 ``stats`` takes the ``Filters`` of search and returns ``[{by: value,
 "items": n}]``; ``place_counts`` is ``kcna places``: every gazetteer place
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .db import Corpus
 
 #: what ``stats`` can count by; each is also the name of the value's field
-STATS_BY = ("month", "year", "source", "place", "kind", "person")
+STATS_BY = ("month", "year", "source", "place", "kind", "person", "language")
 
 
 def stats(corpus: Corpus, f: Filters, by: str = "month") -> list[dict]:
@@ -25,8 +25,8 @@ def stats(corpus: Corpus, f: Filters, by: str = "month") -> list[dict]:
 
     Months and years run from the first to the last one found, with the
     empty ones in between (a gap is news too); items without a date come
-    last, with a null value. Sources, places and kinds come most frequent
-    first. An item naming several places (or persons) counts once for each.
+    last, with a null value. Sources, places, kinds, persons and languages come most
+    frequent first. An item naming several places (or persons) counts once for each.
     """
     if by not in STATS_BY:
         raise UsageError(f"--by must be one of {', '.join(STATS_BY)}, not {by!r}")
@@ -53,6 +53,7 @@ def stats(corpus: Corpus, f: Filters, by: str = "month") -> list[dict]:
             "year": "substr(items.date, 1, 4)",
             "source": "coalesce(items.outlet, items.source)",
             "kind": "items.kind",
+            "language": "items.language",
         }[by]
         q = f"SELECT {expr} AS k, count(*) {base}{sql.clause} GROUP BY k"
     try:

@@ -98,3 +98,30 @@ def of_record(label_language: str | None, *texts: str | None) -> str | None:
     if label_language:
         return label_language
     return detect("\n".join(t for t in texts if t))
+
+
+_NAMES = {
+    "korean": "ko",
+    "japanese": "ja",
+    "chinese": "zh",
+    "russian": "ru",
+    "spanish": "es",
+    "french": "fr",
+    "german": "de",
+    "english": "en",
+    "czech": "cs",
+    # the tags KCNA Watch labels and other sites use
+    "kr": "ko",
+    "jp": "ja",
+    "ch": "zh",
+    "cn": "zh",
+    "sp": "es",
+}
+
+
+def code(name: str) -> str | None:
+    """A language as a user may type it (``ko``, ``Korean``, ``Kr``) -> its code; None if unknown."""
+    low = name.strip().lower()
+    if low in LANGUAGES:
+        return low
+    return _NAMES.get(low)

@@ -123,6 +123,17 @@ FILTER_OPTIONS: dict[str, tuple[Any, Any]] = {
         ],
         None,
     ),
+    "language": (
+        Annotated[
+            Optional[list[str]],
+            typer.Option(
+                "--language",
+                help="Language: ko, ja, zh, ru, es, fr, de, en (or Korean, ...; repeat for any).",
+                rich_help_panel="Filters",
+            ),
+        ],
+        None,
+    ),
     "raw": (
         Annotated[
             bool, typer.Option("--raw", help="Pass WORDS to SQLite FTS5 as query syntax.", rich_help_panel="Filters")
@@ -203,6 +214,7 @@ def filters_from(words: list[str] | None, values: dict[str, Any]) -> Filters:
         sources=list(values.get("source") or []),
         kind=values.get("kind"),
         persons=list(values.get("person") or []),
+        languages=list(values.get("language") or []),
     )
 
 

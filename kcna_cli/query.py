@@ -117,6 +117,8 @@ class Filters:
     revised: bool = False
     #: only items naming one of these persons (any spelling, see ``db.people.resolve``)
     persons: list[str] = field(default_factory=list)
+    #: only items in these languages (``ko``, ``ja``...; names such as ``Korean`` are read too)
+    languages: list[str] = field(default_factory=list)
 
     @property
     def has_words(self) -> bool:
@@ -134,6 +136,7 @@ class Filters:
             ", ".join(self.sources),
             self.kind or "",
             ", ".join(self.persons),
+            ", ".join(self.languages),
         ]
         return [p for p in parts if p]
 
@@ -261,6 +264,10 @@ def _where(corpus: Corpus, f: Filters, match: str | None) -> _Sql:
         sql.add(
             f"{ident} IN (SELECT item_id FROM person_mentions WHERE person_id IN ({','.join('?' * len(pids))}))", *pids
         )
+    if f.languages:
+        codes = sorted({_language_code(x) for x in f.languages})
+        sql.add(f"items.language IN ({','.join('?' * len(codes))})", *codes)
+        sql.needs_items = True
     if f.revised:
         sql.add(f"{ident} IN (SELECT item_id FROM versions WHERE number > 1)")
     if f.places and match is None:
@@ -275,6 +282,16 @@ def _where(corpus: Corpus, f: Filters, match: str | None) -> _Sql:
         sql.add(cond, *ids)
         sql.place_ids, sql.place_marks = ids, marks
     return sql
+
+
+def _language_code(name: str) -> str:
+    """``ko``, ``Korean``, ``kr`` (a label tag) -> ``ko``; UsageError for a language kcna does not know."""
+    from .language import LANGUAGES, code
+
+    found = code(name)
+    if found is None:
+        raise UsageError(f"--language must be one of {', '.join(LANGUAGES)} (or its English name), not {name!r}")
+    return found
 
 
 #: a place is "dense" when its mentions are at least 1/DENSE_SHARE of the items
