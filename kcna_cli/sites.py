@@ -203,6 +203,8 @@ class _Page:
         self.paras.extend(out)
 
     def build(self) -> Dump:
+        if self.title is not None and not self.title.strip():
+            self.title = None
         lede = self.paras[self.lede_at] if len(self.paras) > self.lede_at else None
         dl: Dateline | None = sitedates.read_dateline(lede)
         lang = dl.language if dl else language.detect("\n".join([self.title or "", *self.paras[:4]]))
@@ -289,6 +291,8 @@ def _kcna_kp(shape: str, lines: list[str]) -> _Page:
             lines[-1] = glued[1]
             p.readings.append(("stamp", glued[0].date))
             p.complete = True
+    if not lines:
+        raise NotADump(f"{shape}: a kcna.kp stamp with no article above it")
     if shape != "S1a":
         p.title, lines = lines[0], lines[1:]
         td = sitedates.read_title_date(p.title)
