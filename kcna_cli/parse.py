@@ -208,6 +208,19 @@ _NOISE = re.compile(r"(?i)^(Share Button|Share|Join the NK Pro team|Print|Tweet)
 #: end marks by language: `` -0-``, Cyrillic ``-о-`` (Russian), ``(끝)`` (Korean), ``---`` glued to
 #: Japanese text (after ``。`` or a digest's last word)
 END_MARK = re.compile(r"(?:\s*-0-|\s*-\u043e-|\s*\(끝\)|(?<=[\u3000-\u9fff\uff00-\uffef])---)\s*$")
+
+
+def cut_end_mark(line: str) -> str:
+    """A cleaned line without its end mark (the line itself when it has none).
+
+    Every end mark ends in ``-`` or ``)``: other lines skip the regex, which
+    would try each position of a long paragraph.
+    """
+    if line[-1:] not in ("-", ")"):
+        return line
+    return END_MARK.sub("", line)
+
+
 _LABEL_LINE = re.compile(r"^KCNA\s+(?P<label>\S.*)$")
 
 
@@ -470,7 +483,7 @@ def parse_page(text: str) -> Dump:
         if ended:
             trailer.append(line)
         else:
-            stripped = END_MARK.sub("", line)
+            stripped = cut_end_mark(line)
             if stripped != line:
                 ended = True
             if stripped:
@@ -503,9 +516,11 @@ def parse_page(text: str) -> Dump:
         if language is None and date_line is not None and date_line.source:
             language = split_label(date_line.source)[1]
         lede = body[0] if body else None
-        if language is None:
-            language = language_of(title, lede, body[1] if len(body) > 1 else None)
         city, month, day = _dateline(lede)
+        if language is None:
+            # the dateline's language (``Pyongyang, ... (KCNA)`` is English), else told from the text
+            dl = sitedates.read_dateline(normalize(lede[:300])) if city and lede else None
+            language = dl.language if dl else language_of(title, lede, body[1] if len(body) > 1 else None)
         problems = []
         if date_line is not None and date_line.date is None:
             problems.append(f"Date: line {date_line.text} is not a real date")

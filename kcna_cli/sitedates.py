@@ -267,7 +267,7 @@ def read_view_date(line: str) -> DateRead | None:
 
 def read_section_date(line: str) -> DateRead | None:
     """D6: the Rodong Sinmun section-date line (the article's date)."""
-    if len(line) > 60:
+    if len(line) > 60 or line[-1:] not in (".", "면"):
         return None
     m = SECTION_DATE.match(line)
     return _ymd(m, "section date") if m else None

@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Callable
 
 from . import dates, language, sitedates
-from .parse import END_MARK, Dump, NotADump, Record, fold, outlet_group
+from .parse import Dump, NotADump, Record, cut_end_mark, fold, outlet_group
 from .sitedates import Dateline
 
 #: how a language appears in a source label (as KCNA Watch writes ``(En)``, ``(Kr)``)
@@ -36,7 +36,9 @@ _RODONG_OUTLET = ("Rodong Sinmun", "로동신문", "劳动新闻", "労働新聞
 _RODONG_LIST = re.compile(r"^>\s*\S.{0,40}>\s*\d+\s*$")
 _KNS_COPYRIGHT = re.compile(r"(?i)^Copyright \(C\) KOREA NEWS SERVICE")
 _FEEDBACK = re.compile(r"(?i)^To write your feedbacks")
-_SHARE = re.compile(r"로 보내기$")
+_SHARE = "로 보내기"
+#: a section-date line ends ``2026.3.14.`` or ``2면``
+_SECTION_DATE_HINT = re.compile(r"(?m)\d{4}\.\d{1,2}\.\d{1,2}\.(?:$|\s*《)")
 _DPRKTODAY = re.compile(r"^Home\s+손전화홈페지열람기")
 _MINJU_COPYRIGHT = re.compile(r"(?i)^Copyrights?\s+\d{4}\s*©\s*Minju Joson")
 _SINBO_CREDIT = "(조선신보)"
@@ -105,18 +107,23 @@ def detect(lines: list[str], raw: str = "") -> str | None:
         if _digest_title(first):
             return "S2"
         return "S1"
+    opening = sitedates.read_dateline(first) if first[:1].isascii() else None
+    if opening is not None and opening.language == "en":
+        return None  # an English dateline first, no stamp: a KCNA Watch body-only page (or a cut repost)
     if _MENU.match(first):
         return "S9"
+    # fixed strings near the top and the bottom, tested on the joined lines first
+    head, tail = "\n".join(lines[:8]), "\n".join(lines[-12:])
     view = sitedates.read_view_date(first) is not None
     if view or second in _RODONG_OUTLET or first in _RODONG_OUTLET:
-        if any(_RODONG_LIST.match(ln) for ln in lines[:6]):
+        if ">" in head and any(_RODONG_LIST.match(ln) for ln in lines[:6]):
             return "S8"
         return "S6"
-    if any(sitedates.read_section_date(ln) for ln in lines[:6]):
+    if _SECTION_DATE_HINT.search(head) and any(sitedates.read_section_date(ln) for ln in lines[:6]):
         return "S6"
     if sitedates.read_uriminzokkiri_date(first) is not None:
         return "S11"
-    if _DPRKTODAY.match(first) or any(_SHARE.search(ln) for ln in lines[-12:]):
+    if _DPRKTODAY.match(first) or (_SHARE in tail and any(ln.endswith(_SHARE) for ln in lines[-12:])):
         return "S12"
     if first == "image" or _MINJU_COPYRIGHT.match(last):
         return "S13"
@@ -126,17 +133,22 @@ def detect(lines: list[str], raw: str = "") -> str | None:
         return "S10"
     if first.startswith("ID :") or first == "ID:":
         return "R4"
-    if any(ln == _GS_SECTION or _GS_SOURCE.match(ln) for ln in lines[:8]):
+    if (_GS_SECTION in head or "via Korea News Service" in head) and any(
+        ln == _GS_SECTION or _GS_SOURCE.match(ln) for ln in lines[:8]
+    ):
         return "R1"
     if first == "State Media" or last == "An affiliate of 38 North":
         return "R2"
-    if first == "한국어" or any(ln.startswith(_IMAGE_CREDIT) or ln == _RELATED[0] for ln in lines[-6:]):
+    if first == "한국어" or (
+        (_IMAGE_CREDIT in tail or _RELATED[0] in tail)
+        and any(ln.startswith(_IMAGE_CREDIT) or ln == _RELATED[0] for ln in lines[-6:])
+    ):
         return "R3"
     if _cut_image_credit(last) and _starts_dateline(second):
         return "R3"
-    if first == _DAILYNK_INTRO or any(ln == _RELATED[1] for ln in lines[-6:]):
+    if first == _DAILYNK_INTRO or (_RELATED[1] in tail and any(ln == _RELATED[1] for ln in lines[-6:])):
         return "R5"
-    if first.startswith(("Pchjongjang", "Pchjongjang,")) and "(KCNA)" in first[:80]:
+    if first.startswith("Pchjongjang") and "(KCNA)" in first[:80]:
         return "R6"
     if _KASS_CHROME.match(first):
         return "S15"
@@ -146,7 +158,7 @@ def detect(lines: list[str], raw: str = "") -> str | None:
     if (
         d is not None
         and d.language == "ko"
-        and END_MARK.search(last)
+        and cut_end_mark(last) != last
         and not any(dates.LONG_DATE.match(ln) for ln in lines)
     ):
         return "S5"
@@ -191,7 +203,7 @@ class _Page:
         """Paragraphs from ``lines`` up to an end mark (dropped); a dateline alone joins the next line."""
         out: list[str] = []
         for line in lines:
-            stripped = END_MARK.sub("", line)
+            stripped = cut_end_mark(line)
             if stripped:
                 if len(out) == 1 and sitedates.is_dateline_only(out[0]) and not _starts_dateline(stripped):
                     out[0] = out[0] + " " + stripped
@@ -418,7 +430,7 @@ def _dprktoday(shape: str, lines: list[str]) -> _Page:
     p = _Page(shape, "DPRK Today")
     if _DPRKTODAY.match(lines[0]):
         lines = lines[1:]
-    rest, p.complete = _cut_at(lines, lambda ln: bool(_SHARE.search(ln) or _FEEDBACK.match(ln)))
+    rest, p.complete = _cut_at(lines, lambda ln: ln.endswith(_SHARE) or bool(_FEEDBACK.match(ln)))
     if rest and not _starts_dateline(rest[0]):
         p.title, rest = rest[0], rest[1:]
     p.body(rest)
