@@ -224,13 +224,14 @@ def show(
     Example: [bold]kcna show 1[/bold] · [bold]kcna show 1 2 --json[/bold]
     """
     from . import query
+    from .links import add_other_languages
     from .views.formats import write_json, write_jsonl
     from .views.reader import show_items
 
     env = run.env
     fmt = run.format()
     corpus = open_corpus(db)
-    items = query.with_provenance(corpus, query.get_items(corpus, ids))
+    items = add_other_languages(corpus, query.with_provenance(corpus, query.get_items(corpus, ids)))
     if fmt == "json":
         write_json(env, items[0] if len(ids) == 1 else items)
     elif fmt in ("jsonl", "csv"):

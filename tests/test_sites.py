@@ -430,3 +430,62 @@ def test_shape_detector_on_fixture_lines():
         text = (SITES / name).read_text(encoding="utf-8")
         lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
         assert detect_shape(lines, text) == shape, name
+
+
+# --- the same story in other languages ---------------------------------------------------------
+
+
+def test_dateline_cities_and_place_agreement():
+    from kcna_cli.links import city_key, places_agree
+
+    assert {city_key(c) for c in ("Pyongyang", "평양", "平壌", "平壤", "Пхеньян", "Pchjongjang")} == {"pyongyang"}
+    assert city_key("Hamhung") == city_key("함흥") != city_key("Pyongyang")
+    assert city_key(None) == city_key("") == ""
+    assert places_agree({"a", "b"}, {"a"}) and places_agree({"a"}, {"a"})
+    assert not places_agree({"a"}, {"b"}) and not places_agree(set(), {"a"}) and not places_agree(set(), set())
+
+
+def test_show_links_versions_in_other_languages(tmp_path):
+    from typer.testing import CliRunner
+
+    from kcna_cli.cli import app
+    from kcna_cli.store import Corpus
+
+    db = str(tmp_path / "links.db")
+    runner = CliRunner()
+    names = ["S1-kcna-kp-en.txt", "S1-kcna-kp-ko.txt", "S1-kcna-kp-ja.txt", "S6-rodong-en.txt", "S1a-kcna-kp-es.txt"]
+    r = runner.invoke(app, ["ingest", *[str(SITES / n) for n in names], "--db", db, "--quiet"])
+    assert r.exit_code == 0, r.output
+
+    def show(item_id):
+        return json.loads(runner.invoke(app, ["show", str(item_id), "--db", db, "--json"]).stdout)
+
+    ids = {
+        lang: next(i for i in json.loads(runner.invoke(app, ["search", "--db", db, "--json"]).stdout)
+                   if i["language"] == lang and i["outlet"] == "KCNA.kp")["id"]
+        for lang in ("en", "ko", "ja", "es")
+    }  # fmt: skip
+    en = show(ids["en"])
+    assert en["places"] == ["Jongju City", "North Phyongan Province"]
+    # the Korean, Japanese and Spanish texts name no place kcna reads yet: no evidence, no link
+    assert en["other_languages"] == [] and show(ids["ko"])["other_languages"] == []
+    # once the Korean version's places are known (the same county and province), the two are linked
+    c = Corpus(tmp_path / "links.db")
+    c.conn.execute(
+        "INSERT INTO item_places (item_id, place_id, field, start, \"end\", surface, ambiguous)"
+        " SELECT ?, place_id, field, start, \"end\", surface, ambiguous FROM item_places WHERE item_id = ?",
+        (ids["ko"], ids["en"]),
+    )
+    c.conn.commit()
+    c.close()
+    assert show(ids["en"])["other_languages"] == [{"id": ids["ko"], "language": "ko", "title": "정주시에 양어장 완공"}]
+    assert show(ids["ko"])["other_languages"] == [
+        {"id": ids["en"], "language": "en", "title": "Fish Farm Completed in Jongju City"}
+    ]
+    # Rodong Sinmun's English story of the same day and places is another outlet: not linked
+    rodong = next(i for i in json.loads(runner.invoke(app, ["search", "--db", db, "--json"]).stdout)
+                  if i["outlet"] == "Rodong Sinmun")  # fmt: skip
+    assert rodong["places"] == en["places"] and show(rodong["id"])["other_languages"] == []
+    # the terminal view lists the other-language version
+    out = runner.invoke(app, ["show", str(ids["en"]), "--db", db, "--table"]).stdout
+    assert f"in ko: #{ids['ko']} 정주시에 양어장 완공" in out

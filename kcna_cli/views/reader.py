@@ -43,6 +43,10 @@ def show_items(env: Env, items: list[dict], spans_of: dict[int, dict[str, list[t
             console.print(Text(f"date note: {item['date_note']}", style="yellow"))
         if item.get("places"):
             console.print(Text("places: " + ", ".join(item["places"]), style="green"))
+        for other in item.get("other_languages") or []:
+            console.print(
+                Text(f"in {other['language']}: #{other['id']} {other['title'] or '(untitled)'}", style="cyan")
+            )
         if item.get("versions", 0) > 1:
             console.print(Text(f"{item['versions']} text versions (kcna revisions {item['id']})", style="magenta"))
         console.print()
