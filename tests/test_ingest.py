@@ -44,11 +44,10 @@ def test_ingest_stdin_and_failures(tmp_path):
 def test_ingest_folder_and_glob(tmp_path):
     r = kcna("ingest", str(FIXTURES), "--json")
     summary = json.loads(r.stdout)
-    assert r.exit_code == 1  # not-a-dump.txt and the pages of other sites' shapes are reported
-    assert [f["path"] for f in summary["failed"]] == [
-        str(FIXTURES / "bad" / "not-a-dump.txt"),
-        str(FIXTURES / "shapes" / "stamp-only-site-header.txt"),
-        str(FIXTURES / "shapes" / "stamp-only-title-first.txt"),
+    assert r.exit_code == 1  # not-a-dump.txt, two index pages and two pages of no known shape are reported
+    assert [f["path"] for f in summary["failed"]] == [str(FIXTURES / "bad" / "not-a-dump.txt")] + [
+        str(FIXTURES / "sites" / n)
+        for n in ("S15-kass-es-unmarked.txt", "S4-kcna-co-jp-index.txt", "S8-rodong-list.txt", "unknown-shape.txt")
     ]
     r2 = kcna("ingest", str(FIXTURES / "page-*.txt"), "--json")
     assert json.loads(r2.stdout)["dumps_known"] == 3

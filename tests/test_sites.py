@@ -472,8 +472,8 @@ def test_show_links_versions_in_other_languages(tmp_path):
     # once the Korean version's places are known (the same county and province), the two are linked
     c = Corpus(tmp_path / "links.db")
     c.conn.execute(
-        "INSERT INTO item_places (item_id, place_id, field, start, \"end\", surface, ambiguous)"
-        " SELECT ?, place_id, field, start, \"end\", surface, ambiguous FROM item_places WHERE item_id = ?",
+        'INSERT INTO item_places (item_id, place_id, field, start, "end", surface, ambiguous)'
+        ' SELECT ?, place_id, field, start, "end", surface, ambiguous FROM item_places WHERE item_id = ?',
         (ids["ko"], ids["en"]),
     )
     c.conn.commit()
