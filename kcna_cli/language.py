@@ -93,11 +93,23 @@ def _latin(low: str) -> str:
     return best if scores[best] else "en"
 
 
-def of_record(label_language: str | None, *texts: str | None) -> str | None:
-    """The label's language when it names one, else the language of the texts."""
-    if label_language:
-        return label_language
-    return detect("\n".join(t for t in texts if t))
+def of_texts(*texts: str | None) -> str | None:
+    """The language of a record whose label names none, told from its texts (each read to 1,000 characters)."""
+    return detect("\n".join(t[:1000] for t in texts if t))
+
+
+#: English names of the languages, for messages
+NAMES = {
+    "ko": "Korean",
+    "ja": "Japanese",
+    "zh": "Chinese",
+    "ru": "Russian",
+    "es": "Spanish",
+    "fr": "French",
+    "de": "German",
+    "en": "English",
+    "cs": "Czech",
+}
 
 
 _NAMES = {

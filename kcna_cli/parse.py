@@ -26,8 +26,11 @@ import hashlib
 import re
 from dataclasses import asdict, dataclass, field
 
-from . import captures, dates, language, sitedates
-from .text import clean_line, clean_lines, fold, normalize
+from . import captures, dates, sitedates
+from .language import NAMES as LANGUAGE_NAMES
+from .language import detect as detect_language
+from .language import of_texts as language_of
+from .text import clean_line, clean_lines, cut_end_mark, fold, normalize
 
 __all__ = ["clean_line", "clean_lines", "fold", "normalize"]  # re-exported: the text rules of identity
 
@@ -205,21 +208,6 @@ _MORE_ARTICLES = re.compile(r"(?i)^More Articles\.?$")
 _FOOTER_TEXT = r"(Get North Korea headlines delivered to your inbox|Subscribe to\b|Sign up for (our|the) newsletter)"
 _FOOTER = re.compile(r"(?i)^" + _FOOTER_TEXT)
 _NOISE = re.compile(r"(?i)^(Share Button|Share|Join the NK Pro team|Print|Tweet)$")
-#: end marks by language: `` -0-``, Cyrillic ``-о-`` (Russian), ``(끝)`` (Korean), ``---`` glued to
-#: Japanese text (after ``。`` or a digest's last word)
-END_MARK = re.compile(r"(?:\s*-0-|\s*-\u043e-|\s*\(끝\)|(?<=[\u3000-\u9fff\uff00-\uffef])---)\s*$")
-
-
-def cut_end_mark(line: str) -> str:
-    """A cleaned line without its end mark (the line itself when it has none).
-
-    Every end mark ends in ``-`` or ``)``: other lines skip the regex, which
-    would try each position of a long paragraph.
-    """
-    if line[-1:] not in ("-", ")"):
-        return line
-    return END_MARK.sub("", line)
-
 
 _LABEL_LINE = re.compile(r"^KCNA\s+(?P<label>\S.*)$")
 
@@ -593,16 +581,11 @@ def _complete(body: list[str], *, reached_end: bool, ended: bool, paywalled: boo
     return reached_end and not captures.ends_mid_sentence(body[-1] if body else None)
 
 
-def language_of(*texts: str | None) -> str | None:
-    """The language of a record whose label names none, told from its text (``language.detect``)."""
-    return language.detect("\n".join(t[:1000] for t in texts if t))
-
-
 def _why_not(lines: list[str]) -> str:
     head = " ".join(lines[:3]).lower()
     if "<html" in head or "<!doctype" in head or "<body" in head:
         return "HTML page with no KCNA Watch article in it"
-    lang = language.detect("\n".join(lines[:6]))
+    lang = detect_language("\n".join(lines[:6]))
     if lang and lang != "en":
         name = LANGUAGE_NAMES.get(lang, lang)
         return (
@@ -610,19 +593,6 @@ def _why_not(lines: list[str]) -> str:
             " site date line or site chrome found"
         )
     return "no KCNA Watch article or teaser found (no Date: line, dateline, stamp or teaser list)"
-
-
-LANGUAGE_NAMES = {
-    "ko": "Korean",
-    "ja": "Japanese",
-    "zh": "Chinese",
-    "ru": "Russian",
-    "es": "Spanish",
-    "fr": "French",
-    "de": "German",
-    "en": "English",
-    "cs": "Czech",
-}
 
 
 def _parse_teasers(lines: list[str], label: str | None, warnings: list[str]) -> list[Record]:

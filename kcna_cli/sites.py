@@ -19,8 +19,9 @@ import unicodedata
 from collections.abc import Callable
 
 from . import dates, language, sitedates
-from .parse import Dump, NotADump, Record, cut_end_mark, fold, outlet_group
+from .parse import Dump, NotADump, Record, fold, outlet_group
 from .sitedates import Dateline
+from .text import cut_end_mark
 
 #: how a language appears in a source label (as KCNA Watch writes ``(En)``, ``(Kr)``)
 TAGS = {"en": "En", "ko": "Kr", "ja": "Jp", "zh": "Ch", "ru": "Ru", "es": "Sp", "fr": "Fr", "de": "De", "cs": "Cs"}

@@ -99,6 +99,22 @@ def fold(text: str) -> str:
 END_MARK = "-0-"
 
 
+#: end marks by language: `` -0-``, Cyrillic ``-о-`` (Russian), ``(끝)`` (Korean), ``---`` glued to
+#: Japanese text (after ``。`` or a digest's last word)
+END_MARKS = re.compile(r"(?:\s*-0-|\s*-\u043e-|\s*\(끝\)|(?<=[\u3000-\u9fff\uff00-\uffef])---)\s*$")
+
+
+def cut_end_mark(line: str) -> str:
+    """A cleaned line without its end mark (the line itself when it has none).
+
+    Every end mark ends in ``-`` or ``)``: other lines skip the regex, which
+    would try each position of a long paragraph.
+    """
+    if line[-1:] not in ("-", ")"):
+        return line
+    return END_MARKS.sub("", line)
+
+
 def without_end_mark(text: str) -> str:
     """``text`` with every ``-0-`` end mark turned into a space."""
     return text.replace(END_MARK, " ")

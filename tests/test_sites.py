@@ -4,7 +4,7 @@ import json
 import re
 
 import pytest
-from conftest import FIXTURES, ROOT
+from support import FIXTURES, ROOT
 
 from kcna_cli import sitedates
 from kcna_cli.language import detect
@@ -449,7 +449,7 @@ def test_show_links_versions_in_other_languages(tmp_path):
     from typer.testing import CliRunner
 
     from kcna_cli.cli import app
-    from kcna_cli.store import Corpus
+    from kcna_cli.db import Corpus
 
     db = str(tmp_path / "links.db")
     runner = CliRunner()

@@ -8,9 +8,9 @@ and date consistent or refused with a message.
 import datetime as dt
 import time
 
-from conftest import FIXTURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import FIXTURES
 
 from kcna_cli import language, sitedates
 from kcna_cli.parse import parse_text
