@@ -390,7 +390,7 @@ def test_language_filter_and_stats_by_language(tmp_path):
     r = runner.invoke(app, ["stats", "--by", "language", "--db", db, "--json"])
     rows = json.loads(r.stdout)
     assert rows == [
-        {"language": "en", "items": 19},
+        {"language": "en", "items": 18},  # 38northref.org and oananews.org: one story
         {"language": "ko", "items": 6},
         {"language": "ja", "items": 4},
         {"language": "cs", "items": 3},
@@ -489,3 +489,61 @@ def test_show_links_versions_in_other_languages(tmp_path):
     # the terminal view lists the other-language version
     out = runner.invoke(app, ["show", str(ids["en"]), "--db", db, "--table"]).stdout
     assert f"in ko: #{ids['ko']} 정주시에 양어장 완공" in out
+
+
+# --- an undated capture and a dated one of the same story ---------------------------------------
+
+
+def _items(db, *names):
+    from kcna_cli.db import Corpus
+
+    c = Corpus(db)
+    for n in names:
+        c.ingest_text((SITES / n).read_text(encoding="utf-8"), n)
+    rows = c.conn.execute("SELECT title, date, date_note, key FROM items ORDER BY id").fetchall()
+    sightings = c.conn.execute("SELECT count(*) FROM sightings").fetchone()[0]
+    c.close()
+    return rows, sightings
+
+
+def test_an_undated_item_joins_its_dated_capture_in_either_order(tmp_path):
+    # 38northref.org gives no year (dateline July 21); oananews.org dates the same story 2026-07-21
+    dated = ("Fish Farm Built in Jongju City", "2026-07-21", None, "kcna|2026-07-21|fish farm built in jongju city")
+    assert _items(tmp_path / "a.db", "R2-38northref.txt", "R4-oananews.txt") == ([dated], 2)
+    assert _items(tmp_path / "b.db", "R4-oananews.txt", "R2-38northref.txt") == ([dated], 2)
+    # the date filter finds it by the date it took
+    from support import kcna
+
+    r = kcna("search", "--on", "2026-07-21", "--db", str(tmp_path / "a.db"), "--json")
+    assert [i["title"] for i in json.loads(r.stdout)] == ["Fish Farm Built in Jongju City"]
+
+
+def test_no_join_without_a_matching_dateline_day(tmp_path):
+    # a dated story of the same title on another day stays apart from the undated one
+    other_day = (SITES / "R4-oananews.txt").read_text(encoding="utf-8")
+    other_day = other_day.replace("07/21/2026", "07/22/2026").replace("July 21", "July 22")
+    (tmp_path / "R4-next-day.txt").write_text(other_day, encoding="utf-8")
+    from kcna_cli.db import Corpus
+
+    c = Corpus(tmp_path / "c.db")
+    c.ingest_text((SITES / "R2-38northref.txt").read_text(encoding="utf-8"), "R2")
+    c.ingest_text(other_day, "R4-next-day")
+    dates = [r[0] for r in c.conn.execute("SELECT date FROM items ORDER BY id")]
+    c.close()
+    assert dates == [None, "2026-07-22"]
+    # Voice of Korea items have no dateline: they never join on their title alone
+    rows, _ = _items(tmp_path / "d.db", "S9-vok-en.txt")
+    assert rows[0][1] is None and "Voice of Korea" in rows[0][2]
+
+
+def test_an_undated_capture_matching_two_years_joins_neither(tmp_path):
+    from kcna_cli.db import Corpus
+
+    text = (SITES / "R4-oananews.txt").read_text(encoding="utf-8")
+    c = Corpus(tmp_path / "e.db")
+    c.ingest_text(text, "2026")
+    c.ingest_text(text.replace("07/21/2026", "07/21/2025"), "2025")
+    c.ingest_text((SITES / "R2-38northref.txt").read_text(encoding="utf-8"), "R2")
+    dates = sorted(r[0] or "" for r in c.conn.execute("SELECT date FROM items"))
+    c.close()
+    assert dates == ["", "2025-07-21", "2026-07-21"]  # which year it is cannot be told: left undated
