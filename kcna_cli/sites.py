@@ -203,7 +203,7 @@ class _Page:
     def body(self, lines: list[str]) -> None:
         """Paragraphs from ``lines`` up to an end mark (dropped); a dateline alone joins the next line."""
         out: list[str] = []
-        for line in lines:
+        for n, line in enumerate(lines):
             stripped = cut_end_mark(line)
             if stripped:
                 if len(out) == 1 and sitedates.is_dateline_only(out[0]) and not _starts_dateline(stripped):
@@ -212,6 +212,8 @@ class _Page:
                     out.append(stripped)
             if stripped != line:
                 self.complete = True
+                if n + 1 < len(lines):
+                    self.warnings.append(f"text after the end of the article, not stored: {lines[n + 1 : n + 4]!r}")
                 break
         self.paras.extend(out)
 
@@ -291,9 +293,13 @@ def _kcna_kp(shape: str, lines: list[str]) -> _Page:
     """S1, S1a, S2: kcna.kp article and digest pages (stamp last)."""
     p = _Page(shape, "KCNA.kp")
     lines = list(lines)
-    st = dates.read_stamp(lines[-1])
-    if st is not None:
-        lines.pop()
+    # the first stamp ends the article (pages saved back to back hold one stamp each)
+    at = next((i for i, ln in enumerate(lines) if _is_end_stamp(ln)), None)
+    st = dates.read_stamp(lines[at]) if at is not None else None
+    if at is not None and st is not None:
+        if at + 1 < len(lines):
+            p.warnings.append(f"text after the stamp, not stored: {lines[at + 1 : at + 4]!r}")
+        lines = lines[:at]
         if st[0] is None:
             p.problems.append(f"stamp date does not exist: {st[1]!r}")
         p.readings.append(("stamp", st[0]))

@@ -547,3 +547,14 @@ def test_an_undated_capture_matching_two_years_joins_neither(tmp_path):
     dates = sorted(r[0] or "" for r in c.conn.execute("SELECT date FROM items"))
     c.close()
     assert dates == ["", "2025-07-21", "2026-07-21"]  # which year it is cannot be told: left undated
+
+
+def test_text_after_a_kcna_kp_stamp_is_reported_not_swallowed():
+    text = "\n".join((SITES / n).read_text(encoding="utf-8") for n in ("S1-kcna-kp-en.txt", "S1-kcna-kp-ko.txt"))
+    (page,) = parse_text(text)
+    a = page.dump.article
+    assert a.title == "Fish Farm Completed in Jongju City" and "정주시" not in a.body
+    assert page.dump.warnings == [
+        "text after the stamp, not stored: ['정주시에 양어장 완공', '(평양 7월 21일발 조선중앙통신)',"
+        " '평안북도 정주시에 양어장이 새로 건설되였다.']"
+    ]
