@@ -558,3 +558,13 @@ def test_text_after_a_kcna_kp_stamp_is_reported_not_swallowed():
         "text after the stamp, not stored: ['정주시에 양어장 완공', '(평양 7월 21일발 조선중앙통신)',"
         " '평안북도 정주시에 양어장이 새로 건설되였다.']"
     ]
+
+
+def test_revisions_take_the_language_filter(tmp_path):
+    from support import kcna
+
+    db = str(tmp_path / "rev.db")
+    kcna("ingest", str(FIXTURES / "revisions"), "--db", db)
+    en = json.loads(kcna("revisions", "--language", "en", "--db", db, "--json").stdout)
+    ko = json.loads(kcna("revisions", "--language", "Korean", "--db", db, "--json").stdout)
+    assert len(en) == 1 and en[0]["versions"] >= 3 and ko == []
