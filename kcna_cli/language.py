@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from .sitedates import read_dateline
+
 #: the languages ``--language`` knows, in the order ``stats`` documents them
 LANGUAGES = ("ko", "ja", "zh", "ru", "es", "fr", "de", "en", "cs")
 
@@ -96,6 +98,24 @@ def _latin(low: str) -> str:
 def of_texts(*texts: str | None) -> str | None:
     """The language of a record whose label names none, told from its texts (each read to 1,000 characters)."""
     return detect("\n".join(t[:1000] for t in texts if t))
+
+
+def of_article(title: str | None, lede: str | None, more: str | None = None) -> str | None:
+    """A record's language when its label names none: its dateline's (``Pyongyang, ... (KCNA)`` is
+    English, ``(평양 ...발 조선중앙통신)`` Korean), else told from its title and first paragraphs."""
+    d = read_dateline(lede) if lede else None
+    return d.language if d else of_texts(title, lede, more)
+
+
+def unknown_text(lines: list[str]) -> str | None:
+    """Why a text in another language than English is no page kcna reads; None for English."""
+    lang = detect("\n".join(lines[:6]))
+    if not lang or lang == "en":
+        return None
+    return (
+        f"{NAMES.get(lang, lang)} text of no page shape kcna knows: no Date: line, dateline, stamp, teaser list,"
+        " site date line or site chrome found"
+    )
 
 
 #: English names of the languages, for messages

@@ -27,9 +27,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from . import captures, dates, sitedates
-from .language import NAMES as LANGUAGE_NAMES
-from .language import detect as detect_language
-from .language import of_texts as language_of
+from . import language as languages
 from .text import clean_line, clean_lines, cut_end_mark, fold, normalize
 
 __all__ = ["clean_line", "clean_lines", "fold", "normalize"]  # re-exported: the text rules of identity
@@ -251,16 +249,9 @@ def _similar(a: str, b: str) -> bool:
 
 @functools.lru_cache(maxsize=1 << 14)
 def _dateline(paragraph: str | None) -> tuple[str | None, int | None, int | None]:
-    """``Pyongyang, February 10 (KCNA) --``, ``(평양 1월 5일발 조선중앙통신)``... -> (city, month, day).
-
-    Every language ``sitedates.read_dateline`` knows.
-    """
-    if not paragraph:
-        return None, None, None
-    d = sitedates.read_dateline(normalize(paragraph[:300]))
-    if d is None:
-        return None, None, None
-    return d.city, d.month, d.day
+    """``Pyongyang, February 10 (KCNA) --`` -> (city, month, day), in every language of ``sitedates``."""
+    d = sitedates.read_dateline(normalize(paragraph[:300])) if paragraph else None
+    return (d.city, d.month, d.day) if d else (None, None, None)
 
 
 # --- splitting a file into pages ------------------------------------------------
@@ -371,12 +362,10 @@ def parse_page(text: str) -> Dump:
             break
 
     if cap is None and date_at is None and not _LABEL_LINE.match(lines[0]):
-        # not a KCNA Watch page: a page saved from another site, if its shape is known
-        from . import sites
+        from . import sites  # not a KCNA Watch page: one saved from another site, when its shape is known
 
-        shape = sites.detect(lines, text)
-        if shape is not None:
-            return sites.parse(shape, lines)
+        if (site := sites.read(lines, text)) is not None:
+            return site
 
     label = None
     if idx < len(lines):
@@ -474,12 +463,8 @@ def parse_page(text: str) -> Dump:
             stripped = cut_end_mark(line)
             if stripped != line:
                 ended = True
-            if stripped:
-                if len(body) == 1 and sitedates.is_dateline_only(body[0]):
-                    # a dateline printed as a paragraph of its own (Korean): it opens the first one
-                    body[0] = f"{body[0]} {stripped}"
-                else:
-                    body.append(stripped)
+            if stripped and not sitedates.joined_to_dateline(body, stripped):  # a Korean dateline line
+                body.append(stripped)
         j += 1
 
     if not stop:
@@ -505,10 +490,7 @@ def parse_page(text: str) -> Dump:
             language = split_label(date_line.source)[1]
         lede = body[0] if body else None
         city, month, day = _dateline(lede)
-        if language is None:
-            # the dateline's language (``Pyongyang, ... (KCNA)`` is English), else told from the text
-            dl = sitedates.read_dateline(normalize(lede[:300])) if city and lede else None
-            language = dl.language if dl else language_of(title, lede, body[1] if len(body) > 1 else None)
+        language = language or languages.of_article(title, lede, body[1] if len(body) > 1 else None)
         problems = []
         if date_line is not None and date_line.date is None:
             problems.append(f"Date: line {date_line.text} is not a real date")
@@ -542,7 +524,7 @@ def parse_page(text: str) -> Dump:
         inferred, note = captures.inferred_source(more_from_label, stamp_seen, article.lede)
         if inferred:
             article.source, article.source_note = inferred, note
-            article.outlet, article.language = split_label(inferred)
+            article.outlet, article.language = split_label(inferred)[0], split_label(inferred)[1] or article.language
             article.group = article.group or outlet_group(article.outlet)
 
     if article is None and not teasers:
@@ -585,13 +567,8 @@ def _why_not(lines: list[str]) -> str:
     head = " ".join(lines[:3]).lower()
     if "<html" in head or "<!doctype" in head or "<body" in head:
         return "HTML page with no KCNA Watch article in it"
-    lang = detect_language("\n".join(lines[:6]))
-    if lang and lang != "en":
-        name = LANGUAGE_NAMES.get(lang, lang)
-        return (
-            f"{name} text of no page shape kcna knows: no Date: line, dateline, stamp, teaser list,"
-            " site date line or site chrome found"
-        )
+    if foreign := languages.unknown_text(lines):
+        return foreign
     return "no KCNA Watch article or teaser found (no Date: line, dateline, stamp or teaser list)"
 
 
@@ -640,7 +617,7 @@ def _parse_teasers(lines: list[str], label: str | None, warnings: list[str]) -> 
                     date=d,
                     source=label,
                     outlet=outlet,
-                    language=language or language_of(title, lede),
+                    language=language or languages.of_article(title, lede),
                     dateline=city,
                     lede=lede,
                     body=None,

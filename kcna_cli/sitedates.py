@@ -160,6 +160,14 @@ def is_dateline_only(paragraph: str) -> bool:
     return not text[d.end :].strip()
 
 
+def joined_to_dateline(paras: list[str], para: str) -> bool:
+    """A dateline printed as a paragraph of its own (Korean) opens the next one: join them."""
+    if len(paras) == 1 and is_dateline_only(paras[0]) and read_dateline(para) is None:
+        paras[0] = f"{paras[0]} {para}"
+        return True
+    return False
+
+
 # --- date lines of the sites ------------------------------------------------------
 
 

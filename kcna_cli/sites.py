@@ -15,23 +15,15 @@ The shape ids (``S1`` ... ``R6``) and one fixture per shape are listed in
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 
-from . import dates, language, sitedates
-from .parse import Dump, NotADump, Record, fold, outlet_group
-from .sitedates import Dateline
+from . import dates, reposts, sitedates
+from .parse import Dump, NotADump, fold
+from .sitepage import SitePage, cut_at, is_end_stamp, starts_dateline
 from .text import cut_end_mark
-
-#: how a language appears in a source label (as KCNA Watch writes ``(En)``, ``(Kr)``)
-TAGS = {"en": "En", "ko": "Kr", "ja": "Jp", "zh": "Ch", "ru": "Ru", "es": "Sp", "fr": "Fr", "de": "De", "cs": "Cs"}
-
-#: agencies a dateline names that make a story KCNA's
-_KCNA_AGENCIES = ("kcna", "acnc", "atcc", "цтак", "조선중앙통신", "朝鮮中央通信", "朝中社")
 
 # --- end marks, chrome, fixed strings ----------------------------------------------------
 
-_STAMP_LINE = re.compile(r"(?i)^(?:www\.)?kcna\.kp\s*\(")
 _MENU = re.compile(r"^/\s*(?:News|주요소식|Новости|Nachrichten|ニュース|Actualités|Noticias|新闻)\s*$")
 _RODONG_OUTLET = ("Rodong Sinmun", "로동신문", "劳动新闻", "労働新聞")
 _RODONG_LIST = re.compile(r"^>\s*\S.{0,40}>\s*\d+\s*$")
@@ -44,16 +36,6 @@ _DPRKTODAY = re.compile(r"^Home\s+손전화홈페지열람기")
 _MINJU_COPYRIGHT = re.compile(r"(?i)^Copyrights?\s+\d{4}\s*©\s*Minju Joson")
 _SINBO_CREDIT = "(조선신보)"
 _KASS_CHROME = re.compile(r"^Input string to search\.")
-_IMAGE_CREDIT = "Image credit:"
-_RELATED = ("Related posts:", "関連記事")
-_ADVERT = re.compile(r"(?i)^(Find a Security Clearance Job!|UNITED24\b)")
-_GS_SECTION = "Weapons of Mass Destruction (WMD)"
-_GS_SOURCE = re.compile(r"(?i)^Korean Central News Agency of DPRK via Korea News Service")
-_OANA_CHROME = re.compile(
-    r"(?i)^(ID\s*:|Auther\s*:|Author\s*:|Shortlink\s*:|https?://\S+$|The shortlink cope?id|\d{3,9}$)"
-)
-_DAILYNK_INTRO = "同通信の報道全文は次のとおり。"
-_CZECH_MORE = "Číst dál"
 _BYLINE_TEAM = re.compile(r"^[A-Z][a-z]+(?: [A-Z][a-z]+){0,3} (?:News )?Team$")
 #: Choson Sinbo section words (only 경제 and 経済 have been seen; the others are the paper's sections)
 _SINBO_SECTIONS = (
@@ -77,14 +59,6 @@ def _many_blank_lines(raw: str) -> bool:
     return run >= 6
 
 
-def _starts_dateline(line: str) -> bool:
-    return sitedates.read_dateline(line) is not None
-
-
-def _is_end_stamp(line: str) -> bool:
-    return bool(_STAMP_LINE.match(line)) and dates.read_stamp(line) is not None
-
-
 # --- telling the shapes apart --------------------------------------------------------------
 
 
@@ -102,12 +76,15 @@ def detect(lines: list[str], raw: str = "") -> str | None:
         return "S3"
     if sitedates.read_calendar(first) is not None:
         return "S4"
-    if _is_end_stamp(last) or sitedates.read_glued_stamp(last) is not None:
-        if _starts_dateline(first):
+    stamped = is_end_stamp(last) or sitedates.read_glued_stamp(last) is not None
+    if stamped:
+        # kcna.kp: the dateline opens the page (no title captured) or follows the title
+        if starts_dateline(first):
             return "S1a"
         if _digest_title(first):
             return "S2"
-        return "S1"
+        if starts_dateline(second) and not _is_date_line(first):
+            return "S1"
     opening = sitedates.read_dateline(first) if first[:1].isascii() else None
     if opening is not None and opening.language == "en":
         return None  # an English dateline first, no stamp: a KCNA Watch body-only page (or a cut repost)
@@ -116,11 +93,11 @@ def detect(lines: list[str], raw: str = "") -> str | None:
     # fixed strings near the top and the bottom, tested on the joined lines first
     head, tail = "\n".join(lines[:8]), "\n".join(lines[-12:])
     view = sitedates.read_view_date(first) is not None
-    if view or second in _RODONG_OUTLET or first in _RODONG_OUTLET:
+    if not stamped and (view or second in _RODONG_OUTLET or first in _RODONG_OUTLET):
         if ">" in head and any(_RODONG_LIST.match(ln) for ln in lines[:6]):
             return "S8"
         return "S6"
-    if _SECTION_DATE_HINT.search(head) and any(sitedates.read_section_date(ln) for ln in lines[:6]):
+    if not stamped and _SECTION_DATE_HINT.search(head) and any(sitedates.read_section_date(ln) for ln in lines[:6]):
         return "S6"
     if sitedates.read_uriminzokkiri_date(first) is not None:
         return "S11"
@@ -132,28 +109,12 @@ def detect(lines: list[str], raw: str = "") -> str | None:
         return "S14"
     if last == "KCNA" and sitedates.read_glued_date(second) is not None:
         return "S10"
-    if first.startswith("ID :") or first == "ID:":
-        return "R4"
-    if (_GS_SECTION in head or "via Korea News Service" in head) and any(
-        ln == _GS_SECTION or _GS_SOURCE.match(ln) for ln in lines[:8]
-    ):
-        return "R1"
-    if first == "State Media" or last == "An affiliate of 38 North":
-        return "R2"
-    if first == "한국어" or (
-        (_IMAGE_CREDIT in tail or _RELATED[0] in tail)
-        and any(ln.startswith(_IMAGE_CREDIT) or ln == _RELATED[0] for ln in lines[-6:])
-    ):
-        return "R3"
-    if _cut_image_credit(last) and _starts_dateline(second):
-        return "R3"
-    if first == _DAILYNK_INTRO or (_RELATED[1] in tail and any(ln == _RELATED[1] for ln in lines[-6:])):
-        return "R5"
-    if first.startswith("Pchjongjang") and "(KCNA)" in first[:80]:
-        return "R6"
+    repost = reposts.detect(lines, head, tail)
+    if repost is not None:
+        return repost
     if _KASS_CHROME.match(first):
         return "S15"
-    if _BYLINE_TEAM.match(last) and len(lines) >= 4 and not _starts_dateline(lines[1]):
+    if _BYLINE_TEAM.match(last) and len(lines) >= 4 and not starts_dateline(lines[1]):
         return "S7"
     d = sitedates.read_dateline(first)
     if (
@@ -163,138 +124,38 @@ def detect(lines: list[str], raw: str = "") -> str | None:
         and not any(dates.LONG_DATE.match(ln) for ln in lines)
     ):
         return "S5"
-    if raw and len(lines) >= 2 and _many_blank_lines(raw) and not _starts_dateline(second):
+    if raw and len(lines) >= 2 and _many_blank_lines(raw) and not starts_dateline(second):
         return "S9"
     return None
 
 
-def _cut_image_credit(line: str) -> bool:
-    """A capture cut inside ``Image credit:`` (``Imag``)."""
-    return 3 <= len(line) < len(_IMAGE_CREDIT) and _IMAGE_CREDIT.startswith(line)
+def _is_date_line(line: str) -> bool:
+    """A line that is a date of some site (never a title)."""
+    return any(
+        read(line) is not None
+        for read in (
+            sitedates.read_section_date,
+            sitedates.read_view_date,
+            sitedates.read_calendar,
+            sitedates.read_month_first,
+            sitedates.read_uriminzokkiri_date,
+        )
+    ) or bool(dates.LONG_DATE.match(line))
 
 
 def _digest_title(line: str) -> bool:
     return line in ("Press Review", "Review of Rodong Sinmun") or line.endswith("新聞概観")
 
 
-# --- building the record ---------------------------------------------------------------------
-
-
-class _Page:
-    """What a shape reader found, turned into a ``Dump`` by ``build``."""
-
-    def __init__(self, shape: str, outlet: str | None, *, site: str | None = None) -> None:
-        self.shape = shape
-        self.outlet = outlet
-        self.site = site  # a repost's site, the source when there is no outlet
-        self.title: str | None = None
-        self.paras: list[str] = []
-        self.readings: list[tuple[str, str | None]] = []
-        #: a date printed on the page after the story (the year of a year-less dateline)
-        self.page_date: str | None = None
-        self.capture_date: str | None = None
-        self.complete = False
-        self.warnings: list[str] = []
-        self.problems: list[str] = []
-        self.undated_why: str | None = None
-        #: paragraphs before the lede that belong to the body (a subtitle)
-        self.lede_at = 0
-
-    def body(self, lines: list[str]) -> None:
-        """Paragraphs from ``lines`` up to an end mark (dropped); a dateline alone joins the next line."""
-        out: list[str] = []
-        for n, line in enumerate(lines):
-            stripped = cut_end_mark(line)
-            if stripped:
-                if len(out) == 1 and sitedates.is_dateline_only(out[0]) and not _starts_dateline(stripped):
-                    out[0] = out[0] + " " + stripped
-                else:
-                    out.append(stripped)
-            if stripped != line:
-                self.complete = True
-                if n + 1 < len(lines):
-                    self.warnings.append(f"text after the end of the article, not stored: {lines[n + 1 : n + 4]!r}")
-                break
-        self.paras.extend(out)
-
-    def build(self) -> Dump:
-        if self.title is not None and not self.title.strip():
-            self.title = None
-        lede = self.paras[self.lede_at] if len(self.paras) > self.lede_at else None
-        dl: Dateline | None = sitedates.read_dateline(lede)
-        lang = dl.language if dl else language.detect("\n".join([self.title or "", *self.paras[:4]]))
-        if lang is None:
-            raise NotADump(f"{self.shape}: no title or text with letters in it")
-        dl_iso = None
-        if dl is not None:
-            if dl.year:
-                dl_iso = dates.iso(dl.year, dl.month, dl.day)
-            else:
-                near = next((d for _, d in self.readings if d), None) or self.page_date
-                if near:
-                    dl_iso = sitedates.dateline_year(dl.month, dl.day, near, not_after=near == self.page_date)
-        readings = [*self.readings, ("dateline", dl_iso)]
-        date, note = sitedates.reconcile(readings, self.problems)
-        if date is None:
-            if dl is not None and not dl.year:
-                why = f"dateline gives no year ({dl.month}/{dl.day})"
-            else:
-                why = self.undated_why or "no date in the text"
-            note = "; ".join(filter(None, [note, why]))
-        source = f"{self.outlet} ({TAGS.get(lang, lang)})" if self.outlet else self.site
-        group = outlet_group(self.outlet)
-        if not group and dl is not None and _kcna_dateline(lede or ""):
-            group = "kcna"
-        if not group and self.site:
-            group = fold(self.site)
-        rec = Record(
-            kind="article",
-            title=self.title,
-            date=date,
-            source=source,
-            outlet=self.outlet,
-            language=lang,
-            dateline=dl.city if dl else None,
-            lede=lede,
-            body="\n\n".join(self.paras) if self.paras else None,
-            date_note=note,
-            group=group,
-        )
-        if not rec.title and not rec.body:
-            raise NotADump(f"{self.shape}: neither a title nor text under it")
-        return Dump(
-            rendering=self.shape,
-            capture_date=self.capture_date,
-            source=source,
-            article=rec,
-            teasers=[],
-            warnings=self.warnings,
-            complete=self.complete,
-        )
-
-
-def _kcna_dateline(lede: str) -> bool:
-    head = unicodedata.normalize("NFKC", lede[:120]).lower()
-    return any(a in head for a in _KCNA_AGENCIES)
-
-
-def _cut_at(lines: list[str], stop: Callable[[str], bool]) -> tuple[list[str], bool]:
-    """Lines up to the first one ``stop`` accepts; whether one was found."""
-    for i, ln in enumerate(lines):
-        if stop(ln):
-            return lines[:i], True
-    return lines, False
-
-
 # --- the shapes ------------------------------------------------------------------------------
 
 
-def _kcna_kp(shape: str, lines: list[str]) -> _Page:
+def _kcna_kp(shape: str, lines: list[str]) -> SitePage:
     """S1, S1a, S2: kcna.kp article and digest pages (stamp last)."""
-    p = _Page(shape, "KCNA.kp")
+    p = SitePage(shape, "KCNA.kp")
     lines = list(lines)
     # the first stamp ends the article (pages saved back to back hold one stamp each)
-    at = next((i for i, ln in enumerate(lines) if _is_end_stamp(ln)), None)
+    at = next((i for i, ln in enumerate(lines) if is_end_stamp(ln)), None)
     st = dates.read_stamp(lines[at]) if at is not None else None
     if at is not None and st is not None:
         if at + 1 < len(lines):
@@ -321,32 +182,32 @@ def _kcna_kp(shape: str, lines: list[str]) -> _Page:
     return p
 
 
-def _kcna_co_jp(shape: str, lines: list[str]) -> _Page:
+def _kcna_co_jp(shape: str, lines: list[str]) -> SitePage:
     """S3: ``calendar>>`` line, title, dateline paragraph, copyright line; ``|`` separators."""
-    p = _Page(shape, "KCNA.co.jp")
+    p = SitePage(shape, "KCNA.co.jp")
     cleaned = [ln.rstrip("|").rstrip() for ln in lines]
     cleaned = [ln for ln in cleaned if ln]
     cal = sitedates.read_calendar(cleaned[0])
     p.readings.append(("calendar line", cal.date if cal else None))
     if cal is None:
         p.warnings.append(f"calendar line not read: {cleaned[0]!r}")
-    rest, p.complete = _cut_at(cleaned[1:], lambda ln: bool(_KNS_COPYRIGHT.match(ln)))
-    if rest and not _starts_dateline(rest[0]):
+    rest, p.complete = cut_at(cleaned[1:], lambda ln: bool(_KNS_COPYRIGHT.match(ln)))
+    if rest and not starts_dateline(rest[0]):
         p.title, rest = rest[0], rest[1:]
     p.body(rest)
     return p
 
 
-def _kcna_co_jp_body(shape: str, lines: list[str]) -> _Page:
+def _kcna_co_jp_body(shape: str, lines: list[str]) -> SitePage:
     """S5: a Korean kcna.co.jp item captured body-only (dateline glued, ``(끝)``)."""
-    p = _Page(shape, "KCNA.co.jp")
+    p = SitePage(shape, "KCNA.co.jp")
     p.body(lines)
     return p
 
 
-def _rodong(shape: str, lines: list[str]) -> _Page:
+def _rodong(shape: str, lines: list[str]) -> SitePage:
     """S6: view date, outlet, title (and subtitle), section-date line, body, outlet credit."""
-    p = _Page(shape, "Rodong Sinmun")
+    p = SitePage(shape, "Rodong Sinmun")
     i = 0
     view = sitedates.read_view_date(lines[0])
     if view is not None:
@@ -380,9 +241,9 @@ def _rodong(shape: str, lines: list[str]) -> _Page:
     return p
 
 
-def _rodong_old(shape: str, lines: list[str]) -> _Page:
+def _rodong_old(shape: str, lines: list[str]) -> SitePage:
     """S7: series heading, title, body, byline; the date is only in the address."""
-    p = _Page(shape, "Rodong Sinmun")
+    p = SitePage(shape, "Rodong Sinmun")
     p.warnings.append(f"series heading, not the title: {lines[0]!r}")
     p.title = lines[1]
     p.body(lines[2:])
@@ -391,9 +252,9 @@ def _rodong_old(shape: str, lines: list[str]) -> _Page:
     return p
 
 
-def _vok(shape: str, lines: list[str]) -> _Page:
+def _vok(shape: str, lines: list[str]) -> SitePage:
     """S9: menu line (or none), title, indented paragraphs; no date, no dateline."""
-    p = _Page(shape, "Voice of Korea")
+    p = SitePage(shape, "Voice of Korea")
     if _MENU.match(lines[0]):
         lines = lines[1:]
     if not lines:
@@ -404,9 +265,9 @@ def _vok(shape: str, lines: list[str]) -> _Page:
     return p
 
 
-def _pyongyang_times(shape: str, lines: list[str]) -> _Page:
+def _pyongyang_times(shape: str, lines: list[str]) -> SitePage:
     """S10: title, date glued to paragraph 1, ``KCNA`` credit."""
-    p = _Page(shape, "Pyongyang Times")
+    p = SitePage(shape, "Pyongyang Times")
     p.title = lines[0]
     d = sitedates.read_glued_date(lines[1])
     assert d is not None  # detect saw it
@@ -419,35 +280,35 @@ def _pyongyang_times(shape: str, lines: list[str]) -> _Page:
     return p
 
 
-def _uriminzokkiri(shape: str, lines: list[str]) -> _Page:
+def _uriminzokkiri(shape: str, lines: list[str]) -> SitePage:
     """S11: page date (not the article's), title, KCNA dateline, ``-0-``, chrome."""
-    p = _Page(shape, "Uriminzokkiri")
+    p = SitePage(shape, "Uriminzokkiri")
     pd = sitedates.read_uriminzokkiri_date(lines[0])
     p.capture_date = p.page_date = pd.date if pd else None
-    rest, found = _cut_at(lines[1:], lambda ln: bool(_FEEDBACK.match(ln)) or ln.startswith("Copyright"))
-    if rest and not _starts_dateline(rest[0]):
+    rest, found = cut_at(lines[1:], lambda ln: bool(_FEEDBACK.match(ln)) or ln.startswith("Copyright"))
+    if rest and not starts_dateline(rest[0]):
         p.title, rest = rest[0], rest[1:]
     p.body(rest)
     p.complete = p.complete or found
     return p
 
 
-def _dprktoday(shape: str, lines: list[str]) -> _Page:
+def _dprktoday(shape: str, lines: list[str]) -> SitePage:
     """S12: Korean menu chrome, title, KCNA dateline, share lines."""
-    p = _Page(shape, "DPRK Today")
+    p = SitePage(shape, "DPRK Today")
     if _DPRKTODAY.match(lines[0]):
         lines = lines[1:]
-    rest, p.complete = _cut_at(lines, lambda ln: ln.endswith(_SHARE) or bool(_FEEDBACK.match(ln)))
-    if rest and not _starts_dateline(rest[0]):
+    rest, p.complete = cut_at(lines, lambda ln: ln.endswith(_SHARE) or bool(_FEEDBACK.match(ln)))
+    if rest and not starts_dateline(rest[0]):
         p.title, rest = rest[0], rest[1:]
     p.body(rest)
     return p
 
 
-def _minju(shape: str, lines: list[str]) -> _Page:
+def _minju(shape: str, lines: list[str]) -> SitePage:
     """S13: ``image`` placeholder, long title, paragraphs; no date; or untitled with a copyright line."""
-    p = _Page(shape, "Minju Choson")
-    rest, p.complete = _cut_at(lines, lambda ln: bool(_MINJU_COPYRIGHT.match(ln)))
+    p = SitePage(shape, "Minju Choson")
+    rest, p.complete = cut_at(lines, lambda ln: bool(_MINJU_COPYRIGHT.match(ln)))
     if rest and rest[0] == "image":
         rest = rest[1:]
         if rest:
@@ -457,9 +318,9 @@ def _minju(shape: str, lines: list[str]) -> _Page:
     return p
 
 
-def _sinbo(shape: str, lines: list[str]) -> _Page:
+def _sinbo(shape: str, lines: list[str]) -> SitePage:
     """S14: title, posting date-time glued to a section word and paragraph 1 (or a subtitle)."""
-    p = _Page(shape, "Choson Sinbo")
+    p = SitePage(shape, "Choson Sinbo")
     p.title = lines[0]
     body = list(lines[1:])
     if body and body[-1] == _SINBO_CREDIT:
@@ -494,123 +355,15 @@ def _sinbo(shape: str, lines: list[str]) -> _Page:
     return p
 
 
-def _kass(shape: str, lines: list[str]) -> _Page:
+def _kass(shape: str, lines: list[str]) -> SitePage:
     """S15: a kass.org.kp text page: chrome line, no title, no date."""
-    p = _Page(shape, "KASS")
+    p = SitePage(shape, "KASS")
     p.body(lines[1:] if _KASS_CHROME.match(lines[0]) else lines)
     p.undated_why = "no date in the text (kass.org.kp pages carry none)"
     return p
 
 
-def _globalsecurity(shape: str, lines: list[str]) -> _Page:
-    """R1: advert, section, title, source line, indented paragraphs."""
-    p = _Page(shape, None, site="globalsecurity.org")
-    i = 0
-    while i < len(lines) and (_ADVERT.match(lines[i]) or lines[i] == _GS_SECTION):
-        i += 1
-    if i < len(lines) and not _GS_SOURCE.match(lines[i]) and not _starts_dateline(lines[i]):
-        p.title = lines[i]
-        i += 1
-    while i < len(lines) and _GS_SOURCE.match(lines[i]):
-        i += 1
-    p.body(lines[i:])
-    return p
-
-
-def _38north(shape: str, lines: list[str]) -> _Page:
-    """R2: ``State Media``, title, em dash dateline, ``An affiliate of 38 North``."""
-    p = _Page(shape, None, site="38northref.org")
-    if lines[0] == "State Media":
-        lines = lines[1:]
-    if lines and lines[-1] == "An affiliate of 38 North":
-        lines = lines[:-1]
-        p.complete = True
-    if lines and not _starts_dateline(lines[0]):
-        p.title, lines = lines[0], lines[1:]
-    p.body(lines)
-    return p
-
-
-def _nkaggregator(shape: str, lines: list[str]) -> _Page:
-    """R3: (``한국어`` menu), title (``·`` stripped), dateline, ``Image credit:`` / ``Related posts:``."""
-    p = _Page(shape, None, site="nkaggregator.com")
-    if lines[0] == "한국어":
-        lines = lines[1:]
-
-    def chrome(ln: str) -> bool:
-        return ln.startswith(_IMAGE_CREDIT) or ln == _RELATED[0]
-
-    rest, p.complete = _cut_at(lines, chrome)
-    if not p.complete and rest and _cut_image_credit(rest[-1]):
-        rest = rest[:-1]  # cut inside "Image credit"
-        p.complete = True
-    if rest and not _starts_dateline(rest[0]):
-        p.title, rest = rest[0].lstrip("\u00b7 ").strip(), rest[1:]
-    p.body(rest)
-    return p
-
-
-def _oananews(shape: str, lines: list[str]) -> _Page:
-    """R4: seven chrome lines with a month-first date, title, dateline, ``-0-``."""
-    p = _Page(shape, None, site="oananews.org")
-    i = 0
-    header = None
-    while i < len(lines) and i < 9:
-        d = sitedates.read_month_first(lines[i])
-        if d is not None:
-            header = d
-        elif not _OANA_CHROME.match(lines[i]):
-            break
-        i += 1
-    p.readings.append(("header date", header.date if header else None))
-    rest = lines[i:]
-    if rest and not _starts_dateline(rest[0]):
-        p.title, rest = rest[0], rest[1:]
-    p.body(rest)
-    return p
-
-
-def _dailynk(shape: str, lines: list[str]) -> _Page:
-    """R5: lead-in line, title, 【…】 dateline, ``---``, ``関連記事``."""
-    p = _Page(shape, None, site="dailynk.jp")
-    if lines[0] == _DAILYNK_INTRO:
-        lines = lines[1:]
-    rest, found = _cut_at(lines, lambda ln: ln == _RELATED[1])
-    if rest and not _starts_dateline(rest[0]):
-        p.title, rest = rest[0], rest[1:]
-    p.body(rest)
-    p.complete = p.complete or found
-    return p
-
-
-def _kldr(shape: str, lines: list[str]) -> Dump:
-    """R6: Czech items, each opened by a full-date dateline; ``Číst dál`` after a cut item."""
-    items: list[list[str]] = []
-    for ln in lines:
-        if ln == _CZECH_MORE:
-            continue
-        if _starts_dateline(ln) or not items:
-            items.append([ln])
-        else:
-            items[-1].append(ln)
-    listing = _CZECH_MORE in lines
-    records = []
-    for item in items:
-        p = _Page(shape, None, site="kldr.info")
-        p.body(item)
-        rec = p.build().article
-        assert rec is not None
-        if listing:
-            rec.kind, rec.body = "teaser", None
-        records.append(rec)
-    if listing:
-        return Dump(rendering=shape, capture_date=None, source="kldr.info", article=None, teasers=records)
-    if len(records) > 1:
-        raise NotADump("R6: several items without a 'Číst dál' link: not one article")
-    return Dump(rendering=shape, capture_date=None, source="kldr.info", article=records[0], complete=False)
-
-
-_READERS: dict[str, Callable[[str, list[str]], _Page]] = {
+_READERS: dict[str, Callable[[str, list[str]], SitePage]] = {
     "S1": _kcna_kp,
     "S1a": _kcna_kp,
     "S2": _kcna_kp,
@@ -625,11 +378,11 @@ _READERS: dict[str, Callable[[str, list[str]], _Page]] = {
     "S13": _minju,
     "S14": _sinbo,
     "S15": _kass,
-    "R1": _globalsecurity,
-    "R2": _38north,
-    "R3": _nkaggregator,
-    "R4": _oananews,
-    "R5": _dailynk,
+    "R1": reposts.globalsecurity,
+    "R2": reposts.north38,
+    "R3": reposts.nkaggregator,
+    "R4": reposts.oananews,
+    "R5": reposts.dailynk,
 }
 
 #: index and list pages: no article on them
@@ -639,10 +392,16 @@ INDEXES = {
 }
 
 
+def read(lines: list[str], raw: str = "") -> Dump | None:
+    """The page read as the site shape it has; None when it has none kcna knows."""
+    shape = detect(lines, raw)
+    return parse(shape, lines) if shape is not None else None
+
+
 def parse(shape: str, lines: list[str]) -> Dump:
     """Read a page of a shape ``detect`` found. Raises ``NotADump`` for index pages."""
     if shape in INDEXES:
         raise NotADump(f"index page: {INDEXES[shape]}")
     if shape == "R6":
-        return _kldr(shape, lines)
+        return reposts.kldr(shape, lines)
     return _READERS[shape](shape, lines).build()

@@ -15,7 +15,7 @@ from kcna_cli import revisions as rv
 from kcna_cli.captures import ends_mid_sentence, half_read, inferred_source, is_paywall
 from kcna_cli.db import Corpus
 from kcna_cli.inputs import read_pages
-from kcna_cli.parse import parse_page, parse_pages
+from kcna_cli.parse import parse_page, parse_pages, parse_text
 from kcna_cli.query import Filters, iter_items, search
 
 CAP = FIXTURES / "shapes"
@@ -265,17 +265,44 @@ def test_places_evaluation_with_former_and_personal_names():
 
 
 @pytest.mark.parametrize(
-    ("name", "why"),
+    ("name", "shape", "source"),
     [
-        ("stamp-only-title-first.txt", "text before the dateline is not read"),
-        ("stamp-only-site-header.txt", "is a site header or page date"),
+        ("stamp-only-title-first.txt", "S1", "KCNA.kp (En)"),  # a kcna.kp article page
+        ("stamp-only-site-header.txt", "R4", "oananews.org"),  # an oananews.org repost
     ],
 )
-def test_page_known_only_by_its_stamp_is_refused_with_the_reason(tmp_path, name, why):
+def test_pages_of_other_sites_with_a_stamp_are_read_as_their_shape(tmp_path, name, shape, source):
+    # these were refused until the site shapes were read (fixtures/README.md, "Pages from other sites")
+    (page,) = parse_text((CAP / name).read_text(encoding="utf-8"))
+    a = page.dump.article
+    assert (page.dump.rendering, a.source) == (shape, source)
+    assert (a.title, a.date, a.dateline) == ("Shoe Factory Expands in Kyongsong County", "2026-04-16", "Pyongyang")
+    assert a.body.startswith("Pyongyang, April 16 (KCNA) -- A shoe factory") and "www.kcna.kp" not in a.body
+    assert "ID" not in a.body and "09:30" not in a.body
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        (
+            "2024.11.09.\nPyongyang, November 9 (KCNA) -- A farm opened.\nIt is big. -0-\nwww.kcna.kp (2024.11.09.)",
+            "first line '2024.11.09.' is a site header or page date",
+        ),
+        (
+            "Kyongsong News\nShoe Factory Expands\nPyongyang, April 16 (KCNA) -- A shoe factory has grown. -0-"
+            "\nwww.kcna.kp (2026.04.16.)",
+            "text before the dateline is not read",
+        ),
+    ],
+)
+def test_page_known_only_by_its_stamp_is_refused_with_the_reason(tmp_path, text, why):
+    # a stamp, but no shape kcna reads: refused, not stored half-read
+    f = tmp_path / "page.txt"
+    f.write_text(text, encoding="utf-8")
     db = str(tmp_path / "c.db")
-    r = kcna("ingest", str(CAP / name), "--db", db, "-q")
+    r = kcna("ingest", str(f), "--db", db, "-q")
     assert r.exit_code == 1 and "Traceback" not in r.output
-    assert "not a KCNA Watch page shape" in r.stderr and why in r.stderr
+    assert "not a KCNA Watch page shape" in r.stderr and why in r.stderr, r.stderr
     with Corpus(db) as corpus:
         assert corpus.counts()["items"] == 0
 

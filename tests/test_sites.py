@@ -536,19 +536,6 @@ def test_no_join_without_a_matching_dateline_day(tmp_path):
     assert rows[0][1] is None and "Voice of Korea" in rows[0][2]
 
 
-def test_an_undated_capture_matching_two_years_joins_neither(tmp_path):
-    from kcna_cli.db import Corpus
-
-    text = (SITES / "R4-oananews.txt").read_text(encoding="utf-8")
-    c = Corpus(tmp_path / "e.db")
-    c.ingest_text(text, "2026")
-    c.ingest_text(text.replace("07/21/2026", "07/21/2025"), "2025")
-    c.ingest_text((SITES / "R2-38northref.txt").read_text(encoding="utf-8"), "R2")
-    dates = sorted(r[0] or "" for r in c.conn.execute("SELECT date FROM items"))
-    c.close()
-    assert dates == ["", "2025-07-21", "2026-07-21"]  # which year it is cannot be told: left undated
-
-
 def test_text_after_a_kcna_kp_stamp_is_reported_not_swallowed():
     text = "\n".join((SITES / n).read_text(encoding="utf-8") for n in ("S1-kcna-kp-en.txt", "S1-kcna-kp-ko.txt"))
     (page,) = parse_text(text)

@@ -35,9 +35,9 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING, NamedTuple
 
-from ..dates import DATELINE, MONTHS
 from ..grams import item_forms
 from ..parse import Record
+from ..sitedates import read_dateline
 from ..text import normalize, version_text
 from ..versions import capture_order, lede_matches, sha1
 
@@ -146,8 +146,9 @@ def _month_day(rec: Record) -> str | None:
 
 
 def _month_day_of_lede(lede: str | None) -> str | None:
-    m = DATELINE.match(normalize(lede)) if lede else None
-    return f"{MONTHS[m.group('month').lower()]:02d}-{int(m.group('day')):02d}" if m else None
+    """The month and day of a lede's dateline, in any language (``sitedates.read_dateline``)."""
+    d = read_dateline(normalize(lede[:300])) if lede else None
+    return f"{d.month:02d}-{d.day:02d}" if d else None
 
 
 def _texts_agree(a: str | None, b: str | None) -> bool:
