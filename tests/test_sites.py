@@ -68,6 +68,7 @@ FACTS = [
     ("S9-vok-de.txt", "S9", "Antwort: Neue Fischzucht in der Stadt Jongju", None, "de", None, "Voice of Korea"),
     ("S9-vok-fr.txt", "S9", "Une nouvelle pisciculture à Jongju", None, "fr", None, "Voice of Korea"),
     ("S9-vok-ko-no-menu.txt", "S9", "정주시에서 새 양어장 조업", None, "ko", None, "Voice of Korea"),
+    ("S9-vok-ja.txt", "S9", "チョンジュ市に新しい養魚場", None, "ja", None, "Voice of Korea"),
     (
         "S10-pyongyang-times.txt",
         "S10",
@@ -246,6 +247,10 @@ def test_subtitles_repeats_and_fragments():
     assert a.lede.startswith("조선중앙통신에 의하면") and a.dateline is None  # cites KCNA: no dateline city
     _, a = article("S9-vok-ko-no-menu.txt")  # P2: a fragment line is body text
     assert "연설자는" in a.body.split("\n\n")
+    _, a = article("S1-kcna-kp-ja.txt")  # P2: 敬愛する (a name dropped after it) is body text
+    assert a.body.split("\n\n")[1] == "敬愛する" and a.title.startswith("定州市")
+    # D13: the Japanese Voice of Korea page writes the event's full date; it is not the publication date
+    assert article("S9-vok-ja.txt")[1].date is None
 
 
 @pytest.mark.parametrize(
@@ -392,7 +397,7 @@ def test_language_filter_and_stats_by_language(tmp_path):
     assert rows == [
         {"language": "en", "items": 18},  # 38northref.org and oananews.org: one story
         {"language": "ko", "items": 6},
-        {"language": "ja", "items": 4},
+        {"language": "ja", "items": 5},
         {"language": "cs", "items": 3},
         {"language": "ru", "items": 3},
         {"language": "es", "items": 2},
@@ -402,7 +407,7 @@ def test_language_filter_and_stats_by_language(tmp_path):
     ]
     r = runner.invoke(app, ["search", "--language", "Japanese", "--language", "zh", "--db", db, "--json"])
     items = json.loads(r.stdout)
-    assert sorted({i["language"] for i in items}) == ["ja", "zh"] and len(items) == 5
+    assert sorted({i["language"] for i in items}) == ["ja", "zh"] and len(items) == 6
     r = runner.invoke(app, ["export", "--language", "ru", "--db", db])
     assert [json.loads(x)["language"] for x in r.stdout.splitlines()] == ["ru"] * 3
     r = runner.invoke(app, ["stats", "--language", "ko", "--by", "source", "--db", db, "--json"])
