@@ -79,6 +79,9 @@ class SitePage:
         self.paras.extend(out)
 
     def build(self) -> Dump:
+        if self.title is not None and starts_dateline(self.title):
+            self.paras.insert(0, self.title)  # a dateline is the story's first words, never its title
+            self.title = None
         if self.title is not None and not self.title.strip():
             self.title = None
         lede = self.paras[self.lede_at] if len(self.paras) > self.lede_at else None

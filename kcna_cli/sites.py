@@ -219,7 +219,9 @@ def _rodong(shape: str, lines: list[str]) -> SitePage:
         i += 1
     at = next((j for j in range(i, min(len(lines), i + 8)) if sitedates.read_section_date(lines[j])), None)
     if at is None:
-        if i < len(lines):
+        if outlet_name is None:
+            raise NotADump("S6: a Rodong Sinmun view date, but neither the outlet line nor a section-date line")
+        if i < len(lines) and not starts_dateline(lines[i]):
             p.title = lines[i]
             i += 1
         p.problems.append("no section-date line (captured before it)")
