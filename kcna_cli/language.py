@@ -157,3 +157,16 @@ def code(name: str) -> str | None:
     if low in LANGUAGES:
         return low
     return _NAMES.get(low)
+
+
+def codes(names: list[str]) -> list[str]:
+    """``--language`` values (``ko``, ``Korean``, ``kr``) -> sorted codes; UsageError for one kcna does not know."""
+    from .errors import UsageError
+
+    out = set()
+    for name in names:
+        found = code(name)
+        if found is None:
+            raise UsageError(f"--language must be one of {', '.join(LANGUAGES)} (or its English name), not {name!r}")
+        out.add(found)
+    return sorted(out)

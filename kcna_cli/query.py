@@ -29,6 +29,7 @@ from .errors import UsageError
 from .facets import place_facet
 from .grams import TEXT_COLUMNS as TEXT_COLUMNS
 from .grams import cjk_terms, match_query, snippet
+from .language import codes as language_codes
 
 if TYPE_CHECKING:
     from .db import Corpus
@@ -265,7 +266,7 @@ def _where(corpus: Corpus, f: Filters, match: str | None) -> _Sql:
             f"{ident} IN (SELECT item_id FROM person_mentions WHERE person_id IN ({','.join('?' * len(pids))}))", *pids
         )
     if f.languages:
-        codes = sorted({_language_code(x) for x in f.languages})
+        codes = language_codes(f.languages)
         sql.add(f"items.language IN ({','.join('?' * len(codes))})", *codes)
         sql.needs_items = True
     if f.revised:
@@ -282,16 +283,6 @@ def _where(corpus: Corpus, f: Filters, match: str | None) -> _Sql:
         sql.add(cond, *ids)
         sql.place_ids, sql.place_marks = ids, marks
     return sql
-
-
-def _language_code(name: str) -> str:
-    """``ko``, ``Korean``, ``kr`` (a label tag) -> ``ko``; UsageError for a language kcna does not know."""
-    from .language import LANGUAGES, code
-
-    found = code(name)
-    if found is None:
-        raise UsageError(f"--language must be one of {', '.join(LANGUAGES)} (or its English name), not {name!r}")
-    return found
 
 
 #: a place is "dense" when its mentions are at least 1/DENSE_SHARE of the items
