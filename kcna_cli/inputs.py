@@ -72,25 +72,22 @@ class Source:
 
 
 def _read_whole(path: str) -> bytes:
-    """A small regular file in one read: no buffered reader, no stat of its own
-    beyond the one that checks the size limit on the open file."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0))
-    try:
-        size = os.fstat(fd).st_size
+    """A small regular file in one read: unbuffered (no buffer to fill and copy
+    from), its size checked on the open file, read to its end within the limit."""
+    with open(path, "rb", buffering=0) as fh:
+        size = os.fstat(fh.fileno()).st_size
         if size > MAX_BYTES:
             raise InputError(f"file too large ({size} bytes; the limit is {MAX_BYTES})")
-        data = os.read(fd, size + 1)
+        data = fh.read(size + 1)
         if len(data) <= size:
             return data
         parts, total = [data], len(data)  # it grew since: read on to its end, within the limit
-        while chunk := os.read(fd, STREAM_CHUNK):
+        while chunk := fh.read(STREAM_CHUNK):
             total += len(chunk)
             if total > MAX_BYTES:
                 raise InputError(f"file too large (over {MAX_BYTES} bytes)")
             parts.append(chunk)
         return b"".join(parts)
-    finally:
-        os.close(fd)
 
 
 def file_hash(data: bytes) -> str:

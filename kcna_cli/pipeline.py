@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 
 from . import inputs
-from .inputs import InputError, Source, _looks_binary, decode, file_hash, iter_page_texts
+from .inputs import InputError, Source, _looks_binary, file_hash, iter_page_texts, read_pages
 from .packing import prepare
 from .parse import Dump, Page, Record, parse_pages, split_pages
 
@@ -59,6 +59,7 @@ class Parsed:
     sha: str | None = None
     #: the file index knows these bytes: the pages they hold (none parsed)
     known: int | None = None
+
 
 #: the file index's answer for a file's bytes: how many pages it holds, or None
 KnownHash = Callable[[str], "int | None"]
@@ -131,7 +132,7 @@ def _parse_here(src: Source, known_hash: KnownHash | None = None) -> Iterator[Pa
         sha = answer.sha  # type: ignore[union-attr]
     batch: list[Page] = []
     try:
-        texts = iter_page_texts(src) if sha is None else split_pages(decode(data))  # type: ignore[arg-type]
+        texts = iter_page_texts(src) if sha is None else read_pages(data)  # type: ignore[arg-type]
         for page in parse_pages(texts):
             batch.append(page)
             if len(batch) >= BATCH_PAGES:
@@ -159,7 +160,7 @@ def _work(task: tuple) -> tuple[bytes, str | None] | list[tuple[bytes, str | Non
         if task[0] == "range":
             texts, first = split_pages(_read_range(*task[1:])), 1
         elif task[0] == "blob":
-            texts, first = split_pages(decode(task[1])), 1
+            texts, first = read_pages(task[1]), 1
         else:
             texts, first = task[1], task[2]
         for page in parse_pages(texts, first):

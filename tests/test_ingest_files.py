@@ -1,21 +1,21 @@
 """One page per file, a folder ingested again every day: the walk, the sniffing, file batches."""
 
+import json
 import os
 import sqlite3
 import sys
 from pathlib import Path
 
+import generate
 import pytest
-from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 from kcna_cli import inputs, pipeline
+from kcna_cli.cli import app
 from kcna_cli.db import Corpus, IngestReport
-from kcna_cli.inputs import expand
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-import generate  # noqa: E402
+from kcna_cli.inputs import Source, expand
 
 
 def _looks_binary_reference(text: str) -> bool:
@@ -140,3 +140,235 @@ def test_a_file_that_cannot_be_read_is_one_failure_in_a_batch(tmp_path, monkeypa
     report = _ingest(tmp_path / "k.db", [str(folder)], jobs=jobs)
     assert report["failed"] == [{"path": str(files[7]), "error": "permission denied"}]
     assert report["dumps_read"] == 29
+
+
+# --- the file index: known files skipped unread, with the counts reading them gives -------------
+
+runner = CliRunner()
+
+
+class Reads:
+    """Counts the files opened and the pages parsed by in-process ingests."""
+
+    def __init__(self, monkeypatch):
+        self.files: list[str] = []
+        self.pages = 0
+        real_read, real_parse = Source.read, pipeline.parse_pages
+
+        def read(src):
+            self.files.append(src.path)
+            return real_read(src)
+
+        def parse(texts, start=1):
+            for page in real_parse(texts, start):
+                self.pages += 1
+                yield page
+
+        monkeypatch.setattr(Source, "read", read)
+        monkeypatch.setattr(pipeline, "parse_pages", parse)
+
+    def reset(self) -> None:
+        self.files, self.pages = [], 0
+
+
+def ingest_json(*args: str) -> dict:
+    r = runner.invoke(app, ["ingest", *args, "--json", "--jobs", "0"])
+    assert r.exit_code in (0, 1), r.output
+    return json.loads(r.stdout)
+
+
+COUNTS = ("dumps_read", "dumps_known", "dumps_new", "items_new", "files_read", "failed", "warnings")
+
+
+def counts(summary: dict) -> dict:
+    return {k: summary[k] for k in COUNTS}
+
+
+@pytest.fixture
+def captures(tmp_path):
+    folder = tmp_path / "captures"
+    files = generate.write_captures(60, folder)
+    (folder / "notes.txt").write_text("Dear diary,\nnothing happened today.\n")  # fails every time
+    return folder, files
+
+
+def test_unchanged_files_are_known_unread_with_the_counts_reading_gives(tmp_path, captures, monkeypatch):
+    folder, files = captures
+    db = str(tmp_path / "k.db")
+    first = ingest_json(str(folder), "--db", db)
+    assert first["dumps_new"] > 0 and first["failed"][0]["error"].startswith("no KCNA Watch article")
+    before = _state(Path(db))
+    reads = Reads(monkeypatch)
+    again = ingest_json(str(folder), "--db", db)
+    # only the file that failed is read again (and fails again); the 60 captures are not opened
+    assert reads.files == [str(folder / "notes.txt")] and reads.pages == 1
+    reads.reset()
+    verified = ingest_json(str(folder), "--db", db, "--verify")
+    assert len(reads.files) == 61 and reads.pages == 61
+    assert counts(again) == counts(verified)
+    assert again["dumps_read"] == again["dumps_known"] + 1 == 61 and again["files_read"] == 61
+    assert _state(Path(db)) == before
+
+
+def test_touched_and_renamed_files_are_read_but_known_by_their_bytes(tmp_path, captures, monkeypatch):
+    folder, files = captures
+    db = str(tmp_path / "k.db")
+    ingest_json(str(folder), "--db", db)
+    before = _state(Path(db))
+    for f in files[:5]:
+        os.utime(f, ns=(f.stat().st_atime_ns, f.stat().st_mtime_ns + 10**9))  # touched: same bytes
+    (folder / "renamed").mkdir()
+    for f in files[5:8]:
+        f.rename(folder / "renamed" / f"copy-{f.name}")
+    reads = Reads(monkeypatch)
+    again = ingest_json(str(folder), "--db", db)
+    assert len(reads.files) == 1 + 5 + 3 and reads.pages == 1  # read and hashed; only notes.txt parsed
+    assert again["dumps_known"] == 60 and again["dumps_new"] == 0 and again["files_read"] == 61
+    assert _state(Path(db)) == before
+    reads.reset()
+    assert counts(ingest_json(str(folder), "--db", db)) == counts(again)
+    assert reads.files == [str(folder / "notes.txt")]  # their new names and times are recorded
+    reads.reset()
+    assert counts(ingest_json(str(folder), "--db", db, "--verify")) == counts(again)
+
+
+def test_a_changed_file_is_read_and_its_new_page_stored(tmp_path, captures):
+    folder, files = captures
+    db = str(tmp_path / "k.db")
+    ingest_json(str(folder), "--db", db)
+    text = files[3].read_text()
+    files[3].write_text(text.replace("More From KCNA.kp (En)\n", "More From KCNA.kp (En)  \n", 1))  # new bytes
+    again = ingest_json(str(folder), "--db", db)
+    assert again["dumps_new"] == 0 and again["dumps_known"] == 60  # a trailing space: the same page
+    files[4].write_text(files[4].read_text().replace(" the officials", " the county officials", 1))
+    again = ingest_json(str(folder), "--db", db)
+    assert again["dumps_new"] == 1 and again["dumps_known"] == 59
+
+
+def test_a_file_replaced_with_the_same_size_and_time_is_caught_by_verify(tmp_path, captures):
+    folder, files = captures
+    db = str(tmp_path / "k.db")
+    ingest_json(str(folder), "--db", db)
+    f = files[10]
+    st = f.stat()
+    text = f.read_text()
+    new = text.replace(" the officials", " the Officials", 1)
+    assert new != text and len(new) == len(text)
+    f.write_text(new)
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (f.stat().st_size, f.stat().st_mtime_ns, f.stat().st_ino) == (st.st_size, st.st_mtime_ns, st.st_ino)
+    # on a file system that keeps the change time, the replacement shows there
+    conn = sqlite3.connect(db)
+    recorded = conn.execute("SELECT ctime_ns FROM files WHERE path = ?", (str(f),)).fetchone()[0]
+    assert recorded != f.stat().st_ctime_ns
+    # where it would not: the index trusts its record, and --verify reads it all the same
+    conn.execute("UPDATE files SET ctime_ns = ? WHERE path = ?", (f.stat().st_ctime_ns, str(f)))
+    conn.commit()
+    conn.close()
+    trusted = ingest_json(str(folder), "--db", db)
+    assert trusted["dumps_new"] == 0
+    verified = ingest_json(str(folder), "--db", db, "--verify")
+    assert verified["dumps_new"] == 1 and verified["dumps_known"] == 59
+    r = runner.invoke(app, ["search", "Officials", "--db", db, "--json", "--limit", "0"])
+    assert r.exit_code == 0 and json.loads(r.stdout)
+
+
+def test_the_index_of_another_reader_is_not_trusted(tmp_path, captures, monkeypatch):
+    from kcna_cli import fileindex
+
+    folder, files = captures
+    db = str(tmp_path / "k.db")
+    ingest_json(str(folder), "--db", db)
+    monkeypatch.setattr(fileindex, "_READER", "a-changed-parser")
+    reads = Reads(monkeypatch)
+    again = ingest_json(str(folder), "--db", db)
+    # every file read, and parsed once per distinct content (a copy is known by its bytes)
+    distinct = len({f.read_bytes() for f in files})
+    assert distinct < 60 and len(reads.files) == 61 and reads.pages == distinct + 1
+    assert again["dumps_known"] == 60
+
+
+def test_workers_and_one_process_record_the_same_index(tmp_path, captures, monkeypatch):
+    folder, _ = captures
+    big = folder / "2024" / "many-pages.txt"
+    big.write_text("".join(generate.generate(80, seed=9)))
+    monkeypatch.setattr(pipeline, "FILE_TASK_BYTES", 64 * 1024)  # the big file is cut into ranges
+    rows = []
+    for jobs in ("0", "2"):
+        db = str(tmp_path / f"j{jobs}.db")
+        r = runner.invoke(app, ["ingest", str(folder), "--db", db, "--json", "--jobs", jobs])
+        assert r.exit_code == 1
+        conn = sqlite3.connect(db)
+        rows.append(conn.execute("SELECT path, size, pages FROM files ORDER BY path").fetchall())
+        # one-page files are read whole, so known by their bytes too (the big one: when read whole)
+        assert conn.execute("SELECT count(*) FROM files WHERE sha256 IS NULL AND pages = 1").fetchone()[0] == 0
+        conn.close()
+    assert rows[0] == rows[1]
+    assert len(rows[0]) == 61 and (str(big), big.stat().st_size, 80) in rows[0]
+    again = runner.invoke(app, ["ingest", str(folder), "--db", db, "--json", "--jobs", "2"])
+    assert json.loads(again.stdout)["dumps_known"] == 140
+
+
+def test_schema_6_database_gets_the_file_index(tmp_path, captures):
+    from test_schema import as_schema_6
+
+    from kcna_cli.db import SCHEMA_VERSION
+
+    folder, _ = captures
+    db = tmp_path / "v6.db"
+    ingest_json(str(folder), "--db", str(db))
+    as_schema_6(db)
+    first = ingest_json(str(folder), "--db", str(db))
+    with Corpus(db) as corpus:
+        assert corpus.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
+        assert corpus.conn.execute("SELECT count(*) FROM files").fetchone()[0] == 60
+    assert first["dumps_known"] == 60 and counts(ingest_json(str(folder), "--db", str(db))) == counts(first)
+
+
+def _pages_stored(db: Path) -> bool:
+    """Every page of every recorded file is in ``dumps`` (what a record promises)."""
+    from kcna_cli.parse import content_hash, split_pages
+
+    conn = sqlite3.connect(db)
+    stored = {r[0] for r in conn.execute("SELECT sha256 FROM dumps")}
+    paths = [r[0] for r in conn.execute("SELECT path FROM files")]
+    conn.close()
+    return all(content_hash(p) in stored for path in paths for p in split_pages(Path(path).read_text()))
+
+
+@pytest.mark.parametrize("jobs", ["0", "1"])
+def test_kill_9_never_leaves_a_file_recorded_whose_pages_are_not_stored(tmp_path, jobs):
+    import random
+    import signal
+    import subprocess
+    import time
+
+    folder = tmp_path / "captures"
+    generate.write_captures(1500, folder)
+    reference = tmp_path / "ref.db"
+    subprocess.run([sys.executable, "-m", "kcna_cli", "ingest", str(folder), "--db", str(reference), "-q"], check=True)
+    db = tmp_path / "killed.db"
+    rng = random.Random(11)
+    recorded = []
+    for _ in range(3):
+        p = subprocess.Popen(
+            [sys.executable, "-m", "kcna_cli", "ingest", str(folder), "--db", str(db), "-q", "-j", jobs],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(0.8, 2.0))
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+        if db.exists():
+            assert _pages_stored(db)
+            conn = sqlite3.connect(db)
+            recorded.append(conn.execute("SELECT count(*) FROM files").fetchone()[0])
+            conn.close()
+    r = subprocess.run(
+        [sys.executable, "-m", "kcna_cli", "ingest", str(folder), "--db", str(db), "--json"],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0 and _pages_stored(db)
+    assert _state(db)[1:] == _state(reference)[1:]  # items, sightings, versions, places
+    assert any(recorded)  # some kill came after files were recorded
