@@ -372,3 +372,65 @@ def test_kill_9_never_leaves_a_file_recorded_whose_pages_are_not_stored(tmp_path
     assert r.returncode == 0 and _pages_stored(db)
     assert _state(db)[1:] == _state(reference)[1:]  # items, sightings, versions, places
     assert any(recorded)  # some kill came after files were recorded
+
+
+# --- places on the hot path: the same mentions, found in fewer passes ------------------------------
+
+_WORDS = [
+    "Kimhwa",
+    "County",
+    "counties",
+    "City",
+    "Province",
+    "Provincial",
+    "Municipal",
+    "Pyongyang",
+    "Hamhung",
+    "Hamhungese",
+    "North",
+    "South",
+    "Hwanghae",
+    "Phyongan",
+    "Kangwon",
+    "and",
+    "or",
+    "the",
+    "ri",
+    "-ri",
+    "dong",
+    "Unsan",
+    "Kujang",
+    "Area",
+    "area",
+    "districts",
+    "Sinuiju",
+    "Nampho",
+    "5",
+    "_",
+    "é",
+    "Kim",
+    "Jong",
+]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from([" ", ", ", ". ", "-", "", "\n", " and "]))))
+def test_place_extraction_finds_what_the_flat_patterns_find(parts):
+    import re
+
+    from kcna_cli import places
+    from kcna_cli.places import Gazetteer
+
+    g = Gazetteer.load()
+    text = "".join(w + sep for w, sep in parts)
+    flat = re.compile(
+        r"\b(" + "|".join(map(re.escape, sorted(g._bare, key=len, reverse=True))) + r")\b(?![ -]?(?:ri|dong|gu)\b)"
+    )
+    assert [m.span() for m in g._bare_re.finditer(text)] == [m.span() for m in flat.finditer(text)]
+    found = g.extract(text)
+    hint = places._UNIT_HINT
+    try:
+        places._UNIT_HINT = re.compile("")  # every text: the unit pass always runs
+        assert g.extract(text) == found
+    finally:
+        places._UNIT_HINT = hint
