@@ -550,6 +550,7 @@ def captures(args, work: Path, kcna: str, su: str, table: Table) -> None:
     kcna_runs: list[tuple[float, float]] = []
     one_runs: list[tuple[float, float]] = []
     db, db0 = work / "kcna.db", work / "kcna-jobs-0.db"
+    peak = 0
     for k in range(runs):  # alternating, so that all three see the same hour of the machine
         floor = work / "floor.db"
         floor.unlink(missing_ok=True)
@@ -558,7 +559,10 @@ def captures(args, work: Path, kcna: str, su: str, table: Table) -> None:
         for p in (db, db0):
             for q in (p, Path(f"{p}-wal"), Path(f"{p}-shm")):
                 q.unlink(missing_ok=True)
-        wk, ck, out = timed([kcna, "ingest", str(folder), "--db", str(db), "--json"])
+        cpu = children_cpu()
+        wk, rss, out = run_rss([kcna, "ingest", str(folder), "--db", str(db), "--json"])
+        ck = children_cpu() - cpu
+        peak = max(peak, rss)
         w0, c0, _ = timed([kcna, "ingest", str(folder), "--db", str(db0), "-q", "--jobs", "0"])
         print(f"  run {k + 1}: kcna {wk:.2f} s / {ck:.2f} s CPU, --jobs 0 {w0:.2f} / {c0:.2f},"
               f" floor {w1 + w2:.2f} / {c1 + c2:.2f}", file=sys.stderr)  # fmt: skip
@@ -579,6 +583,7 @@ def captures(args, work: Path, kcna: str, su: str, table: Table) -> None:
     table.add("  CPU, all processes (s)", f"{kc:.2f}", f"{fc:.2f}", kc / fc, f"<= 2.0 (runs: {each(ratios, 1)})")
     table.add("  one process, --jobs 0: wall (s)", f"{ow:.2f}", f"{fw:.2f}", ow / fw, f"(info; runs: {each(ones, 0)})")
     table.add("  one process, --jobs 0: CPU (s)", f"{oc:.2f}", f"{fc:.2f}", oc / fc, f"(info; runs: {each(ones, 1)})")
+    table.add("  peak RSS, kcna and its worker (MiB)", f"{peak / 1024:.0f}", "150", peak / 1024 / 150, "<= 1.0")
     stored = _counts(db)
     ok = stored["items"] == truth["items"]
     table.add("  distinct items stored / ground truth", str(stored["items"]), str(truth["items"]),
@@ -591,10 +596,12 @@ def captures(args, work: Path, kcna: str, su: str, table: Table) -> None:
     table.add(f"  again, {n} known files, nothing new (s)", f"{w:.2f}", "", None, f"(info; CPU {c:.2f} s)")
     new = max(1, n // 100)
     generate.write_captures(new, folder / "new", seed=2)
-    w, c, out = timed([kcna, "ingest", str(folder), "--db", str(db), "--json"])
+    cpu = children_cpu()
+    w, rss, out = run_rss([kcna, "ingest", str(folder), "--db", str(db), "--json"])
+    c = children_cpu() - cpu
     daily = json.loads(out)
-    table.add(f"daily: {n} known + {new} new files (s)", f"{w:.2f}", "", None,
-              f"< 5 at 100,000 (CPU {c:.2f} s; {daily['dumps_new']} new dumps)")  # fmt: skip
+    note = f"CPU {c:.2f} s, peak RSS {rss / 1024:.0f} MiB; {daily['dumps_new']} new dumps"
+    table.add(f"daily: {n} known + {new} new files (s)", f"{w:.2f}", "", None, f"< 5 at 100,000 ({note})")
     if n <= 20000:
         if "--verify" in run([kcna, "ingest", "--help"])[1].stdout:
             w, c, _ = timed([kcna, "ingest", str(folder), "--db", str(db), "-q", "--verify"])

@@ -113,7 +113,8 @@ def ingest(
 
     def seen(part) -> None:
         src = part.source
-        shown[stored_path(src)] = src.path
+        if part.pages or part.error:  # a known file has no failure or warning to name
+            shown[stored_path(src)] = src.path
         done["bytes"] += sum(page.chars for page in part.pages)
         if part.final:
             done["files"] += 1

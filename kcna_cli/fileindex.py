@@ -32,7 +32,7 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from .inputs import Source
+from .inputs import FileStat, Source
 from .pipeline import Parsed, parsed_sources
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ def indexable(src: Source) -> bool:
     return src.stat is not None and not src.error and src.path != "-" and _stat.S_ISREG(src.stat.st_mode)
 
 
-def stat_key(st: os.stat_result) -> tuple[int, int, int, int]:
+def stat_key(st: FileStat) -> tuple[int, int, int, int]:
     """What must not have changed for a recorded file to be known unread."""
     return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
 
@@ -85,7 +85,7 @@ class FileIndex:
         self.conn = conn
         self.reader = reader_version()
 
-    def unchanged(self, files: list[tuple[str, os.stat_result]]) -> dict[str, int]:
+    def unchanged(self, files: list[tuple[str, FileStat]]) -> dict[str, int]:
         """Of these (stored path, status), those recorded with that status: path -> pages."""
         out: dict[str, int] = {}
         wanted = {path: stat_key(st) for path, st in files}
@@ -109,14 +109,19 @@ class FileIndex:
         ).fetchone()
         return row[0] if row else None
 
-    def row(self, path: str, st: os.stat_result, sha: str | None, pages: int) -> tuple:
+    def row(self, path: str, st: FileStat, sha: str | None, pages: int) -> tuple:
         """The ``files`` row of a file whose every page is stored."""
         return (path, *stat_key(st), sha, pages, self.reader)
 
 
-def stored_path(src: Source) -> str:
-    """A source's path as ``dumps.path`` and ``files.path`` keep it."""
-    return src.path if src.path == "-" else os.path.abspath(src.path)
+def stored_path(src: Source, cwd: str | None = None) -> str:
+    """A source's path as ``dumps.path`` and ``files.path`` keep it (absolute);
+    ``cwd``: the current folder, read once by a caller with many paths."""
+    if src.path == "-":
+        return src.path
+    if cwd is None:
+        return os.path.abspath(src.path)
+    return os.path.normpath(os.path.join(cwd, src.path))
 
 
 def with_stat(src: Source) -> Source:
@@ -124,7 +129,7 @@ def with_stat(src: Source) -> Source:
     if src.stat is not None or src.error or src.path == "-":
         return src
     try:
-        return Source(src.path, None, os.stat(src.path))
+        return Source(src.path, None, FileStat.of(os.stat(src.path)))
     except OSError:
         return src  # reading it will say why
 
@@ -154,9 +159,10 @@ def ingest_sources(
     index = FileIndex(corpus.conn)
     todo: list[Source] = []
     listed = [with_stat(s) for s in sources]
+    cwd = os.getcwd()
     for k in range(0, len(listed), LOOKUP_CHUNK):
         chunk = listed[k : k + LOOKUP_CHUNK]
-        paths = [stored_path(s) for s in chunk]
+        paths = [stored_path(s, cwd) for s in chunk]
         pairs = list(zip(paths, chunk, strict=True))
         known = {} if verify else index.unchanged([(p, s.stat) for p, s in pairs if s.stat and indexable(s)])
         for path, src in pairs:
@@ -181,7 +187,7 @@ def ingest_sources(
             src = part.source
             if src is not current:
                 current, failures, pages_read = src, len(report.failed), 0
-            stored = stored_path(src)
+            stored = stored_path(src, cwd)
             if on_part:
                 on_part(part)
             if part.known is not None:

@@ -17,6 +17,7 @@ import stat as _stat
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 #: files taken from a folder (a file named on the command line is always read)
 FOLDER_SUFFIXES = {".txt", ".text", ".htm", ".html", ".dump", ""}
@@ -28,13 +29,28 @@ class InputError(Exception):
     """A file that cannot be read as dumps; the message says why."""
 
 
-@dataclass(frozen=True)
+class FileStat(NamedTuple):
+    """What a file's status says that ingest uses (``os.stat_result`` keeps ~20
+    fields; a folder of a million files is listed in memory)."""
+
+    st_mode: int
+    st_size: int
+    st_mtime_ns: int
+    st_ctime_ns: int
+    st_ino: int
+
+    @classmethod
+    def of(cls, st: os.stat_result) -> FileStat:
+        return cls(st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+@dataclass(frozen=True, slots=True)
 class Source:
     path: str  # as the user will recognize it; "-" is standard input
     error: str | None = None
     #: the file's status when it was listed (a folder walk stats each file
     #: once; sizes and the file index read it from here)
-    stat: os.stat_result | None = field(default=None, compare=False, repr=False)
+    stat: FileStat | None = field(default=None, compare=False, repr=False)
 
     @property
     def size(self) -> int:
@@ -177,7 +193,7 @@ def _walk(root: str) -> Iterator[tuple[Source, str | None]]:
                 continue
             link = entry.is_symlink()
             try:
-                st = entry.stat()
+                st: FileStat | None = FileStat.of(entry.stat())
             except OSError:
                 if link:
                     yield Source(entry.path, "broken symbolic link"), None
