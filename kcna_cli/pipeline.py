@@ -109,7 +109,7 @@ def _whole(src: Source, limit: int) -> bool:
     return src.path != "-" and not src.error and src.size <= limit
 
 
-def _read_hashed(src: Source, known_hash: KnownHash | None) -> tuple[bytes | None, Parsed | None]:
+def _read_hashed(src: Source, known_hash: KnownHash | None) -> tuple[bytes | None, Parsed]:
     """A small file's bytes, or (when it cannot be read, or its bytes are known) its answer."""
     try:
         data = src.read()
@@ -123,16 +123,16 @@ def _read_hashed(src: Source, known_hash: KnownHash | None) -> tuple[bytes | Non
 
 def _parse_here(src: Source, known_hash: KnownHash | None = None) -> Iterator[Parsed]:
     """One source, in this process, a batch of pages at a time."""
-    sha = None
+    sha, data = None, None
     if _whole(src, inputs.STREAM_CHUNK):
         data, answer = _read_hashed(src, known_hash)
         if data is None:
-            yield answer  # type: ignore[misc]
+            yield answer
             return
-        sha = answer.sha  # type: ignore[union-attr]
+        sha = answer.sha
     batch: list[Page] = []
     try:
-        texts = iter_page_texts(src) if sha is None else read_pages(data)  # type: ignore[arg-type]
+        texts = iter_page_texts(src) if data is None else read_pages(data)
         for page in parse_pages(texts):
             batch.append(page)
             if len(batch) >= BATCH_PAGES:
@@ -152,7 +152,7 @@ def _work(task: tuple) -> tuple[bytes, str | None] | list[tuple[bytes, str | Non
     (for "files", a list of those, one per file).
     """
     if task[0] == "files":
-        return [_work(("blob", data)) for data in task[1]]  # type: ignore[misc]
+        return [_work(("blob", data)) for data in task[1]]  # type: ignore[misc]  # one answer per file
     out: list[Page] = []
     error = None
     try:
@@ -297,7 +297,7 @@ def _tasks(sources: list[Source], known_hash: KnownHash | None) -> Iterator[_Ent
     for src in sources:
         if _whole(src, FILE_TASK_BYTES):
             data, answer = _read_hashed(src, known_hash)
-            batch.append((src, answer))  # type: ignore[arg-type]
+            batch.append((src, answer))
             if data is not None and answer is not None and answer.error is None:
                 blobs.append(data)
                 size += len(data)
@@ -347,7 +347,7 @@ def _parse_in_workers(sources: list[Source], jobs: int, known_hash: KnownHash | 
         if entry[0] == "here":
             yield from _parse_here(entry[1])
         elif entry[0] == "batch":
-            answers = iter(worker.result() if worker else ())  # type: ignore[arg-type]
+            answers = iter(worker.result() if worker else ())
             for _src, answer in entry[1]:
                 if answer.known is None and answer.error is None:  # parsed by the worker
                     wire, error = next(answers)
@@ -358,7 +358,8 @@ def _parse_in_workers(sources: list[Source], jobs: int, known_hash: KnownHash | 
             if task[0] == "error":
                 yield Parsed(src, [], task[1], final)
                 return
-            wire, error = worker.result()  # type: ignore[union-attr,misc]
+            assert worker is not None  # every task but "error" went to a worker
+            wire, error = worker.result()
             pages = from_wire(wire)
             if task[0] == "range":  # numbered from 1 in each range: number them in the file
                 first = numbered.get(src.path, 0)
