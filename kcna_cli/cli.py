@@ -97,45 +97,22 @@ def ingest(
     Example: [bold]kcna ingest ~/dumps/ new-capture.txt[/bold]
     """
     from .db import IngestReport
-    from .fileindex import ingest_sources, stored_path
     from .inputs import display_path, expand
-    from .pipeline import default_jobs
     from .views import ingest as view
     from .views.formats import write_json
 
     env = run.env
     report = IngestReport()
     corpus = open_corpus(db, create=True)
-
     sources = list(expand(paths))
-    done = {"bytes": 0, "files": 0, "whole": 0}
     shown: dict[str, str] = {}  # stored (absolute) path -> as the user gave it
-
-    def seen(part) -> None:
-        src = part.source
-        if part.pages or part.error:  # a known file has no failure or warning to name
-            shown[stored_path(src)] = src.path
-        done["bytes"] += sum(page.chars for page in part.pages)
-        if part.final:
-            done["files"] += 1
-            done["whole"] += src.size
-            done["bytes"] = max(done["bytes"], done["whole"])
-
-    def go(progress=None) -> None:
-        # workers when asked for, or by default when the input is large enough to gain
-        auto = jobs is None
-        workers = default_jobs() if auto else jobs
-        ingest_sources(
-            corpus, sources, report, jobs=workers or 0, min_bytes=None if auto else 0, verify=verify,
-            on_part=seen, progress=progress,
-        )  # fmt: skip
-
+    done = {"bytes": 0, "files": 0, "whole": 0}
     if env.stderr_isatty and not quiet:
         total = sum(s.size for s in sources)
         with view.progress_bar(env, total_bytes=total, files=len(sources), done=done) as tick:
-            go(tick)
+            _ingest_all(corpus, sources, report, jobs, verify, done, shown, tick)
     else:
-        go()
+        _ingest_all(corpus, sources, report, jobs, verify, done, shown)
     corpus.close()
 
     def as_given(where: str) -> str:
@@ -156,6 +133,29 @@ def ingest(
         view.summary_line(env, counts)
     if report.failed:
         raise typer.Exit(int(ExitCode.FAILED))
+
+
+def _ingest_all(corpus, sources, report, jobs: int | None, verify: bool, done: dict, shown: dict, tick=None) -> None:
+    """``db.files.ingest_sources`` with workers as asked (by default when the input is large
+    enough to gain), progress counted in ``done``, and the paths a failure may name in ``shown``."""
+    from .db.files import ingest_sources, stored_path
+    from .pipeline import default_jobs
+
+    def seen(part) -> None:
+        src = part.source
+        if part.pages or part.error:  # a known file has no failure or warning to name
+            shown[stored_path(src)] = src.path
+        done["bytes"] += sum(page.chars for page in part.pages)
+        if part.final:
+            done["files"] += 1
+            done["whole"] += src.size
+            done["bytes"] = max(done["bytes"], done["whole"])
+
+    auto = jobs is None
+    workers = default_jobs() if jobs is None else jobs
+    ingest_sources(
+        corpus, sources, report, jobs=workers, min_bytes=None if auto else 0, verify=verify, on_part=seen, progress=tick
+    )
 
 
 # --- search --------------------------------------------------------------------------

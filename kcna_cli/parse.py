@@ -217,11 +217,8 @@ _SPECIAL_START = re.compile(r"(?i)^(?:More |Get North|Subscribe|Sign up|Share|Jo
 #: a page of the old layout has a "Share Button" or a footer line: found in
 #: one pass over the page's cleaned lines joined by newlines
 _OLD_LAYOUT_LINE = re.compile(r"(?im)^(?:Share Button$|" + _FOOTER_TEXT + ")")
-#: lines ``split_pages`` looks at (a capture-date or a ``KCNA <label>`` line), in
-#: cleaned lines joined by newlines; a superset of what those readers accept
+#: lines split_pages reads (a superset of capture-date and KCNA <label> lines); ".*+" (3.11+): no backtracking
 _CANDIDATE_LINE = re.compile(
-    # the same lines; a possessive ".*+" (Python 3.11+) reads each line once where
-    # "[^\n]*\d" backtracks through it character by character (a tenth of the time)
     r"(?m)^(?:KCNA.*+|[^\W\d_].*+(?<=\d))$" if sys.version_info >= (3, 11) else r"(?m)^(?:KCNA[^\n]*|[^\W\d_][^\n]*\d)$"
 )
 

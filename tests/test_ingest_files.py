@@ -274,7 +274,7 @@ def test_a_file_replaced_with_the_same_size_and_time_is_caught_by_verify(tmp_pat
 
 
 def test_the_index_of_another_reader_is_not_trusted(tmp_path, captures, monkeypatch):
-    from kcna_cli import fileindex
+    from kcna_cli.db import files as fileindex
 
     folder, files = captures
     db = str(tmp_path / "k.db")

@@ -197,7 +197,7 @@ class Writer:
             self.commit()
 
     def record_file(self, row: tuple) -> None:
-        """A file whose every page is stored (``fileindex.FileIndex.row``): in the
+        """A file whose every page is stored (``files.FileIndex.row``): in the
         same transaction as its last page, or a later one, never an earlier one."""
         self._begin()
         self.conn.execute(

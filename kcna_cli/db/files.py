@@ -32,13 +32,13 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from .inputs import FileStat, Source
-from .pipeline import Parsed, parsed_sources
+from ..inputs import FileStat, Source
+from ..pipeline import Parsed, parsed_sources
 
 if TYPE_CHECKING:
     import sqlite3
 
-    from .db.corpus import Corpus, IngestReport
+    from .corpus import Corpus, IngestReport
 
 #: the modules whose code decides how a file's bytes are cut into pages
 READER_MODULES = ("inputs.py", "parse.py", "text.py", "dates.py")
@@ -58,7 +58,7 @@ def reader_version() -> str:
             for name in READER_MODULES:
                 h.update((resources.files("kcna_cli") / name).read_bytes())
         except OSError:  # installed without its sources
-            from . import __version__
+            from .. import __version__
 
             h.update(f"{__version__} {sys.version_info[:2]}".encode())
         _READER = h.hexdigest()[:16]
@@ -79,7 +79,7 @@ def stat_key(st: FileStat) -> tuple[int, int, int, int]:
 
 
 class FileIndex:
-    """Look-ups in the ``files`` table (writes go through ``db.writer.Writer.record_file``)."""
+    """Look-ups in the ``files`` table (writes go through ``writer.Writer.record_file``)."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -152,8 +152,8 @@ def ingest_sources(
     pages and none parsed) before its pages are stored; ``progress`` is
     called with the report after each page.
     """
-    from .db.corpus import IngestReport
-    from .db.writer import Writer
+    from .corpus import IngestReport
+    from .writer import Writer
 
     report = report or IngestReport()
     index = FileIndex(corpus.conn)
