@@ -37,7 +37,6 @@ import functools
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from importlib.abc import Traversable
@@ -45,7 +44,7 @@ from importlib.abc import Traversable
 from .dates import DATELINE
 from .errors import UsageError
 from .grams import fold_hangul
-from .text import strip_accents
+from .text import strip_accents, whole_words
 
 UNIT_WORDS = {
     "province": "province",
@@ -260,7 +259,7 @@ class Gazetteer:
                     if p.level == "province" and re.fullmatch(r"(North |South )?[A-Z][a-z]+", alias):
                         self._add(self._bare, alias, p.id)
         self._index_cjk()
-        self._bare_re = _bare_pattern(self._bare)
+        self._bare_re = whole_words(self._bare, after=r"(?![ -]?(?:ri|dong|gu)\b)")
         self._unit_re = re.compile(
             r"\b(?P<names>" + _NAME + r"(?:(?:\s*,\s*|\s*,?\s+and\s+|\s+or\s+)" + _NAME + r")*)"
             r"\s+(?P<unit>[Pp]rovinces?|[Cc]ount(?:y|ies)|[Cc]it(?:y|ies)|[Dd]istricts?|[Aa]reas?|Provincial|Municipal)\b"
@@ -636,24 +635,6 @@ def _longest(text: str, pos: int, end: int, index: dict, prefixes: set[str]):
 
 #: every match of the unit pattern holds one of these (a superset, found in one C scan)
 _UNIT_HINT = re.compile(r"[Pp]rovinc|[Cc]ount|[Cc]it|[Dd]istrict|[Aa]rea|Municipal")
-
-
-def _bare_pattern(names: Iterable[str]) -> re.Pattern[str]:
-    r"""Bare place names as whole words, longest first, not followed by ``-ri``/``dong``/``gu``.
-
-    The alternation is grouped by first letter (``H(?:amhung|aeju|...)|C(?:...)``):
-    the same names in the same order of preference (longest first) as a flat
-    list, but one test of the first letter instead of one per name at each
-    word start; ``(?<!\w)`` is ``\b`` before a letter. Half the time of
-    ``\b(Hamhung|Haeju|...)\b`` on article bodies.
-    """
-    groups: dict[str, list[str]] = {}
-    for name in sorted(names, key=len, reverse=True):
-        groups.setdefault(name[0], []).append(name[1:])
-    alternatives = "|".join(
-        re.escape(first) + "(?:" + "|".join(map(re.escape, rests)) + ")" for first, rests in groups.items()
-    )
-    return re.compile(r"(?<!\w)(" + alternatives + r")\b(?![ -]?(?:ri|dong|gu)\b)")
 
 
 def _sentence_around(text: str, pos: int) -> str:
