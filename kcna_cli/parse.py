@@ -24,12 +24,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-import sys
 from dataclasses import asdict, dataclass, field
 
 from . import captures, dates, sitedates
 from . import language as languages
-from .text import clean_line, clean_lines, cut_end_mark, fold, normalize
+from .text import PAGE_START_CANDIDATE, clean_line, clean_lines, cut_end_mark, fold, normalize
 
 __all__ = ["clean_line", "clean_lines", "fold", "normalize"]  # re-exported: the text rules of identity
 
@@ -217,10 +216,8 @@ _SPECIAL_START = re.compile(r"(?i)^(?:More |Get North|Subscribe|Sign up|Share|Jo
 #: a page of the old layout has a "Share Button" or a footer line: found in
 #: one pass over the page's cleaned lines joined by newlines
 _OLD_LAYOUT_LINE = re.compile(r"(?im)^(?:Share Button$|" + _FOOTER_TEXT + ")")
-#: lines split_pages reads (a superset of capture-date and KCNA <label> lines); ".*+" (3.11+): no backtracking
-_CANDIDATE_LINE = re.compile(
-    r"(?m)^(?:KCNA.*+|[^\W\d_].*+(?<=\d))$" if sys.version_info >= (3, 11) else r"(?m)^(?:KCNA[^\n]*|[^\W\d_][^\n]*\d)$"
-)
+#: lines ``split_pages`` looks at, in cleaned lines joined by newlines (see ``text.PAGE_START_CANDIDATE``)
+_CANDIDATE_LINE = PAGE_START_CANDIDATE
 
 
 def _is_noise(line: str) -> bool:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable
 
@@ -152,3 +153,11 @@ def whole_words(names: Iterable[str], *, after: str = "") -> re.Pattern[str]:
         groups.setdefault(name[0], []).append(name[1:])
     alternatives = "|".join(re.escape(c) + "(?:" + "|".join(map(re.escape, rest)) + ")" for c, rest in groups.items())
     return re.compile(r"(?<!\w)(" + alternatives + r")\b" + after)
+
+
+#: lines ``parse.split_pages`` looks at (a capture-date or a ``KCNA <label>`` line), in cleaned lines
+#: joined by newlines, a superset of what those readers accept; ".*+" (Python 3.11+) reads each line
+#: once where "[^\n]*\d" backtracks through it character by character (a tenth of the time)
+PAGE_START_CANDIDATE = re.compile(
+    r"(?m)^(?:KCNA.*+|[^\W\d_].*+(?<=\d))$" if sys.version_info >= (3, 11) else r"(?m)^(?:KCNA[^\n]*|[^\W\d_][^\n]*\d)$"
+)
