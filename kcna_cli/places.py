@@ -208,9 +208,16 @@ def strip_dateline(text: str) -> str:
     m = DATELINE.match(text)
     if not m and not text.isascii():
         m = _CJK_DATELINE.match(text)
-    if not m:
-        return text
-    return " " * m.end() + text[m.end() :]
+    if m:
+        return " " * m.end() + text[m.end() :]
+    # the other languages' datelines (Spanish, French, German, Czech, Russian)
+    from .sitedates import read_dateline
+
+    head = text[:300]
+    read = read_dateline(head)
+    if read is None or (not head.isascii() and unicodedata.normalize("NFKC", head) != head):
+        return text  # no dateline, or positions that NFKC would move
+    return " " * read.end + text[read.end :]
 
 
 def _csv_rows(path: Traversable) -> list[dict[str, str]]:
