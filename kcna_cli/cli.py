@@ -22,7 +22,7 @@ import typer
 
 from . import __version__
 from .errors import ExitCode, KcnaError, UsageError
-from .options import ALL_FILTERS, ALL_FORMATS, DEBUG, DbOpt, Run, guard, kcna_command, open_corpus
+from .options import ALL_FILTERS, ALL_FORMATS, DEBUG, DbOpt, KcnaGroup, Run, guard, kcna_command, open_corpus
 
 if TYPE_CHECKING:
     from .db import IngestReport
@@ -36,6 +36,7 @@ app = typer.Typer(
         "Start with: kcna ingest DUMPS...  then: kcna search WORDS --place NAME --since 2025-01"
     ),
     no_args_is_help=True,
+    cls=KcnaGroup,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -102,7 +103,7 @@ def ingest(
 
     env = run.env
     report = IngestReport()
-    corpus = open_corpus(db, create=True)
+    corpus = open_corpus(db, create=True, quiet=quiet)
 
     sources = list(expand(paths))
     done = {"bytes": 0, "files": 0, "whole": 0}
@@ -184,7 +185,7 @@ def search(
     [bold]kcna search '"regional industry"' --source KCNA --year 2025[/bold]
     """
     from . import query
-    from .views.formats import emit, message
+    from .views.formats import cut_note, emit, message
     from .views.items import items_table
 
     env, f = run.env, run.filters
@@ -205,6 +206,7 @@ def search(
         fields,
         table=lambda rows: items_table(env, rows, total=result.total, hint="use --limit 0 for all", note=note),
     )
+    cut_note(env, fmt, len(result.items), result.total)
     if note and fmt != "table" and env.stderr_isatty:
         message(env, note)
 
@@ -213,7 +215,7 @@ def search(
 
 
 @app.command()
-@kcna_command(formats=("json", "jsonl", "table"))
+@kcna_command(formats=ALL_FORMATS)
 def show(
     run: Run,
     ids: Annotated[list[int], typer.Argument(help="Item ids (from search).", show_default=False)],
@@ -221,22 +223,27 @@ def show(
 ) -> None:
     """Show items in full: text, places, date notes, and every dump they were seen in.
 
+    --json prints an array with one object per id, however many ids are
+    given; --jsonl one object per line; --csv one row per item (sightings
+    as a JSON cell).
+
     Example: [bold]kcna show 1[/bold] · [bold]kcna show 1 2 --json[/bold]
     """
     from . import query
-    from .views.formats import write_json, write_jsonl
+    from .views.formats import emit
     from .views.reader import show_items
 
     env = run.env
     fmt = run.format()
     corpus = open_corpus(db)
     items = query.with_provenance(corpus, query.get_items(corpus, ids))
-    if fmt == "json":
-        write_json(env, items[0] if len(ids) == 1 else items)
-    elif fmt in ("jsonl", "csv"):
-        write_jsonl(env, items)
-    else:
-        show_items(env, items, {it["id"]: query.place_spans(corpus, it["id"]) for it in items})
+    emit(
+        env,
+        fmt,
+        items,
+        query.SHOW_FIELDS,
+        table=lambda rows: show_items(env, rows, {it["id"]: query.place_spans(corpus, it["id"]) for it in rows}),
+    )
 
 
 # --- stats -------------------------------------------------------------------------------
@@ -247,14 +254,17 @@ def show(
 def stats(
     run: Run,
     by: Annotated[
-        str, typer.Option("--by", "-b", help="month, year, source, place, kind or person.", show_default=True)
+        str,
+        typer.Option(
+            "--by", "-b", help="month, year, source (label), outlet, place, kind or person.", show_default=True
+        ),
     ] = "month",
     limit: Annotated[
         int, typer.Option("--limit", "-n", help="Only the N largest (source, place, kind); 0 for all.")
     ] = 0,
     db: DbOpt = None,
 ) -> None:
-    """Count items by month, year, source, place, kind or person, as a bar chart or data.
+    """Count items by month, year, source, outlet, place, kind or person, as a bar chart or data.
 
     Takes the filters of search. Months and years include the empty ones
     between the first and the last. Rows are {BY: value, "items": n}.
@@ -264,15 +274,17 @@ def stats(
     """
     from . import counts as counting
     from .views.charts import bar_chart
-    from .views.formats import emit
+    from .views.formats import cut_note, emit
 
     env, f = run.env, run.filters
     assert f is not None
     fmt = run.format()
     if limit < 0:
         raise UsageError("--limit must be 0 (all) or more")
+    by = by.strip().lower()
     rows = counting.stats(open_corpus(db), f, by=by)
     if limit and by not in ("month", "year"):
+        cut_note(env, fmt, min(limit, len(rows)), len(rows), noun=f"{by} rows")
         rows = rows[:limit]
     title = f"items by {by}" + (f" · {' · '.join(f.described())}" if f.described() else "")
     emit(env, fmt, rows, [by, "items"], table=lambda r: bar_chart(env, r, by, title=title))
@@ -282,7 +294,7 @@ def stats(
 
 
 @app.command()
-@kcna_command(words=True, filters=ALL_FILTERS, formats=("json", "csv"))
+@kcna_command(words=True, filters=ALL_FILTERS, formats=ALL_FORMATS)
 def export(
     run: Run,
     db: DbOpt = None,
@@ -292,26 +304,24 @@ def export(
 ) -> None:
     """Export the whole corpus, or the filtered part, as JSON Lines (default) or CSV.
 
+    JSON Lines unless a flag or KCNA_FORMAT says otherwise, on a terminal
+    too; oldest first, every match (no limit).
+
     Examples: [bold]kcna export > corpus.jsonl[/bold] ·
     [bold]kcna export --place Kangwon --csv -o kangwon.csv[/bold]
     """
     from . import query
-    from .views.formats import Env, write_csv, write_json, write_jsonl
+    from .views.formats import Env, emit, env_format
+    from .views.items import items_table
 
-    if run.flags["json"] and run.flags["csv"]:
-        raise UsageError("choose one of --json, --csv")
     assert run.filters is not None
+    fmt = run.format() if run.flagged or env_format() else "jsonl"
     corpus = open_corpus(db)
     stream = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout  # noqa: SIM115
     try:
-        env = Env(stdout=stream) if output else run.env
+        env = Env(stdout=stream, bom=run.env.bom) if output else run.env
         rows = query.iter_items(corpus, run.filters)
-        if run.flags["csv"]:
-            write_csv(env, rows, query.ITEM_FIELDS)
-        elif run.flags["json"]:
-            write_json(env, list(rows))
-        else:
-            write_jsonl(env, rows)
+        emit(env, fmt, rows, query.ITEM_FIELDS, table=lambda r: items_table(env, r, total=len(r)))
     finally:
         if output:
             stream.close()
@@ -325,7 +335,8 @@ def export(
 def places(
     run: Run,
     province: Annotated[
-        Optional[str], typer.Option("--province", help="Only this province (or special city) and what lies in it.")
+        Optional[str],
+        typer.Option("--place", "--province", "-p", help="Only this place (a province, say) and what lies in it."),
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Include places no item names.")] = False,
     flat: Annotated[bool, typer.Option("--flat", help="A flat table instead of a tree.")] = False,
@@ -333,7 +344,7 @@ def places(
 ) -> None:
     """Known places with the number of items naming each, as a province -> county tree.
 
-    Examples: [bold]kcna places[/bold] · [bold]kcna places --province Kangwon --all[/bold] ·
+    Examples: [bold]kcna places[/bold] · [bold]kcna places --place Kangwon --all[/bold] ·
     [bold]kcna places --json[/bold]
     """
     from .counts import PLACE_FIELDS, place_counts
@@ -350,23 +361,26 @@ def places(
 
 
 @app.command()
-@kcna_command(formats=("json", "table"))
+@kcna_command(formats=ALL_FORMATS)
 def info(run: Run, db: DbOpt = None) -> None:
     """Where the database is and what it holds: counts, date range, sources.
 
+    One object: --json prints it, --jsonl prints it on one line (the
+    default in a pipe), --csv as one row (sources as a JSON cell).
+
     Example: [bold]kcna info[/bold] · [bold]kcna info --json | jq .items[/bold]
     """
-    from .info import corpus_info
-    from .views.formats import write_json
+    from .info import INFO_FIELDS, corpus_info
+    from .views.formats import emit, write_json
     from .views.items import info_table
 
     env = run.env
+    fmt = run.format()
     data = corpus_info(open_corpus(db))
-    piped_default = not env.stdout_isatty and os.environ.get("KCNA_FORMAT", "") != "table"
-    if run.flags["json"] or (not run.flags["table"] and piped_default):
-        write_json(env, data)
+    if fmt == "json":
+        write_json(env, data)  # one object, not an array: info describes one database
     else:
-        info_table(env, data)
+        emit(env, fmt, [data], INFO_FIELDS, table=lambda rows: info_table(env, rows[0]))
 
 
 # --- reparse ------------------------------------------------------------------------------
@@ -410,7 +424,10 @@ def reparse(
 
 
 @app.command()
-@kcna_command(filters=("place", "since", "until", "on", "year", "source"), formats=ALL_FORMATS)
+@kcna_command(
+    filters=("place", "since", "until", "on", "year", "source", "seen_since", "seen_until", "added_since"),
+    formats=ALL_FORMATS,
+)
 def revisions(
     run: Run,
     target: Annotated[
@@ -440,20 +457,21 @@ def revisions(
     Without an id: the items with more than one text version (newest first),
     how many words changed and which names disappeared. With an id: a
     word-level diff of two versions (coloured on a terminal, a unified diff
-    when piped, the list of changes with --json).
+    when piped, one object with the changes for --json and --jsonl, the
+    changes as rows for --csv).
 
     Examples: [bold]kcna revisions --since 2013-12[/bold] ·
     [bold]kcna revisions 42[/bold] · [bold]kcna revisions 42 --from 2 --to 3 --json[/bold]
     """
     from . import revisions as rv
     from .views import diff
-    from .views.formats import emit, write_csv, write_json, write_jsonl
+    from .views.formats import cut_note, emit, write_csv, write_json, write_jsonl
 
     env = run.env
     words = list(target or [])
     if len(words) == 1 and words[0].isdigit():
         rev = rv.revision(open_corpus(db), int(words[0]), from_=from_, to=to)
-        fmt = run.format() if run.flagged else ("table" if env.stdout_isatty else "diff")
+        fmt = run.format(piped="diff")
         if fmt == "csv":
             write_csv(env, rev["changes"], ["op", "old", "new"])
         elif fmt == "json":
@@ -478,6 +496,7 @@ def revisions(
         rv.REVISION_FIELDS,
         table=lambda rows: diff.revisions_table(env, rows, total=result.total),
     )
+    cut_note(env, fmt, len(result.items), result.total, noun="revised items")
 
 
 # --- raw ---------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ COMMANDS = [
     ("ingest", "Read dumps into the database: parse, deduplicate, store with the raw text."),
     ("search", "Find items by words, place, date and source."),
     ("show", "Show items in full: text, places, date notes, and every dump they were seen in."),
-    ("stats", "Count items by month, year, source, place, kind or person, as a bar chart or data."),
+    ("stats", "Count items by month, year, source, outlet, place, kind or person, as a bar chart or data."),
     ("export", "Export the whole corpus, or the filtered part, as JSON Lines (default) or CSV."),
     ("places", "Known places with the number of items naming each, as a province -> county tree."),
     ("revisions", "Items whose text changed between captures, and what changed in one of them."),
@@ -52,7 +52,7 @@ Getting started:
 
 Output is a table on a terminal and JSON Lines in a pipe (--json, --jsonl,
 --csv, --table choose). The database is one SQLite file: --db PATH or
-KCNA_DB, else kcna.db in your application data folder.
+KCNA_DB, else kcna.db in your data folder (~/.local/share/kcna on Linux).
 """
 
 
