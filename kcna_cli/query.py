@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from .dates import user_range
 from .errors import UsageError
 from .facets import place_facet
-from .filtering import check_sources, like_prefix, new_item_conditions
+from .filtering import check_sources, like_prefix, new_item_conditions, typed_day
 from .grams import TEXT_COLUMNS as TEXT_COLUMNS
 from .grams import cjk_terms, match_query, snippet
 from .showing import place_spans as place_spans
@@ -204,19 +204,16 @@ def _date_bounds(f: Filters) -> tuple[str | None, str | None]:
         if b and (hi is None or b < hi):
             hi = b
 
-    try:
-        if f.since:
-            tighten(user_range(f.since)[0], None)
-        if f.until:
-            tighten(None, user_range(f.until)[1])
-        if f.on:
-            tighten(*user_range(f.on))
-        if f.year:
-            if not re.fullmatch(r"\s*\d{4}\s*", f.year):
-                raise ValueError(f"not a year: {f.year!r}")
-            tighten(*user_range(f.year.strip()))
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
+    if f.since:
+        tighten(typed_day(f.since, "--since"), None)
+    if f.until:
+        tighten(None, typed_day(f.until, "--until", end=True))
+    if f.on:
+        tighten(typed_day(f.on, "--on"), typed_day(f.on, "--on", end=True))
+    if f.year:
+        if not re.fullmatch(r"\s*\d{4}\s*", f.year):
+            raise UsageError(f"--year: not a year: {f.year!r}")
+        tighten(*user_range(f.year.strip()))
     return lo, hi
 
 
