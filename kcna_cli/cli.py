@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from . import __version__
+from .cli_daily import ReportOpt, run_rows, run_watches, show_runs, watch_app
 from .errors import ExitCode, KcnaError, UsageError
 from .options import ALL_FILTERS, ALL_FORMATS, DEBUG, DbOpt, KcnaGroup, Run, guard, kcna_command, open_corpus
 
@@ -81,6 +82,7 @@ def ingest(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar and no summary (errors still shown).")
     ] = False,
+    report_: ReportOpt = False,
     jobs: Annotated[
         Optional[int],
         typer.Option(
@@ -94,7 +96,12 @@ def ingest(
 ) -> None:
     """Read dumps into the database: parse, deduplicate, store with the raw text.
 
-    Example: [bold]kcna ingest ~/dumps/ new-capture.txt[/bold]
+    With --report, every watch runs afterwards and its new items are
+    printed (on stdout: a digest on a terminal, rows when piped; with
+    --json, under "report" in the summary).
+
+    Example: [bold]kcna ingest ~/dumps/ new-capture.txt[/bold] ·
+    [bold]kcna ingest ~/dumps/today/ --report[/bold]
     """
     from .db import IngestReport
     from .inputs import display_path, expand
@@ -127,12 +134,18 @@ def ingest(
     for w in report.warnings:
         w["path"] = as_given(w["path"])
     counts = report.to_dict()
+    runs = run_watches(db) if report_ else None
     if json_:
-        write_json(env, view.summary(counts))
+        summary = view.summary(counts)
+        if runs is not None:
+            summary["report"] = run_rows(runs)
+        write_json(env, summary)
     elif not quiet and env.stderr_isatty:
         view.summary_table(env, counts)
     elif not quiet:
         view.summary_line(env, counts)
+    if runs is not None and not json_:
+        show_runs(run, runs)
     if report.failed:
         raise typer.Exit(int(ExitCode.FAILED))
 
@@ -620,6 +633,9 @@ def appearances(
         raise UsageError("--limit must be 0 (all) or more")
     rows = pq.appearances(corpus, f, types=types, with_=with_names, limit=limit)
     emit(env, run.format(), rows, pq.EVENT_FIELDS, table=lambda r: appearances_table(env, r))
+
+
+app.add_typer(watch_app, name="watch")  # kcna watch: saved searches (cli_daily)
 
 
 def main() -> None:

@@ -29,6 +29,7 @@ COMMANDS = [
     ("raw", "Print a stored dump's raw text exactly as it was ingested."),
     ("people", "Who is named, how often, first and last seen; with a NAME, one person's profile."),
     ("appearances", "The leader's public activities: date, type, object, places, who accompanied him."),
+    ("watch", "Saved searches: the items that are new since each last ran."),
 ]
 
 #: global options of the app (besides --help)

@@ -90,12 +90,14 @@ def new_item_conditions(corpus: Corpus, f: Filters, ident: str) -> list[tuple[st
         if first is None:
             first = corpus.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM dumps").fetchone()[0]
         floor = max(floor or 0, int(first))
-    if floor is not None:
+    if floor is not None or f.dump_ceiling is not None:
+        # first seen in a dump from `floor` to `ceiling` (a watch's window)
+        lo_id, hi_id = floor or 0, f.dump_ceiling if f.dump_ceiling is not None else 1 << 62
         out.append(
             (
-                f"{ident} IN (SELECT n.item_id FROM sightings n WHERE n.dump_id >= ? AND NOT EXISTS"
+                f"{ident} IN (SELECT n.item_id FROM sightings n WHERE n.dump_id BETWEEN ? AND ? AND NOT EXISTS"
                 " (SELECT 1 FROM sightings o WHERE o.item_id = n.item_id AND o.dump_id < ?))",
-                [floor, floor],
+                [lo_id, hi_id, lo_id],
             )
         )
     return out

@@ -130,8 +130,10 @@ class Filters:
     revised: bool = False
     #: only items naming one of these persons (any spelling, see ``db.people.resolve``)
     persons: list[str] = field(default_factory=list)
-    #: only items first seen in a dump with this id or a later one (watch lists)
+    #: only items first seen in a dump with this id or a later one (watch lists) ...
     dump_floor: int | None = None
+    #: ... and no later than this one
+    dump_ceiling: int | None = None
 
     @property
     def has_words(self) -> bool:

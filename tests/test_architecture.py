@@ -17,9 +17,9 @@ LAYERS = [
     ["parse", "captures", "places", "versions", "names", "people", "activities"],  # text -> records; shared pure rules
     ["inputs", "packing", "pipeline"],  # bytes -> page texts -> parsed pages
     ["db"],  # records -> rows
-    ["query", "counts", "revisions", "info", "peoplequery", "filtering", "showing"],  # filters -> plain dicts
+    ["query", "counts", "revisions", "info", "peoplequery", "filtering", "showing", "watches"],  # -> dicts
     ["views"],  # dicts -> output
-    ["options", "cli", "entry", "__init__", "__main__"],  # the command line
+    ["options", "cli", "cli_daily", "entry", "__init__", "__main__"],  # the command line
 ]
 LAYER = {name: n for n, names in enumerate(LAYERS) for name in names}
 MAX_MODULE_LINES = 650

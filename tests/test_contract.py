@@ -62,6 +62,9 @@ def db(tmp_path_factory):
     path = tmp_path_factory.mktemp("contract") / "kcna.db"
     r = runner.invoke(app, ["ingest", str(FIXTURES), "--db", str(path), "-q"])
     assert r.exit_code == 1  # fixtures/bad/not-a-dump.txt is reported, the rest stored
+    # a watch, so that watch list and watch run have rows
+    r = runner.invoke(app, ["watch", "add", "kimhwa", "--place", "Kimhwa", "--since-start", "--db", str(path)])
+    assert r.exit_code == 0, r.output
     return path
 
 
@@ -87,6 +90,9 @@ def commands(db) -> list[Cmd]:
         Cmd("places", ("places",), csv_head=("name", "level")),
         Cmd("revisions", ("revisions",)),
         Cmd("revisions ID", ("revisions", revised_id(db)), shape="object", piped="diff", csv_head=("op", "old")),
+        Cmd("watch list", ("watch", "list"), csv_head=("name", "search")),
+        Cmd("watch run", ("watch", "run", "--dry-run"), csv_head=("watch", "id")),
+        Cmd("watch", ("watch", "--dry-run"), csv_head=("watch", "id")),
     ]
 
 
