@@ -15,13 +15,12 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from . import __version__
-from .cli_daily import ReportOpt, run_rows, run_watches, show_runs, watch_app
+from . import cli_daily as daily
 from .errors import ExitCode, KcnaError, UsageError
 from .options import ALL_FILTERS, ALL_FORMATS, DEBUG, DbOpt, KcnaGroup, Run, guard, kcna_command, open_corpus
 
@@ -82,7 +81,7 @@ def ingest(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar and no summary (errors still shown).")
     ] = False,
-    report_: ReportOpt = False,
+    report_: daily.ReportOpt = False,
     jobs: Annotated[
         Optional[int],
         typer.Option(
@@ -134,18 +133,18 @@ def ingest(
     for w in report.warnings:
         w["path"] = as_given(w["path"])
     counts = report.to_dict()
-    runs = run_watches(db) if report_ else None
+    runs = daily.run_watches(db) if report_ else None
     if json_:
         summary = view.summary(counts)
         if runs is not None:
-            summary["report"] = run_rows(runs)
+            summary["report"] = daily.run_rows(runs)
         write_json(env, summary)
     elif not quiet and env.stderr_isatty:
         view.summary_table(env, counts)
     elif not quiet:
         view.summary_line(env, counts)
     if runs is not None and not json_:
-        show_runs(run, runs)
+        daily.show_runs(run, runs)
     if report.failed:
         raise typer.Exit(int(ExitCode.FAILED))
 
@@ -190,6 +189,7 @@ def search(
     ] = None,
     limit: LimitOpt = 50,
     db: DbOpt = None,
+    geojson: daily.GeojsonOpt = False,
 ) -> None:
     """Find items by words, place, date and source.
 
@@ -203,8 +203,15 @@ def search(
 
     env, f = run.env, run.filters
     assert f is not None
-    fmt = run.format()
-    result = query.search(open_corpus(db), f, sort=sort, limit=limit)
+    fmt = daily.geojson_or_format(run, geojson)
+    corpus = open_corpus(db)
+    result = query.search(corpus, f, sort=sort, limit=limit)
+    if fmt == "geojson":
+        from .geo import items_collection
+
+        daily.write_geojson(env, items_collection(result.items, corpus.gazetteer))
+        cut_note(env, fmt, len(result.items), result.total)
+        return
     fields = query.SEARCH_FIELDS if f.has_words else query.ITEM_FIELDS
     note = None
     if result.ranked_among:
@@ -233,6 +240,7 @@ def show(
     run: Run,
     ids: Annotated[list[int], typer.Argument(help="Item ids (from search).", show_default=False)],
     db: DbOpt = None,
+    markdown: daily.ShowMarkdownOpt = False,
 ) -> None:
     """Show items in full: text, places, date notes, and every dump they were seen in.
 
@@ -247,9 +255,14 @@ def show(
     from .views.reader import show_items
 
     env = run.env
-    fmt = run.format()
+    fmt = daily.markdown_or_format(run, markdown)
     corpus = open_corpus(db)
     items = query.with_provenance(corpus, query.get_items(corpus, ids))
+    if fmt == "markdown":
+        from .views.markdown import reading_list
+
+        reading_list(env.stdout, items)
+        return
     emit(
         env,
         fmt,
@@ -303,43 +316,6 @@ def stats(
     emit(env, fmt, rows, [by, "items"], table=lambda r: bar_chart(env, r, by, title=title))
 
 
-# --- export ------------------------------------------------------------------------------
-
-
-@app.command()
-@kcna_command(words=True, filters=ALL_FILTERS, formats=ALL_FORMATS)
-def export(
-    run: Run,
-    db: DbOpt = None,
-    output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")
-    ] = None,
-) -> None:
-    """Export the whole corpus, or the filtered part, as JSON Lines (default) or CSV.
-
-    JSON Lines unless a flag or KCNA_FORMAT says otherwise, on a terminal
-    too; oldest first, every match (no limit).
-
-    Examples: [bold]kcna export > corpus.jsonl[/bold] ·
-    [bold]kcna export --place Kangwon --csv -o kangwon.csv[/bold]
-    """
-    from . import query
-    from .views.formats import Env, emit, env_format
-    from .views.items import items_table
-
-    assert run.filters is not None
-    fmt = run.format() if run.flagged or env_format() else "jsonl"
-    corpus = open_corpus(db)
-    stream = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout  # noqa: SIM115
-    try:
-        env = Env(stdout=stream, bom=run.env.bom) if output else run.env
-        rows = query.iter_items(corpus, run.filters)
-        emit(env, fmt, rows, query.ITEM_FIELDS, table=lambda r: items_table(env, r, total=len(r)))
-    finally:
-        if output:
-            stream.close()
-
-
 # --- places -----------------------------------------------------------------------------
 
 
@@ -354,6 +330,7 @@ def places(
     all_: Annotated[bool, typer.Option("--all", help="Include places no item names.")] = False,
     flat: Annotated[bool, typer.Option("--flat", help="A flat table instead of a tree.")] = False,
     db: DbOpt = None,
+    geojson: daily.PlacesGeojsonOpt = False,
 ) -> None:
     """Known places with the number of items naming each, as a province -> county tree.
 
@@ -365,8 +342,13 @@ def places(
     from .views.places import places_table
 
     env = run.env
-    fmt = run.format()
+    fmt = daily.geojson_or_format(run, geojson)
     rows = place_counts(open_corpus(db), province=province, include_empty=all_)
+    if fmt == "geojson":
+        from .geo import places_collection
+
+        daily.write_geojson(env, places_collection(rows))
+        return
     emit(env, fmt, rows, PLACE_FIELDS, table=lambda r: places_table(env, r, flat=flat))
 
 
@@ -635,7 +617,11 @@ def appearances(
     emit(env, run.format(), rows, pq.EVENT_FIELDS, table=lambda r: appearances_table(env, r))
 
 
-app.add_typer(watch_app, name="watch")  # kcna watch: saved searches (cli_daily)
+# --- the daily loop: export and its reading list, watch lists, citations (cli_daily) ---------
+
+app.command()(daily.export)
+app.add_typer(daily.watch_app, name="watch")
+app.command()(daily.cite)
 
 
 def main() -> None:

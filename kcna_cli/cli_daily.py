@@ -6,6 +6,7 @@ options -> ``kcna_cli.watches`` / ``kcna_cli.cite`` -> ``kcna_cli.views``.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -25,6 +26,64 @@ ReportOpt = Annotated[
         help="Then run every watch: the day's new items in one step (moves the marks, like kcna watch).",
     ),
 ]
+
+GeojsonOpt = Annotated[
+    bool,
+    typer.Option(
+        "--geojson",
+        help="The places the results name, as a GeoJSON FeatureCollection with item ids per place.",
+        rich_help_panel="Output",
+    ),
+]
+PlacesGeojsonOpt = Annotated[
+    bool,
+    typer.Option(
+        "--geojson",
+        help="A GeoJSON FeatureCollection: a point per place with its counts (null geometry when unknown).",
+        rich_help_panel="Output",
+    ),
+]
+MarkdownOpt = Annotated[
+    bool,
+    typer.Option("--markdown", "--md", help="A reading list in Markdown: each item's citation, date, places and text."),
+]
+ShowMarkdownOpt = Annotated[
+    bool, typer.Option("--markdown", "--md", help="The items as a Markdown reading list (as export --markdown).")
+]
+
+
+def markdown_or_format(run: Run, markdown: bool, default: str | None = None) -> str:
+    """``markdown`` for --markdown (alone), else the output format (``default`` without a flag or KCNA_FORMAT)."""
+    from .errors import UsageError
+    from .views.formats import env_format
+
+    if markdown and run.flagged:
+        raise UsageError("--markdown is a format of its own: it cannot go with --json, --jsonl, --csv or --table")
+    if markdown:
+        return "markdown"
+    if default and not run.flagged and not env_format():
+        return default
+    return run.format()
+
+
+def geojson_or_format(run: Run, geojson: bool) -> str:
+    from .errors import UsageError
+
+    if geojson and run.flagged:
+        raise UsageError("--geojson is a format of its own: it cannot go with --json, --jsonl, --csv or --table")
+    return "geojson" if geojson else run.format()
+
+
+def write_geojson(env: Any, fc: dict) -> None:
+    """A FeatureCollection on stdout, and how many places it could not locate on stderr."""
+    from .geo import unlocated
+    from .views.formats import note, write_json
+
+    write_json(env, fc)
+    missing = unlocated(fc)
+    if missing:
+        note(env, f"{missing} of {len(fc['features'])} places have no known coordinates (geometry null)")
+
 
 DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", help="Show what is new but leave the marks where they are (run it again later).")
@@ -162,3 +221,94 @@ def watch_rm(
 
     watches.remove(open_corpus(db), name)
     note(run.env, f"watch {name} removed")
+
+
+# --- cite -----------------------------------------------------------------------------------
+
+
+@kcna_command(formats=ALL_FORMATS)
+def cite(
+    run: Run,
+    ids: Annotated[list[int], typer.Argument(help="Item ids (from search).", show_default=False)],
+    style: Annotated[
+        str,
+        typer.Option("--format", "-f", help="text, markdown, bibtex or csl-json (any case).", show_default=True),
+    ] = "text",
+    db: DbOpt = None,
+) -> None:
+    """Cite items: outlet, title, date, capture date and address, as text, Markdown, BibTeX or CSL-JSON.
+
+    Prints the citations (in a pipe too: [bold]kcna cite 22 >> notes.md[/bold]);
+    --json, --jsonl and --csv print rows {id, style, citation, url, csl}.
+    The style is described in README ("Citations").
+
+    Examples: [bold]kcna cite 22 43[/bold] · [bold]kcna cite 22 --format markdown[/bold] ·
+    [bold]kcna cite 22 43 --format bibtex >> refs.bib[/bold]
+    """
+    import json
+
+    from . import cite as citing
+    from . import query
+    from .views.formats import emit
+
+    env = run.env
+    chosen = citing.check_style(style)
+    fmt = run.format(piped="text")
+    corpus = open_corpus(db)
+    items = query.get_items(corpus, ids)
+
+    def plain(_rows: list[dict]) -> None:
+        if chosen == "csl-json":
+            env.stdout.write(json.dumps([citing.csl(it) for it in items], ensure_ascii=False, indent=2) + "\n")
+        else:
+            sep = "\n\n" if chosen == "bibtex" else "\n"
+            env.stdout.write(sep.join(citing.citation(it, chosen) for it in items) + "\n")
+
+    if fmt == "text":
+        plain([])
+    else:
+        emit(env, fmt, citing.rows(items, chosen), citing.CITE_FIELDS, table=plain)
+
+
+# --- export (and its reading list) -----------------------------------------------------------
+
+
+@kcna_command(words=True, filters=ALL_FILTERS, formats=ALL_FORMATS)
+def export(
+    run: Run,
+    db: DbOpt = None,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+    markdown: MarkdownOpt = False,
+) -> None:
+    """Export the whole corpus, or the filtered part, as JSON Lines (default) or CSV.
+
+    JSON Lines unless a flag or KCNA_FORMAT says otherwise, on a terminal
+    too; oldest first, every match (no limit).
+
+    Examples: [bold]kcna export > corpus.jsonl[/bold] ·
+    [bold]kcna export --place Kangwon --csv -o kangwon.csv[/bold] ·
+    [bold]kcna export --place Kimhwa --since 2026-03 --markdown -o reading.md[/bold]
+    """
+    from . import query
+    from .views.formats import Env, emit
+    from .views.items import items_table
+
+    assert run.filters is not None
+    fmt = markdown_or_format(run, markdown, default="jsonl")
+    corpus = open_corpus(db)
+    stream = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout  # noqa: SIM115
+    try:
+        env = Env(stdout=stream, bom=run.env.bom) if output else run.env
+        rows = query.iter_items(corpus, run.filters)
+        if fmt == "markdown":
+            from .views.markdown import reading_list
+
+            described = " · ".join(run.filters.described())
+            reading_list(env.stdout, rows, note=f"Items: {described}" if described else "")
+            return
+        emit(env, fmt, rows, query.ITEM_FIELDS, table=lambda r: items_table(env, r, total=len(r)))
+    finally:
+        if output:
+            stream.close()

@@ -30,6 +30,7 @@ COMMANDS = [
     ("people", "Who is named, how often, first and last seen; with a NAME, one person's profile."),
     ("appearances", "The leader's public activities: date, type, object, places, who accompanied him."),
     ("watch", "Saved searches: the items that are new since each last ran."),
+    ("cite", "Cite items: outlet, title, date, capture date and address, as text, Markdown, BibTeX or CSL-JSON."),
 ]
 
 #: global options of the app (besides --help)

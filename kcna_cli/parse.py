@@ -26,7 +26,7 @@ import hashlib
 import re
 from dataclasses import asdict, dataclass, field
 
-from . import captures, dates
+from . import captures, dates, links
 from .text import clean_line, clean_lines, fold, normalize
 
 __all__ = ["clean_line", "clean_lines", "fold", "normalize"]  # re-exported: the text rules of identity
@@ -93,6 +93,7 @@ class Record:
     group: str = ""  # identity outlet (see outlet_group)
     #: how ``source`` was inferred when the page printed none (``captures.inferred_source``)
     source_note: str | None = None
+    url: str | None = None  # the item's address, when the dump has one (kcna_cli.links)
 
     @property
     def key(self) -> str:
@@ -515,6 +516,7 @@ def parse_page(text: str) -> Dump:
             body="\n\n".join(body) if body else None,
             date_note=rec.note,
             group=group,
+            url=links.date_line_url(lines[date_at]) if date_at is not None else None,
         )
         if title is None and not (city or stamp_date or ended or teasers):
             # body-only text with no KCNA trace at all: not a dump

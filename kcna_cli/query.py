@@ -57,6 +57,7 @@ class Item(TypedDict):
     source_note: str | None
     first_capture: str | None
     added_at: str | None
+    url: str | None
 
 
 class SearchItem(Item, total=False):
@@ -584,6 +585,7 @@ def _complete(corpus: Corpus, rows: list[tuple], *, with_score: bool) -> list[Se
         ids,
     ):
         seen[item_id] = (n, first, added)
+    urls = dict(corpus.conn.execute(f"SELECT id, url FROM items WHERE id IN ({marks}) AND url IS NOT NULL", ids))
     out = []
     for r in rows:
         n, first, added = seen.get(r[0], (0, None, None))
@@ -605,6 +607,7 @@ def _complete(corpus: Corpus, rows: list[tuple], *, with_score: bool) -> list[Se
             "source_note": r[11],
             "first_capture": first,
             "added_at": added,
+            "url": urls.get(r[0]),
         }
         if with_score:
             snippet = " ".join((r[12] or "").split())

@@ -13,11 +13,11 @@ PACKAGE = ROOT / "kcna_cli"
 
 #: lowest first; a module may import its own layer or a lower one, never a higher one
 LAYERS = [
-    ["errors", "text", "dates", "facets", "grams", "paths"],  # rules with no kcna imports
+    ["errors", "text", "dates", "facets", "grams", "paths", "links"],  # rules with no kcna imports
     ["parse", "captures", "places", "versions", "names", "people", "activities"],  # text -> records; shared pure rules
     ["inputs", "packing", "pipeline"],  # bytes -> page texts -> parsed pages
     ["db"],  # records -> rows
-    ["query", "counts", "revisions", "info", "peoplequery", "filtering", "showing", "watches"],  # -> dicts
+    ["query", "counts", "revisions", "info", "peoplequery", "filtering", "showing", "watches", "cite", "geo"],
     ["views"],  # dicts -> output
     ["options", "cli", "cli_daily", "entry", "__init__", "__main__"],  # the command line
 ]

@@ -29,6 +29,7 @@ ITEM_KEYS = [
     "source_note",
     "first_capture",
     "added_at",
+    "url",
 ]
 
 

@@ -93,6 +93,8 @@ def commands(db) -> list[Cmd]:
         Cmd("watch list", ("watch", "list"), csv_head=("name", "search")),
         Cmd("watch run", ("watch", "run", "--dry-run"), csv_head=("watch", "id")),
         Cmd("watch", ("watch", "--dry-run"), csv_head=("watch", "id")),
+        Cmd("cite", ("cite", "1", "2"), piped="text", csv_head=("id", "style", "citation")),
+        Cmd("cite bibtex", ("cite", "1", "--format", "BibTeX"), piped="text", csv_head=("id", "style", "citation")),
     ]
 
 

@@ -22,6 +22,7 @@ ITEM_KEYS = [
     "source_note",
     "first_capture",
     "added_at",
+    "url",
 ]
 
 
