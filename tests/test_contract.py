@@ -94,6 +94,9 @@ def commands(db) -> list[Cmd]:
         Cmd("watch run", ("watch", "run", "--dry-run"), csv_head=("watch", "id")),
         Cmd("watch", ("watch", "--dry-run"), csv_head=("watch", "id")),
         Cmd("cite", ("cite", "1", "2"), piped="text", csv_head=("id", "style", "citation")),
+        Cmd("people", ("people",), csv_head=("name",)),
+        Cmd("appearances", ("appearances",), csv_head=("id",)),
+        Cmd("appearances by month", ("appearances", "--by", "month"), csv_head=("month", "events")),
         Cmd("cite bibtex", ("cite", "1", "--format", "BibTeX"), piped="text", csv_head=("id", "style", "citation")),
     ]
 
