@@ -25,8 +25,7 @@ def digest(env: Env, runs: list[Any], *, dry_run: bool = False) -> None:
         head.append(f"watch {w.name}", style="bold")
         head.append(f" · {w.search or 'everything'}", style="dim")
         head.append(f" · {count} new item{'s' if count != 1 else ''}")
-        if w.last_run_at:
-            head.append(f" since {w.last_run_at[:16].replace('T', ' ')} UTC", style="dim")
+        head.append(" since its last run" if w.last_run_at else " since it was saved", style="dim")
         console.print(head)
         if r.items:
             items_table(env, r.items)
