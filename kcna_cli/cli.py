@@ -12,16 +12,18 @@ rich tables, the gazetteer) are imported inside the commands, so ``kcna
 
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from . import __version__
+from . import cli_daily as daily
 from .errors import ExitCode, KcnaError, UsageError
-from .options import ALL_FILTERS, ALL_FORMATS, DEBUG, DbOpt, Run, guard, kcna_command, open_corpus
+from .options import ALL_FILTERS, ALL_FORMATS, DEBUG, DbOpt, KcnaGroup, Run, guard, kcna_command, open_corpus
+
+if TYPE_CHECKING:
+    from .db import IngestReport
 
 app = typer.Typer(
     name="kcna",
@@ -30,6 +32,7 @@ app = typer.Typer(
         "Start with: kcna ingest DUMPS...  then: kcna search WORDS --place NAME --since 2025-01"
     ),
     no_args_is_help=True,
+    cls=KcnaGroup,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -74,6 +77,7 @@ def ingest(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar and no summary (errors still shown).")
     ] = False,
+    report_: daily.ReportOpt = False,
     jobs: Annotated[
         Optional[int],
         typer.Option(
@@ -94,16 +98,22 @@ def ingest(
 ) -> None:
     """Read dumps into the database: parse, deduplicate, store with the raw text.
 
-    Example: [bold]kcna ingest ~/dumps/ new-capture.txt[/bold]
+    With --report, every watch runs afterwards and its new items are
+    printed (on stdout: a digest on a terminal, rows when piped; with
+    --json, under "report" in the summary).
+
+    Example: [bold]kcna ingest ~/dumps/ new-capture.txt[/bold] ·
+    [bold]kcna ingest ~/dumps/today/ --report[/bold]
     """
     from .db import IngestReport
-    from .inputs import display_path, expand
+    from .inputs import expand
     from .views import ingest as view
     from .views.formats import write_json
 
     env = run.env
     report = IngestReport()
-    corpus = open_corpus(db, create=True)
+    corpus = open_corpus(db, create=True, quiet=quiet)
+
     sources = list(expand(paths))
     shown: dict[str, str] = {}  # stored (absolute) path -> as the user gave it
     done = {"bytes": 0, "files": 0, "whole": 0}
@@ -115,6 +125,28 @@ def ingest(
         _ingest_all(corpus, sources, report, jobs, verify, done, shown)
     corpus.close()
 
+    _name_as_given(report, shown)
+    counts = report.to_dict()
+    runs = daily.run_watches(db) if report_ else None
+    if json_:
+        summary = view.summary(counts)
+        if runs is not None:
+            summary["report"] = daily.run_rows(runs)
+        write_json(env, summary)
+    elif not quiet and env.stderr_isatty:
+        view.summary_table(env, counts)
+    elif not quiet:
+        view.summary_line(env, counts)
+    if runs is not None and not json_:
+        daily.show_runs(run, runs)
+    if report.failed:
+        raise typer.Exit(int(ExitCode.FAILED))
+
+
+def _name_as_given(report: IngestReport, shown: dict[str, str]) -> None:
+    """Failures and warnings name files as the user gave them; each failure is a line on stderr."""
+    from .inputs import display_path
+
     def as_given(where: str) -> str:
         base, sep, rest = where.partition(" (page ")
         return shown.get(base, display_path(base)) + sep + rest
@@ -124,15 +156,6 @@ def ingest(
         sys.stderr.write(f"kcna: {f['path']}: {f['error']}\n")
     for w in report.warnings:
         w["path"] = as_given(w["path"])
-    counts = report.to_dict()
-    if json_:
-        write_json(env, view.summary(counts))
-    elif not quiet and env.stderr_isatty:
-        view.summary_table(env, counts)
-    elif not quiet:
-        view.summary_line(env, counts)
-    if report.failed:
-        raise typer.Exit(int(ExitCode.FAILED))
 
 
 def _ingest_all(corpus, sources, report, jobs: int | None, verify: bool, done: dict, shown: dict, tick=None) -> None:
@@ -170,6 +193,7 @@ def search(
     ] = None,
     limit: LimitOpt = 50,
     db: DbOpt = None,
+    geojson: daily.GeojsonOpt = False,
 ) -> None:
     """Find items by words, place, date and source.
 
@@ -178,13 +202,20 @@ def search(
     [bold]kcna search '"regional industry"' --source KCNA --year 2025[/bold]
     """
     from . import query
-    from .views.formats import emit, message
+    from .views.formats import cut_note, emit, message
     from .views.items import items_table
 
     env, f = run.env, run.filters
     assert f is not None
-    fmt = run.format()
-    result = query.search(open_corpus(db), f, sort=sort, limit=limit)
+    fmt = daily.geojson_or_format(run, geojson)
+    corpus = open_corpus(db)
+    result = query.search(corpus, f, sort=sort, limit=limit)
+    if fmt == "geojson":
+        from .geo import items_collection
+
+        daily.write_geojson(env, items_collection(result.items, corpus.gazetteer))
+        cut_note(env, fmt, len(result.items), result.total)
+        return
     fields = query.SEARCH_FIELDS if f.has_words else query.ITEM_FIELDS
     note = None
     if result.ranked_among:
@@ -199,6 +230,7 @@ def search(
         fields,
         table=lambda rows: items_table(env, rows, total=result.total, hint="use --limit 0 for all", note=note),
     )
+    cut_note(env, fmt, len(result.items), result.total)
     if note and fmt != "table" and env.stderr_isatty:
         message(env, note)
 
@@ -207,31 +239,42 @@ def search(
 
 
 @app.command()
-@kcna_command(formats=("json", "jsonl", "table"))
+@kcna_command(formats=ALL_FORMATS)
 def show(
     run: Run,
     ids: Annotated[list[int], typer.Argument(help="Item ids (from search).", show_default=False)],
     db: DbOpt = None,
+    markdown: daily.ShowMarkdownOpt = False,
 ) -> None:
     """Show items in full: text, places, date notes, and every dump they were seen in.
+
+    --json prints an array with one object per id, however many ids are
+    given; --jsonl one object per line; --csv one row per item (sightings
+    as a JSON cell).
 
     Example: [bold]kcna show 1[/bold] · [bold]kcna show 1 2 --json[/bold]
     """
     from . import query
     from .links import add_other_languages
-    from .views.formats import write_json, write_jsonl
+    from .views.formats import emit
     from .views.reader import show_items
 
     env = run.env
-    fmt = run.format()
+    fmt = daily.markdown_or_format(run, markdown)
     corpus = open_corpus(db)
     items = add_other_languages(corpus, query.with_provenance(corpus, query.get_items(corpus, ids)))
-    if fmt == "json":
-        write_json(env, items[0] if len(ids) == 1 else items)
-    elif fmt in ("jsonl", "csv"):
-        write_jsonl(env, items)
-    else:
-        show_items(env, items, {it["id"]: query.place_spans(corpus, it["id"]) for it in items})
+    if fmt == "markdown":
+        from .views.markdown import reading_list
+
+        reading_list(env.stdout, items)
+        return
+    emit(
+        env,
+        fmt,
+        items,
+        query.SHOW_FIELDS,
+        table=lambda rows: show_items(env, rows, {it["id"]: query.place_spans(corpus, it["id"]) for it in rows}),
+    )
 
 
 # --- stats -------------------------------------------------------------------------------
@@ -242,14 +285,20 @@ def show(
 def stats(
     run: Run,
     by: Annotated[
-        str, typer.Option("--by", "-b", help="month, year, source, place, kind, person or language.", show_default=True)
+        str,
+        typer.Option(
+            "--by",
+            "-b",
+            help="month, year, source (label), outlet, place, kind, person or language.",
+            show_default=True,
+        ),
     ] = "month",
     limit: Annotated[
         int, typer.Option("--limit", "-n", help="Only the N largest (source, place, kind, language); 0 for all.")
     ] = 0,
     db: DbOpt = None,
 ) -> None:
-    """Count items by month, year, source, place, kind, person or language, as a bar chart or data.
+    """Count items by month, year, source, outlet, place, kind, person or language, as a bar chart or data.
 
     Takes the filters of search. Months and years include the empty ones
     between the first and the last. Rows are {BY: value, "items": n}.
@@ -259,57 +308,20 @@ def stats(
     """
     from . import counts as counting
     from .views.charts import bar_chart
-    from .views.formats import emit
+    from .views.formats import cut_note, emit
 
     env, f = run.env, run.filters
     assert f is not None
     fmt = run.format()
     if limit < 0:
         raise UsageError("--limit must be 0 (all) or more")
+    by = by.strip().lower()
     rows = counting.stats(open_corpus(db), f, by=by)
     if limit and by not in ("month", "year"):
+        cut_note(env, fmt, min(limit, len(rows)), len(rows), noun=f"{by} rows")
         rows = rows[:limit]
     title = f"items by {by}" + (f" · {' · '.join(f.described())}" if f.described() else "")
     emit(env, fmt, rows, [by, "items"], table=lambda r: bar_chart(env, r, by, title=title))
-
-
-# --- export ------------------------------------------------------------------------------
-
-
-@app.command()
-@kcna_command(words=True, filters=ALL_FILTERS, formats=("json", "csv"))
-def export(
-    run: Run,
-    db: DbOpt = None,
-    output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")
-    ] = None,
-) -> None:
-    """Export the whole corpus, or the filtered part, as JSON Lines (default) or CSV.
-
-    Examples: [bold]kcna export > corpus.jsonl[/bold] ·
-    [bold]kcna export --place Kangwon --csv -o kangwon.csv[/bold]
-    """
-    from . import query
-    from .views.formats import Env, write_csv, write_json, write_jsonl
-
-    if run.flags["json"] and run.flags["csv"]:
-        raise UsageError("choose one of --json, --csv")
-    assert run.filters is not None
-    corpus = open_corpus(db)
-    stream = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout  # noqa: SIM115
-    try:
-        env = Env(stdout=stream) if output else run.env
-        rows = query.iter_items(corpus, run.filters)
-        if run.flags["csv"]:
-            write_csv(env, rows, query.ITEM_FIELDS)
-        elif run.flags["json"]:
-            write_json(env, list(rows))
-        else:
-            write_jsonl(env, rows)
-    finally:
-        if output:
-            stream.close()
 
 
 # --- places -----------------------------------------------------------------------------
@@ -320,15 +332,17 @@ def export(
 def places(
     run: Run,
     province: Annotated[
-        Optional[str], typer.Option("--province", help="Only this province (or special city) and what lies in it.")
+        Optional[str],
+        typer.Option("--place", "--province", "-p", help="Only this place (a province, say) and what lies in it."),
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Include places no item names.")] = False,
     flat: Annotated[bool, typer.Option("--flat", help="A flat table instead of a tree.")] = False,
     db: DbOpt = None,
+    geojson: daily.PlacesGeojsonOpt = False,
 ) -> None:
     """Known places with the number of items naming each, as a province -> county tree.
 
-    Examples: [bold]kcna places[/bold] · [bold]kcna places --province Kangwon --all[/bold] ·
+    Examples: [bold]kcna places[/bold] · [bold]kcna places --place Kangwon --all[/bold] ·
     [bold]kcna places --json[/bold]
     """
     from .counts import PLACE_FIELDS, place_counts
@@ -336,8 +350,13 @@ def places(
     from .views.places import places_table
 
     env = run.env
-    fmt = run.format()
+    fmt = daily.geojson_or_format(run, geojson)
     rows = place_counts(open_corpus(db), province=province, include_empty=all_)
+    if fmt == "geojson":
+        from .geo import places_collection
+
+        daily.write_geojson(env, places_collection(rows))
+        return
     emit(env, fmt, rows, PLACE_FIELDS, table=lambda r: places_table(env, r, flat=flat))
 
 
@@ -345,23 +364,26 @@ def places(
 
 
 @app.command()
-@kcna_command(formats=("json", "table"))
+@kcna_command(formats=ALL_FORMATS)
 def info(run: Run, db: DbOpt = None) -> None:
     """Where the database is and what it holds: counts, date range, sources.
 
+    One object: --json prints it, --jsonl prints it on one line (the
+    default in a pipe), --csv as one row (sources as a JSON cell).
+
     Example: [bold]kcna info[/bold] · [bold]kcna info --json | jq .items[/bold]
     """
-    from .info import corpus_info
-    from .views.formats import write_json
+    from .info import INFO_FIELDS, corpus_info
+    from .views.formats import emit, write_json
     from .views.items import info_table
 
     env = run.env
+    fmt = run.format()
     data = corpus_info(open_corpus(db))
-    piped_default = not env.stdout_isatty and os.environ.get("KCNA_FORMAT", "") != "table"
-    if run.flags["json"] or (not run.flags["table"] and piped_default):
-        write_json(env, data)
+    if fmt == "json":
+        write_json(env, data)  # one object, not an array: info describes one database
     else:
-        info_table(env, data)
+        emit(env, fmt, [data], INFO_FIELDS, table=lambda rows: info_table(env, rows[0]))
 
 
 # --- reparse ------------------------------------------------------------------------------
@@ -405,7 +427,10 @@ def reparse(
 
 
 @app.command()
-@kcna_command(filters=("place", "since", "until", "on", "year", "source", "language"), formats=ALL_FORMATS)
+@kcna_command(
+    filters=("place", "since", "until", "on", "year", "source", "language", "seen_since", "seen_until", "added_since"),
+    formats=ALL_FORMATS,
+)
 def revisions(
     run: Run,
     target: Annotated[
@@ -435,20 +460,21 @@ def revisions(
     Without an id: the items with more than one text version (newest first),
     how many words changed and which names disappeared. With an id: a
     word-level diff of two versions (coloured on a terminal, a unified diff
-    when piped, the list of changes with --json).
+    when piped, one object with the changes for --json and --jsonl, the
+    changes as rows for --csv).
 
     Examples: [bold]kcna revisions --since 2013-12[/bold] ·
     [bold]kcna revisions 42[/bold] · [bold]kcna revisions 42 --from 2 --to 3 --json[/bold]
     """
     from . import revisions as rv
     from .views import diff
-    from .views.formats import emit, write_csv, write_json, write_jsonl
+    from .views.formats import cut_note, emit, write_csv, write_json, write_jsonl
 
     env = run.env
     words = list(target or [])
     if len(words) == 1 and words[0].isdigit():
         rev = rv.revision(open_corpus(db), int(words[0]), from_=from_, to=to)
-        fmt = run.format() if run.flagged else ("table" if env.stdout_isatty else "diff")
+        fmt = run.format(piped="diff")
         if fmt == "csv":
             write_csv(env, rev["changes"], ["op", "old", "new"])
         elif fmt == "json":
@@ -473,6 +499,7 @@ def revisions(
         rv.REVISION_FIELDS,
         table=lambda rows: diff.revisions_table(env, rows, total=result.total),
     )
+    cut_note(env, fmt, len(result.items), result.total, noun="revised items")
 
 
 # --- raw ---------------------------------------------------------------------------------
@@ -596,6 +623,13 @@ def appearances(
         raise UsageError("--limit must be 0 (all) or more")
     rows = pq.appearances(corpus, f, types=types, with_=with_names, limit=limit)
     emit(env, run.format(), rows, pq.EVENT_FIELDS, table=lambda r: appearances_table(env, r))
+
+
+# --- the daily loop: export and its reading list, watch lists, citations (cli_daily) ---------
+
+app.command()(daily.export)
+app.add_typer(daily.watch_app, name="watch")
+app.command()(daily.cite)
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""Counting: items by month, year, source, place, kind or language, and items per place.
+"""Counting: items by month, year, source, outlet, place, kind, person or language, and items per place.
 
 ``stats`` takes the ``Filters`` of search and returns ``[{by: value,
 "items": n}]``; ``place_counts`` is ``kcna places``: every gazetteer place
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .db import Corpus
 
 #: what ``stats`` can count by; each is also the name of the value's field
-STATS_BY = ("month", "year", "source", "place", "kind", "person", "language")
+STATS_BY = ("month", "year", "source", "outlet", "place", "kind", "person", "language")
 
 
 def stats(corpus: Corpus, f: Filters, by: str = "month") -> list[dict]:
@@ -27,7 +27,10 @@ def stats(corpus: Corpus, f: Filters, by: str = "month") -> list[dict]:
     empty ones in between (a gap is news too); items without a date come
     last, with a null value. Sources, places, kinds, persons and languages come most
     frequent first. An item naming several places (or persons) counts once for each.
+    ``source`` is the label as printed (``KCNA.kp (En)``), ``outlet`` the
+    label without its language tag (``KCNA.kp``); ``by`` is read in any case.
     """
+    by = (by or "").strip().lower()
     if by not in STATS_BY:
         raise UsageError(f"--by must be one of {', '.join(STATS_BY)}, not {by!r}")
     match = _match(f)
@@ -51,7 +54,8 @@ def stats(corpus: Corpus, f: Filters, by: str = "month") -> list[dict]:
         expr = {
             "month": "substr(items.date, 1, 7)",
             "year": "substr(items.date, 1, 4)",
-            "source": "coalesce(items.outlet, items.source)",
+            "source": "items.source",
+            "outlet": "coalesce(items.outlet, items.source)",
             "kind": "items.kind",
             "language": "items.language",
         }[by]
@@ -89,7 +93,20 @@ def _fill(keys: list[str], by: str) -> list[str]:
 
 
 #: public fields of ``kcna places`` rows (add, never rename)
-PLACE_FIELDS = ["name", "level", "parent", "province", "items", "items_within", "aliases", "id", "name_ko", "hanja"]
+PLACE_FIELDS = [
+    "name",
+    "level",
+    "parent",
+    "province",
+    "items",
+    "items_within",
+    "aliases",
+    "id",
+    "name_ko",
+    "hanja",
+    "latitude",
+    "longitude",
+]
 
 
 def place_counts(corpus: Corpus, *, province: str | None = None, include_empty: bool = False) -> list[dict]:
@@ -127,6 +144,8 @@ def place_counts(corpus: Corpus, *, province: str | None = None, include_empty: 
                 "id": p.id,
                 "name_ko": p.full_ko,
                 "hanja": p.hanja,
+                "latitude": p.lat,
+                "longitude": p.lon,
             }
         )
     order = {"capital_city": 0, "province": 1, "special_city": 2}

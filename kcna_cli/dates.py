@@ -8,11 +8,14 @@ reads each one and reconciles them (``reconcile``): the date two readings
 support wins; failing that the stamp, then the ``Date:`` line, then the
 dateline. Any disagreement is described in a ``date_note``.
 
-It also reads the user's partial dates for filters (``2025``, ``2025-02``,
-``2025-02-10``) into inclusive ISO ranges (``date_range``).
+It also reads the dates users type in filters into inclusive ISO ranges:
+``date_range`` the partial ISO forms (``2025``, ``2025-02``, ``2025-02-10``),
+``user_range`` those and the forms people type (``10 Feb 2025``,
+``February 2025``, ``yesterday``, ``7d``, ``2w``, ``3m``).
 
-Pure functions, standard library only (no dateutil at import time, so the
-CLI starts fast); dates are ISO ``YYYY-MM-DD`` strings throughout.
+Pure functions; python-dateutil is imported only for a typed date that is
+not plain ISO, so the CLI starts fast. Dates are ISO ``YYYY-MM-DD``
+strings throughout.
 """
 
 from __future__ import annotations
@@ -208,3 +211,70 @@ def date_range(text: str) -> tuple[str, str]:
     if first is None:
         raise ValueError(f"not a date: {text!r} (that day does not exist)")
     return first, first
+
+
+# --- dates as people type them ------------------------------------------------
+
+_RELATIVE = re.compile(r"^(\d{1,4})\s*(d|days?|w|weeks?|m|months?|y|years?)$")
+_DAYS = ("d", "w")
+
+
+def user_range(text: str | None, *, today: _dt.date | None = None) -> tuple[str, str]:
+    """A date as people type it -> the inclusive ``(first, last)`` ISO days it covers.
+
+    ``2025``, ``2025-02``, ``2025-02-10`` (read here, without dateutil);
+    ``today``, ``yesterday``, ``7d``, ``2w``, ``3m``, ``1y`` (that long
+    before ``today``: one day); ``10 Feb 2025``, ``Feb 10, 2025``,
+    ``February 2025`` (the whole month), ``10/02/2025`` (day first, as KCNA
+    Watch prints dates): read by python-dateutil, imported only for these.
+    Raises ValueError naming the value for anything else.
+    """
+    raw = (text or "").strip()
+    if _PARTIAL.match(raw):
+        return date_range(raw)
+    low = " ".join(raw.lower().split())
+    day = today or _dt.date.today()
+    if low in ("today", "now"):
+        return day.isoformat(), day.isoformat()
+    if low == "yesterday":
+        d = (day - _dt.timedelta(days=1)).isoformat()
+        return d, d
+    m = _RELATIVE.match(low)
+    if m:
+        n, unit = int(m.group(1)), m.group(2)[0]
+        try:
+            if unit in _DAYS:
+                back = day - _dt.timedelta(days=n * (7 if unit == "w" else 1))
+            else:
+                from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
+
+                back = day - (relativedelta(months=n) if unit == "m" else relativedelta(years=n))
+        except (OverflowError, ValueError):
+            raise ValueError(f"not a date: {raw!r} (too far back)") from None
+        return back.isoformat(), back.isoformat()
+    return _named_range(raw, day)
+
+
+_HELP = "use 2025-02-10, 2025-02, '10 Feb 2025', 'February 2025', yesterday, 7d, 2w or 3m"
+
+
+def _named_range(raw: str, today: _dt.date) -> tuple[str, str]:
+    """``10 Feb 2025`` / ``February 2025`` / ``Feb 10`` -> the day or month it names (dateutil)."""
+    if not re.search(r"[A-Za-z]", raw) and not re.search(r"\d\s*[/.]\s*\d", raw):
+        raise ValueError(f"not a date: {raw!r} ({_HELP})")
+    from dateutil import parser  # type: ignore[import-untyped]
+
+    # parse twice with different defaults: what differs was not typed
+    a_default = _dt.datetime(today.year, 1, 1)
+    b_default = _dt.datetime(today.year, 12, 28)
+    try:
+        a = parser.parse(raw, default=a_default, dayfirst=True)
+        b = parser.parse(raw, default=b_default, dayfirst=True)
+    except (ValueError, OverflowError, TypeError):
+        raise ValueError(f"not a date: {raw!r} ({_HELP})") from None
+    if a.month != b.month:  # only a year: already handled above, or nothing usable
+        raise ValueError(f"not a date: {raw!r} ({_HELP})")
+    if a.day != b.day:
+        last = calendar.monthrange(a.year, a.month)[1]
+        return f"{a.year:04d}-{a.month:02d}-01", f"{a.year:04d}-{a.month:02d}-{last:02d}"
+    return a.date().isoformat(), a.date().isoformat()

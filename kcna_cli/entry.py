@@ -20,7 +20,10 @@ COMMANDS = [
     ("ingest", "Read dumps into the database: parse, deduplicate, store with the raw text."),
     ("search", "Find items by words, place, date and source."),
     ("show", "Show items in full: text, places, date notes, and every dump they were seen in."),
-    ("stats", "Count items by month, year, source, place, kind, person or language, as a bar chart or data."),
+    (
+        "stats",
+        "Count items by month, year, source, outlet, place, kind, person or language, as a bar chart or data.",
+    ),
     ("export", "Export the whole corpus, or the filtered part, as JSON Lines (default) or CSV."),
     ("places", "Known places with the number of items naming each, as a province -> county tree."),
     ("revisions", "Items whose text changed between captures, and what changed in one of them."),
@@ -29,6 +32,8 @@ COMMANDS = [
     ("raw", "Print a stored dump's raw text exactly as it was ingested."),
     ("people", "Who is named, how often, first and last seen; with a NAME, one person's profile."),
     ("appearances", "The leader's public activities: date, type, object, places, who accompanied him."),
+    ("watch", "Saved searches: the items that are new since each last ran."),
+    ("cite", "Cite items: outlet, title, date, capture date and address, as text, Markdown, BibTeX or CSL-JSON."),
 ]
 
 #: global options of the app (besides --help)
@@ -52,7 +57,7 @@ Getting started:
 
 Output is a table on a terminal and JSON Lines in a pipe (--json, --jsonl,
 --csv, --table choose). The database is one SQLite file: --db PATH or
-KCNA_DB, else kcna.db in your application data folder.
+KCNA_DB, else kcna.db in your data folder (~/.local/share/kcna on Linux).
 """
 
 

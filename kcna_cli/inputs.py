@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from .urls import ORIGINAL, with_links
+
 #: files taken from a folder (a file named on the command line is always read)
 FOLDER_SUFFIXES = {".txt", ".text", ".htm", ".html", ".dump", ""}
 #: a file larger than this is refused (a dump page is a few kilobytes)
@@ -412,49 +414,38 @@ def html_to_text(html: str) -> str:
     """The visible text of a saved HTML page, one block element per line."""
     from html.parser import HTMLParser
 
-    blocks = {
-        "p",
-        "div",
-        "br",
-        "li",
-        "ul",
-        "ol",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "tr",
-        "table",
-        "section",
-        "article",
-        "header",
-        "footer",
-        "title",
-        "hr",
-        "blockquote",
-        "pre",
-        "main",
-        "nav",
-        "aside",
-        "dd",
-        "dt",
-    }
+    blocks = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section"}
+    blocks |= {"article", "header", "footer", "title", "hr", "blockquote", "pre", "main", "nav", "aside", "dd", "dt"}
 
     class _Text(HTMLParser):
         def __init__(self) -> None:
             super().__init__(convert_charrefs=True)
             self.out: list[str] = []
             self.skip = 0
+            #: the item's addresses (kcna_cli.links): the original-site link and the canonical one
+            self.original: str | None = None
+            self.canonical: str | None = None
+            self.href: str | None = None
+            self.anchor: list[str] = []
 
         def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "link" and "canonical" in (a.get("rel") or "").lower().split() and a.get("href"):
+                self.canonical = self.canonical or a["href"]
+            elif tag == "meta" and (a.get("property") or "").lower() == "og:url" and a.get("content"):
+                self.canonical = self.canonical or a["content"]
+            elif tag == "a":
+                self.href, self.anchor = a.get("href"), []
             if tag in ("script", "style", "noscript", "template", "head"):
                 self.skip += 1
             elif tag in blocks:
                 self.out.append("\n")
 
         def handle_endtag(self, tag):
+            if tag == "a" and self.href and self.original is None:
+                if ORIGINAL.lower() in " ".join("".join(self.anchor).split()).lower():
+                    self.original = self.href
+                self.href = None
             if tag in ("script", "style", "noscript", "template", "head"):
                 self.skip = max(0, self.skip - 1)
             elif tag in blocks:
@@ -463,14 +454,28 @@ def html_to_text(html: str) -> str:
         def handle_data(self, data):
             if not self.skip:
                 self.out.append(data.replace("\n", " "))
+                if self.href is not None:
+                    self.anchor.append(data)
 
     parser = _Text()
     parser.feed(html)
     parser.close()
     lines = [" ".join(ln.split()) for ln in "".join(parser.out).split("\n")]
     out: list[str] = []
+    linked = not (parser.original or parser.canonical)
     for ln in lines:
         if ln:
+            if not linked and ln.startswith("Date:"):
+                ln, linked = with_links(ln, _absolute(parser.original, parser.canonical), parser.canonical), True
             out.append(ln)
             out.append("")
     return "\n".join(out)
+
+
+def _absolute(href: str | None, base: str | None) -> str | None:
+    """A link as an absolute address (saved pages keep relative ones now and then)."""
+    if not href or "://" in href or not base:
+        return href if href and "://" in href else None
+    from urllib.parse import urljoin
+
+    return urljoin(base, href)

@@ -21,15 +21,16 @@ import functools
 import inspect
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
+import typer.core
 
-from .errors import ExitCode, KcnaError
+from .errors import ExitCode, KcnaError, UsageError
 
 if TYPE_CHECKING:
     from .db import Corpus
@@ -46,7 +47,7 @@ DbOpt = Annotated[
         envvar="KCNA_DB",
         show_envvar=True,
         dir_okay=False,
-        help="Database file. Default: kcna.db in the user's application data folder.",
+        help="Database file. Default: kcna.db in the user's data folder (~/.local/share/kcna on Linux).",
     ),
 ]
 WordsArg = Annotated[
@@ -72,7 +73,10 @@ FILTER_OPTIONS: dict[str, tuple[Any, Any]] = {
             Optional[str],
             typer.Option(
                 "--since",
-                help="From this date on, inclusive: 2025, 2025-02 or 2025-02-10.",
+                help=(
+                    "From this date on, inclusive: 2025, 2025-02, 2025-02-10, '10 Feb 2025', 'February 2025',"
+                    " yesterday, 7d, 2w, 3m."
+                ),
                 rich_help_panel="Filters",
             ),
         ],
@@ -83,7 +87,7 @@ FILTER_OPTIONS: dict[str, tuple[Any, Any]] = {
             Optional[str],
             typer.Option(
                 "--until",
-                help="Up to this date, inclusive: 2025-12-31, 2025-12 (whole month).",
+                help="Up to this date, inclusive: 2025-12-31, 2025-12 (whole month), 'Dec 2025', 1m.",
                 rich_help_panel="Filters",
             ),
         ],
@@ -102,14 +106,19 @@ FILTER_OPTIONS: dict[str, tuple[Any, Any]] = {
             typer.Option(
                 "--source",
                 "-s",
-                help="Outlet or label, prefix allowed: KCNA, 'Rodong Sinmun' (repeat for any).",
+                help=(
+                    "Outlet or label, prefix allowed, any case: KCNA, 'Rodong Sinmun' (repeat for any);"
+                    " an unknown one is an error."
+                ),
                 rich_help_panel="Filters",
             ),
         ],
         None,
     ),
     "kind": (
-        Annotated[Optional[str], typer.Option("--kind", help="article or teaser.", rich_help_panel="Filters")],
+        Annotated[
+            Optional[str], typer.Option("--kind", help="article or teaser (any case).", rich_help_panel="Filters")
+        ],
         None,
     ),
     "person": (
@@ -140,11 +149,47 @@ FILTER_OPTIONS: dict[str, tuple[Any, Any]] = {
         ],
         False,
     ),
+    "seen_since": (
+        Annotated[
+            Optional[str],
+            typer.Option(
+                "--seen-since",
+                help="First captured on or after this date (the dump's capture date): 2025-02-10, 7d, yesterday.",
+                rich_help_panel="New items",
+            ),
+        ],
+        None,
+    ),
+    "seen_until": (
+        Annotated[
+            Optional[str],
+            typer.Option(
+                "--seen-until",
+                help="First captured on or before this date.",
+                rich_help_panel="New items",
+            ),
+        ],
+        None,
+    ),
+    "added_since": (
+        Annotated[
+            Optional[str],
+            typer.Option(
+                "--added-since",
+                help="First stored in this database (ingest time) on or after this date: today, 2d.",
+                rich_help_panel="New items",
+            ),
+        ],
+        None,
+    ),
 }
 
 #: the output flags: format name -> (parameter name, annotation)
 OUTPUT_FLAGS: dict[str, tuple[str, Any]] = {
-    "json": ("json_", Annotated[bool, typer.Option("--json", help="Print a JSON array.", rich_help_panel="Output")]),
+    "json": (
+        "json_",
+        Annotated[bool, typer.Option("--json", help="Print one JSON document (see README).", rich_help_panel="Output")],
+    ),
     "jsonl": (
         "jsonl",
         Annotated[
@@ -166,6 +211,20 @@ OUTPUT_FLAGS: dict[str, tuple[str, Any]] = {
     ),
 }
 
+#: ``--csv-bom`` / ``--excel``, added wherever ``--csv`` is
+CSV_BOM = (
+    "csv_bom",
+    Annotated[
+        bool,
+        typer.Option(
+            "--csv-bom",
+            "--excel",
+            help="CSV starting with a UTF-8 byte-order mark, for spreadsheets (implies --csv).",
+            rich_help_panel="Output",
+        ),
+    ],
+)
+
 ALL_FORMATS = ("json", "jsonl", "csv", "table")
 ALL_FILTERS = tuple(FILTER_OPTIONS)
 
@@ -178,13 +237,11 @@ class Run:
     filters: Filters | None = None
     flags: dict[str, bool] = field(default_factory=dict)
 
-    def format(self, default: str | None = None) -> str:
-        """The output format: a flag, else ``KCNA_FORMAT``, else ``default``, else table/jsonl by isatty."""
+    def format(self, piped: str = "jsonl") -> str:
+        """The output format: a flag, else ``KCNA_FORMAT``, else a table on a terminal and ``piped`` otherwise."""
         from .views.formats import choose_format
 
-        if default is not None and not any(self.flags.values()):
-            return default
-        return choose_format(self.env, **{OUTPUT_FLAGS[k][0]: v for k, v in self.flags.items()})
+        return choose_format(self.env, piped=piped, **{OUTPUT_FLAGS[k][0]: v for k, v in self.flags.items()})
 
     @property
     def flagged(self) -> bool:
@@ -192,11 +249,26 @@ class Run:
         return any(self.flags.values())
 
 
-def open_corpus(db: Path | None, *, create: bool = False) -> Corpus:
-    """The database of ``--db``, ``KCNA_DB`` or the default place."""
+def open_corpus(db: Path | None, *, create: bool = False, quiet: bool = False) -> Corpus:
+    """The database of ``--db``, ``KCNA_DB`` or the default place.
+
+    A read command (``create`` false) pointed at a file that does not exist
+    is a usage error, not an empty corpus; ``ingest`` creates the file and
+    says so on stderr (unless ``quiet``).
+    """
     from .db import Corpus, default_db_path
 
-    return Corpus(db or default_db_path(), create=create)
+    path = db or default_db_path()
+    if str(path) != ":memory:" and not path.exists():
+        if not create:
+            from .inputs import display_path
+
+            raise UsageError(f"no database at {display_path(str(path))}; run kcna ingest first (or pass --db)")
+        corpus = Corpus(path, create=True)
+        if not quiet:
+            sys.stderr.write(f"kcna: new database at {path}\n")
+        return corpus
+    return Corpus(path, create=create)
 
 
 def filters_from(words: list[str] | None, values: dict[str, Any]) -> Filters:
@@ -215,6 +287,9 @@ def filters_from(words: list[str] | None, values: dict[str, Any]) -> Filters:
         kind=values.get("kind"),
         persons=list(values.get("person") or []),
         languages=list(values.get("language") or []),
+        seen_since=values.get("seen_since"),
+        seen_until=values.get("seen_until"),
+        added_since=values.get("added_since"),
     )
 
 
@@ -243,20 +318,30 @@ def kcna_command(
         added_back = [
             inspect.Parameter(OUTPUT_FLAGS[f][0], kw, default=False, annotation=OUTPUT_FLAGS[f][1]) for f in formats
         ]
+        if "csv" in formats:
+            added_back.append(inspect.Parameter(CSV_BOM[0], kw, default=False, annotation=CSV_BOM[1]))
         params = added_front + [p.replace(kind=kw) for p in own] + added_back
 
         @functools.wraps(fn)
         def command(**kwargs: Any) -> None:
             with guard():
-                from .views.formats import Env
+                from .views.formats import Env, env_format
 
+                env_format()  # an invalid KCNA_FORMAT is the same error for every command
                 flags = {f: bool(kwargs.pop(OUTPUT_FLAGS[f][0])) for f in formats}
+                bom = bool(kwargs.pop(CSV_BOM[0])) if "csv" in formats else False
                 filter_values = {name: kwargs.pop(name) for name in filters}
                 the_words = kwargs.pop("words") if words else None
                 run = Run(env=Env(), flags=flags)
+                if bom:
+                    if any(on for f, on in flags.items() if f != "csv"):
+                        raise UsageError("--csv-bom writes CSV: it cannot go with --json, --jsonl or --table")
+                    flags["csv"] = True
+                    run.env.bom = True
                 if filters or words:
                     run.filters = filters_from(the_words, filter_values)
                 fn(run, **kwargs)
+                sys.stdout.flush()  # a closed pipe is found here, inside the guard
 
         command.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
         command.__annotations__ = {p.name: p.annotation for p in params}
@@ -279,10 +364,7 @@ def guard() -> Iterator[None]:
         sys.stderr.write("kcna: interrupted\n")
         raise typer.Exit(130) from None
     except BrokenPipeError:
-        try:
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - quiet the final flush
-        except OSError:
-            pass
+        quiet_stdout()
         raise typer.Exit(0) from None
     except Exception as exc:
         import sqlite3
@@ -294,3 +376,76 @@ def guard() -> Iterator[None]:
             raise typer.Exit(int(ExitCode.FAILED)) from None
         sys.stderr.write(f"kcna: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)\n")
         raise typer.Exit(int(ExitCode.INTERNAL)) from None
+
+
+def quiet_stdout() -> None:
+    """After a closed pipe: point stdout at /dev/null so the final flush cannot fail (exit stays 0)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # not a real file (a test's buffer)
+        pass
+    try:
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives until exit
+    except OSError:
+        pass
+
+
+def _stderr_isatty() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class KcnaGroup(typer.core.TyperGroup):
+    """The ``kcna`` command group: usage errors are one line on stderr when it is not a terminal.
+
+    On a terminal typer draws them in a box; in a pipe or a log they read
+    like every other error: ``kcna: error: No such option: --bogus (kcna
+    search -h for help)``, exit 2. A closed stdout exits 0 on every path.
+    """
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        extra["windows_expand_args"] = windows_expand_args
+        if not standalone_mode or _stderr_isatty():
+            try:
+                return super().main(args, prog_name, complete_var, standalone_mode=standalone_mode, **extra)
+            except BrokenPipeError:
+                quiet_stdout()
+                sys.exit(0)
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except Exception as exc:
+            # click's exceptions (typer may carry its own copy of click): known by their interface
+            name = type(exc).__name__
+            if name == "Abort":
+                sys.stderr.write("kcna: aborted\n")
+                sys.exit(1)
+            if isinstance(exc, OSError):
+                import errno
+
+                if exc.errno == errno.EPIPE:
+                    quiet_stdout()
+                    sys.exit(0)
+                raise
+            if not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
+                raise
+            if name == "NoArgsIsHelpError":
+                exc.show()  # type: ignore[attr-defined]
+                sys.exit(exc.exit_code)
+            ctx = getattr(exc, "ctx", None)
+            where = f" ({ctx.command_path} -h for help)" if ctx is not None else ""
+            msg = " ".join(exc.format_message().split())
+            sys.stderr.write(f"kcna: error: {msg}{where}\n")
+            sys.exit(exc.exit_code)
+        sys.exit(rv if isinstance(rv, int) else 0)

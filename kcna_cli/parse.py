@@ -26,7 +26,7 @@ import hashlib
 import re
 from dataclasses import asdict, dataclass, field
 
-from . import captures, dates, sitedates
+from . import captures, dates, sitedates, urls
 from . import language as languages
 from .text import PAGE_START_CANDIDATE, clean_line, clean_lines, cut_end_mark, fold, normalize
 
@@ -94,6 +94,7 @@ class Record:
     group: str = ""  # identity outlet (see outlet_group)
     #: how ``source`` was inferred when the page printed none (``captures.inferred_source``)
     source_note: str | None = None
+    url: str | None = None  # the item's address, when the dump has one (kcna_cli.links)
 
     @property
     def key(self) -> str:
@@ -213,8 +214,7 @@ _LABEL_LINE = re.compile(r"^KCNA\s+(?P<label>\S.*)$")
 #: every line the four patterns above can match starts so: one test skips them all
 _SPECIAL_START = re.compile(r"(?i)^(?:More |Get North|Subscribe|Sign up|Share|Join the|Print|Tweet)")
 
-#: a page of the old layout has a "Share Button" or a footer line: found in
-#: one pass over the page's cleaned lines joined by newlines
+#: a page of the old layout has a "Share Button" or a footer line (one pass over its joined lines)
 _OLD_LAYOUT_LINE = re.compile(r"(?im)^(?:Share Button$|" + _FOOTER_TEXT + ")")
 #: lines ``split_pages`` looks at, in cleaned lines joined by newlines (see ``text.PAGE_START_CANDIDATE``)
 _CANDIDATE_LINE = PAGE_START_CANDIDATE
@@ -514,6 +514,7 @@ def parse_page(text: str) -> Dump:
             body="\n\n".join(body) if body else None,
             date_note=rec.note,
             group=group,
+            url=urls.date_line_url(lines[date_at]) if date_at is not None else None,
         )
         if title is None and not (city or stamp_date or ended or teasers):
             # body-only text with no KCNA trace at all: not a dump

@@ -24,12 +24,15 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from .dates import date_range
+from .dates import user_range
 from .errors import UsageError
 from .facets import place_facet
+from .filtering import check_sources, like_prefix, new_item_conditions, typed_day
 from .grams import TEXT_COLUMNS as TEXT_COLUMNS
 from .grams import cjk_terms, match_query, snippet
 from .language import codes as language_codes
+from .showing import place_spans as place_spans
+from .showing import with_provenance as with_provenance
 
 if TYPE_CHECKING:
     from .db import Corpus
@@ -53,6 +56,9 @@ class Item(TypedDict):
     first_seen: str | None
     seen_in: int
     source_note: str | None
+    first_capture: str | None
+    added_at: str | None
+    url: str | None
 
 
 class SearchItem(Item, total=False):
@@ -65,6 +71,9 @@ class SearchItem(Item, total=False):
 #: public item fields, in output order: the keys of ``Item``, the one field list
 ITEM_FIELDS = list(Item.__annotations__)
 SEARCH_FIELDS = ITEM_FIELDS + list(SearchItem.__annotations__)
+#: ``kcna show``: the item fields, then what it adds (``versions`` is a count here,
+#: as ``version_count`` is everywhere; ``kcna revisions ID`` lists the versions)
+SHOW_FIELDS = ITEM_FIELDS + ["sightings", "versions", "version_count"]
 #: snippet highlight markers in JSON/CSV output
 MARK_START, MARK_END = "**", "**"
 _SNIP_START, _SNIP_END = "\x02", "\x03"
@@ -114,12 +123,21 @@ class Filters:
     year: str | None = None
     sources: list[str] = field(default_factory=list)
     kind: str | None = None
+    #: first captured (earliest capture date of a dump showing it) in this range
+    seen_since: str | None = None
+    seen_until: str | None = None
+    #: first stored (ingest time, UTC) on or after this date
+    added_since: str | None = None
     #: only items whose text changed between captures (more than one version)
     revised: bool = False
     #: only items naming one of these persons (any spelling, see ``db.people.resolve``)
     persons: list[str] = field(default_factory=list)
     #: only items in these languages (``ko``, ``ja``...; names such as ``Korean`` are read too)
     languages: list[str] = field(default_factory=list)
+    #: only items first seen in a dump with this id or a later one (watch lists) ...
+    dump_floor: int | None = None
+    #: ... and no later than this one
+    dump_ceiling: int | None = None
 
     @property
     def has_words(self) -> bool:
@@ -138,6 +156,9 @@ class Filters:
             self.kind or "",
             ", ".join(self.persons),
             ", ".join(self.languages),
+            f"first captured since {self.seen_since}" if self.seen_since else "",
+            f"first captured until {self.seen_until}" if self.seen_until else "",
+            f"added since {self.added_since}" if self.added_since else "",
         ]
         return [p for p in parts if p]
 
@@ -190,19 +211,16 @@ def _date_bounds(f: Filters) -> tuple[str | None, str | None]:
         if b and (hi is None or b < hi):
             hi = b
 
-    try:
-        if f.since:
-            tighten(date_range(f.since)[0], None)
-        if f.until:
-            tighten(None, date_range(f.until)[1])
-        if f.on:
-            tighten(*date_range(f.on))
-        if f.year:
-            if not re.fullmatch(r"\s*\d{4}\s*", f.year):
-                raise ValueError(f"not a year: {f.year!r}")
-            tighten(*date_range(f.year.strip()))
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
+    if f.since:
+        tighten(typed_day(f.since, "--since"), None)
+    if f.until:
+        tighten(None, typed_day(f.until, "--until", end=True))
+    if f.on:
+        tighten(typed_day(f.on, "--on"), typed_day(f.on, "--on", end=True))
+    if f.year:
+        if not re.fullmatch(r"\s*\d{4}\s*", f.year):
+            raise UsageError(f"--year: not a year: {f.year!r}")
+        tighten(*user_range(f.year.strip()))
     return lo, hi
 
 
@@ -246,14 +264,16 @@ def _where(corpus: Corpus, f: Filters, match: str | None) -> _Sql:
         if hi:
             sql.add("items.date <= ?", hi)
     if f.kind:
-        if f.kind not in ("article", "teaser"):
+        kind = f.kind.strip().lower()
+        if kind not in ("article", "teaser"):
             raise UsageError(f"--kind must be article or teaser, not {f.kind!r}")
-        sql.add("items.kind = ?", f.kind)
+        sql.add("items.kind = ?", kind)
         sql.needs_items = True
     if f.sources:
+        check_sources(corpus, f.sources)
         conds = []
         for s in f.sources:
-            like = s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            like = like_prefix(s)
             conds.append("(items.outlet LIKE ? ESCAPE '\\' OR items.source LIKE ? ESCAPE '\\')")
             sql.params.extend([like, like])
         sql.where.append("(" + " OR ".join(conds) + ")")
@@ -271,6 +291,8 @@ def _where(corpus: Corpus, f: Filters, match: str | None) -> _Sql:
         sql.needs_items = True
     if f.revised:
         sql.add(f"{ident} IN (SELECT item_id FROM versions WHERE number > 1)")
+    for cond, params in new_item_conditions(corpus, f, ident):
+        sql.add(cond, *params)
     if f.places and match is None:
         ids = sorted(place_ids(corpus, f.places))
         marks = ",".join("?" * len(ids))
@@ -369,7 +391,7 @@ def search(
     if limit < 0:
         raise UsageError("--limit must be 0 (all) or more")
     match = _match(f)
-    sort = sort or ("relevance" if match else "date")
+    sort = (sort or ("relevance" if match else "date")).strip().lower()
     if sort not in ("date", "relevance"):
         raise UsageError(f"--sort must be date or relevance, not {sort!r}")
     sql = _where(corpus, f, match)
@@ -564,16 +586,17 @@ def _complete(corpus: Corpus, rows: list[tuple], *, with_score: bool) -> list[Se
         ids,
     ):
         places.setdefault(item_id, set()).add(name)
-    seen: dict[int, tuple[int, str | None]] = {}
-    for item_id, n, first in corpus.conn.execute(
-        f"SELECT s.item_id, count(DISTINCT s.dump_id), min(d.capture_date) FROM sightings s"
+    seen: dict[int, tuple[int, str | None, str | None]] = {}
+    for item_id, n, first, added in corpus.conn.execute(
+        f"SELECT s.item_id, count(DISTINCT s.dump_id), min(d.capture_date), min(d.ingested_at) FROM sightings s"
         f" JOIN dumps d ON d.id = s.dump_id WHERE s.item_id IN ({marks}) GROUP BY s.item_id",
         ids,
     ):
-        seen[item_id] = (n, first)
+        seen[item_id] = (n, first, added)
+    urls = dict(corpus.conn.execute(f"SELECT id, url FROM items WHERE id IN ({marks}) AND url IS NOT NULL", ids))
     out = []
     for r in rows:
-        n, first = seen.get(r[0], (0, None))
+        n, first, added = seen.get(r[0], (0, None, None))
         item: SearchItem = {
             "id": r[0],
             "kind": r[1],
@@ -590,6 +613,9 @@ def _complete(corpus: Corpus, rows: list[tuple], *, with_score: bool) -> list[Se
             "first_seen": first,
             "seen_in": n,
             "source_note": r[11],
+            "first_capture": first,
+            "added_at": added,
+            "url": urls.get(r[0]),
         }
         if with_score:
             snippet = " ".join((r[12] or "").split())
@@ -597,53 +623,3 @@ def _complete(corpus: Corpus, rows: list[tuple], *, with_score: bool) -> list[Se
             item["score"] = round(r[13], 4)
         out.append(item)
     return out
-
-
-def with_provenance(corpus: Corpus, items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Add to item dicts what ``kcna show`` reports.
-
-    ``sightings``: every dump that showed the item (dump id, capture date,
-    file, page, role, position, ingest time, and the number of the text
-    version it showed, null for a teaser that agrees with the text), in
-    capture order; ``versions``: the number of distinct texts.
-    ``place_spans`` (not part of ``--json``): ``{field: [(start, end)]}``
-    of each place mention, for highlighting.
-    """
-    out = []
-    for shown in items:
-        item = dict(shown)
-        rows = corpus.conn.execute(
-            "SELECT d.id, d.capture_date, d.path, d.page, s.role, s.position, d.ingested_at, v.number"
-            " FROM sightings s JOIN dumps d ON d.id = s.dump_id LEFT JOIN versions v ON v.id = s.version_id"
-            " WHERE s.item_id = ?"
-            " ORDER BY d.capture_date IS NULL, d.capture_date, d.id",
-            (item["id"],),
-        ).fetchall()
-        item["sightings"] = [
-            {
-                "dump_id": r[0],
-                "capture_date": r[1],
-                "path": r[2],
-                "page": r[3],
-                "role": r[4],
-                "position": r[5],
-                "ingested_at": r[6],
-                "version": r[7],
-            }
-            for r in rows
-        ]
-        item["versions"] = corpus.conn.execute(
-            "SELECT count(*) FROM versions WHERE item_id = ?", (item["id"],)
-        ).fetchone()[0]
-        out.append(item)
-    return out
-
-
-def place_spans(corpus: Corpus, item_id: int) -> dict[str, list[tuple[int, int]]]:
-    """Where an item's place mentions are: ``{field: [(start, end), ...]}``."""
-    spans: dict[str, list[tuple[int, int]]] = {}
-    for fld, start, end in corpus.conn.execute(
-        'SELECT field, start, "end" FROM item_places WHERE item_id = ?', (item_id,)
-    ):
-        spans.setdefault(fld, []).append((start, end))
-    return spans

@@ -45,6 +45,7 @@ REVISION_FIELDS = [
     "words_deleted",
     "words_inserted",
     "names_removed",
+    "version_count",
 ]
 #: public fields of one version
 VERSION_FIELDS = ["number", "kind", "partial", "title", "text", "first_capture", "last_capture", "dumps"]
@@ -302,6 +303,7 @@ def revision(corpus: Corpus, item_id: int, *, from_: int | None = None, to: int 
         "from": a.number,
         "to": b.number,
         **compare(a, b),
+        "version_count": len(versions),
     }
 
 
@@ -332,6 +334,7 @@ def revised_items(corpus: Corpus, f, *, limit: int = 50):
                 "words_deleted": summary.get("words_deleted", 0),
                 "words_inserted": summary.get("words_inserted", 0),
                 "names_removed": summary.get("names_removed", []),
+                "version_count": len(versions),
             }
         )
     result.items = rows

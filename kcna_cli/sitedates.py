@@ -27,7 +27,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .dates import JUCHE_OFFSET, MONTHS, iso
+from .dates import DATELINE, JUCHE_OFFSET, MONTHS, iso
 
 # --- month names ---------------------------------------------------------------
 
@@ -383,3 +383,27 @@ def reconcile(
             detail = ", ".join(f"{name} {d}" for name, d in present)
             notes.append(f"readings disagree ({detail}); {why}")
     return chosen, "; ".join(notes) if notes else None
+
+
+#: datelines in Korean ``(평양 1월 5일발 조선중앙통신)``, Japanese ``【平壌1月5日発朝鮮中央通信】``,
+#: Chinese ``(朝中社平壤1月5日电)``, Russian ``Пхеньян, 5 января /ЦТАК/``
+_CJK_DATELINE = re.compile(
+    r"^\s*(?:[(（\[【]\s*[\uac00-\ud7a3]{2,6}\s*\d{1,2}\s*월\s*\d{1,2}\s*일발?[^)）\]】\n]{0,20}[)）\]】]"
+    r"|[(（\[【]?\s*[^\s\d【】()（）]{0,8}?\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:発|发|電|电)(?:[^\s)）\]】]{0,10}[)）\]】])?"
+    r"|[А-ЯЁ][а-яё-]+,\s*\d{1,2}\s+[а-яё]+\.?\s*/[А-ЯЁ]+/\s*(?:--|[\u2014\u2013-])?)"
+)
+
+
+def strip_dateline(text: str) -> str:
+    """Blank out a leading dateline, keeping positions (it is not a mention)."""
+    m = DATELINE.match(text)
+    if not m and not text.isascii():
+        m = _CJK_DATELINE.match(text)
+    if m:
+        return " " * m.end() + text[m.end() :]
+    # the other languages' datelines (Spanish, French, German, Czech, Russian)
+    head = text[:300]
+    read = read_dateline(head)
+    if read is None or (not head.isascii() and unicodedata.normalize("NFKC", head) != head):
+        return text  # no dateline, or positions that NFKC would move
+    return " " * read.end + text[read.end :]

@@ -13,14 +13,15 @@ PACKAGE = ROOT / "kcna_cli"
 
 #: lowest first; a module may import its own layer or a lower one, never a higher one
 LAYERS = [
-    ["errors", "text", "dates", "facets", "grams", "language", "sitedates"],  # rules with no kcna imports
+    ["errors", "text", "dates", "facets", "grams", "language", "sitedates", "paths"],  # rules with no kcna imports
     # text -> records; shared pure rules
-    ["parse", "captures", "sitepage", "reposts", "sites", "places", "versions", "names", "people", "activities"],
+    ["parse", "captures", "sitepage", "reposts", "sites", "places", "versions", "urls"],
+    ["names", "people", "activities"],
     ["inputs", "packing", "pipeline"],  # bytes -> page texts -> parsed pages
     ["db"],  # records -> rows
-    ["query", "counts", "revisions", "info", "peoplequery", "links"],  # filters -> plain dicts
+    ["query", "counts", "revisions", "info", "peoplequery", "links", "filtering", "showing", "watches", "cite", "geo"],
     ["views"],  # dicts -> output
-    ["options", "cli", "entry", "__init__", "__main__"],  # the command line
+    ["options", "cli", "cli_daily", "entry", "__init__", "__main__"],  # the command line
 ]
 LAYER = {name: n for n, names in enumerate(LAYERS) for name in names}
 MAX_MODULE_LINES = 650

@@ -172,7 +172,7 @@ def test_printed_source_wins_over_an_inferred_one_in_either_order():
 def test_source_note_is_in_the_json_of_show(tmp_path):
     db = str(tmp_path / "c.db")
     assert kcna("ingest", str(CAP / "body-only-more-from.txt"), "--db", db, "-q").exit_code == 0
-    shown = json.loads(kcna("show", "1", "--db", db, "--json").stdout)
+    (shown,) = json.loads(kcna("show", "1", "--db", db, "--json").stdout)
     assert shown["source_note"] == "more_from" and shown["source"] == "KCNA.kp (En)"
 
 

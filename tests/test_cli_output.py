@@ -27,6 +27,9 @@ ITEM_KEYS = [
     "first_seen",
     "seen_in",
     "source_note",
+    "first_capture",
+    "added_at",
+    "url",
 ]
 
 
@@ -59,7 +62,8 @@ def test_version_and_help():
 
 def test_missing_database_is_a_clear_error(tmp_path):
     r = kcna("search", "--db", str(tmp_path / "none.db"))
-    assert r.exit_code == 1 and "no database at" in r.stderr
+    assert r.exit_code == 2 and "no database at" in r.stderr and "run kcna ingest first" in r.stderr
+    assert not (tmp_path / "none.db").exists()
 
 
 def test_subprocess_pipe_gives_clean_jsonl(tmp_path):

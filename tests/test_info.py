@@ -38,4 +38,4 @@ def test_info_table_and_missing_database(all_fixtures, tmp_path):
     r = kcna("info", "--table")
     assert r.exit_code == 0 and "schema" in r.stdout and "KCNA.kp" in r.stdout
     r = kcna("info", "--db", str(tmp_path / "nope.db"))
-    assert r.exit_code == 1 and "no database" in r.stderr
+    assert r.exit_code == 2 and "no database" in r.stderr

@@ -75,7 +75,9 @@ def test_ingest_progress_and_summary_on_a_terminal(tmp_path, monkeypatch):
 def test_ingest_piped_and_quiet_print_no_progress(tmp_path):
     r = run_kcna("ingest", str(FIXTURES / "page-kcna-kp.txt"), env={"KCNA_DB": str(tmp_path / "p.db")})
     assert r.returncode == 0 and r.stdout == ""
-    assert r.stderr.count("\n") == 1 and "1 dumps read" in r.stderr and "\x1b" not in r.stderr
+    new, summary = r.stderr.splitlines()
+    assert new == f"kcna: new database at {tmp_path / 'p.db'}"
+    assert "1 dumps read" in summary and "\x1b" not in r.stderr
     r = run_kcna("ingest", str(FIXTURES / "multi-page.txt"), "-q", env={"KCNA_DB": str(tmp_path / "p.db")})
     assert r.returncode == 0 and r.stdout == "" and r.stderr == ""
 

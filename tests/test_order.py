@@ -85,7 +85,9 @@ def snapshot(corpus: Corpus) -> tuple[list[str], list[str]]:
     (two files holding the same page are one dump, stored under the path read first)."""
     where = dict(corpus.conn.execute("SELECT id, sha256 FROM dumps"))
     items = sorted(
-        json.dumps({k: v for k, v in it.items() if k != "id"}, sort_keys=True) for it in iter_items(corpus, Filters())
+        # ids are a database's own, added_at the clock's: neither is part of what was captured
+        json.dumps({k: v for k, v in it.items() if k not in ("id", "added_at")}, sort_keys=True)
+        for it in iter_items(corpus, Filters())
     )
     revisions = []
     for row in rv.revised_items(corpus, Filters(), limit=0).items:

@@ -73,6 +73,7 @@ LIST_KEYS = [
     "words_deleted",
     "words_inserted",
     "names_removed",
+    "version_count",
 ]
 
 WORDS = st.lists(
@@ -216,7 +217,8 @@ def test_revisions_list_filters_like_search(revised_db):
     assert ids("--place", "Kangwon") == ids() == ids("orchard") == ids("--since", "2026-03")
     assert ids("--place", "Ryanggang") == []
     assert ids("--until", "2026-02") == []
-    assert ids("--source", "Rodong") == []
+    r = runner.invoke(app, ["revisions", "--db", str(revised_db), "--source", "Rodong"])
+    assert r.exit_code == 2 and "unknown source 'Rodong'" in r.stderr
     assert ids("greenhouse") == []  # an unrevised item matches the words but is not listed
     r = runner.invoke(app, ["revisions", "--db", str(revised_db), "--csv"])
     assert r.stdout.splitlines()[0] == ",".join(LIST_KEYS)
@@ -238,8 +240,8 @@ def test_revisions_item_json(revised_db):
     ]
     assert rev["names_removed"] == ["Kang Chol Hwan"]
     # show says how many versions, and which one each sighting showed
-    shown = json.loads(runner.invoke(app, ["show", str(item_id), "--db", str(revised_db), "--json"]).stdout)
-    assert shown["versions"] == 4
+    (shown,) = json.loads(runner.invoke(app, ["show", str(item_id), "--db", str(revised_db), "--json"]).stdout)
+    assert shown["versions"] == shown["version_count"] == rev["version_count"] == 4
     assert sorted({s["version"] for s in shown["sightings"]}) == [1, 2, 3, 4]
 
 

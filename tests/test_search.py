@@ -32,6 +32,9 @@ ITEM_KEYS = [
     "first_seen",
     "seen_in",
     "source_note",
+    "first_capture",
+    "added_at",
+    "url",
 ]
 
 DAYS = [None, "2024", "2024-01", "2024-01-02", "2024-01-03", "2024-01-05", "2024-02", "2025", "2025-02-10", "2026"]
@@ -168,7 +171,7 @@ def test_newest_first_limit_and_footer(two_dumps):
         (["--since", "2026-01-20", "--until", "2026-01-20"], 1),
         (["--kind", "teaser"], 5),
         (["--source", "kcna"], 8),
-        (["--source", "Rodong Sinmun"], 0),
+        (["--source", "KCNA.KP (EN)"], 8),
     ],
 )
 def test_filters(two_dumps, args, expected):
@@ -181,7 +184,8 @@ def test_filters(two_dumps, args, expected):
     "args",
     [
         ["--since", "2025-13"],
-        ["--on", "yesterday"],
+        ["--on", "someday"],
+        ["--source", "Rodong Sinmun"],
         ["--kind", "video"],
         ["--sort", "size"],
         ["--place", "Kimwha"],

@@ -20,11 +20,14 @@ ITEM_KEYS = [
     "first_seen",
     "seen_in",
     "source_note",
+    "first_capture",
+    "added_at",
+    "url",
 ]
 
 
-def test_show_json_object_and_array(two_dumps):
-    one = json.loads(kcna("show", "1", "--json").stdout)
+def test_show_json_is_an_array_whatever_the_number_of_ids(two_dumps):
+    (one,) = json.loads(kcna("show", "1", "--json").stdout)
     assert one["id"] == 1 and one["sightings"][0]["capture_date"] == "2026-03-06"
     for key in ITEM_KEYS:
         assert key in one

@@ -462,7 +462,8 @@ def test_show_links_versions_in_other_languages(tmp_path):
     assert r.exit_code == 0, r.output
 
     def show(item_id):
-        return json.loads(runner.invoke(app, ["show", str(item_id), "--db", db, "--json"]).stdout)
+        (item,) = json.loads(runner.invoke(app, ["show", str(item_id), "--db", db, "--json"]).stdout)  # an array
+        return item
 
     listed = json.loads(runner.invoke(app, ["search", "--db", db, "--json"]).stdout)
     ids = {i["language"]: i["id"] for i in listed if i["outlet"] == "KCNA.kp"}
@@ -474,8 +475,8 @@ def test_show_links_versions_in_other_languages(tmp_path):
         {"id": ids["ja"], "language": "ja", "title": "定州市に養魚場が完成、ナマズの養殖池と飼料加工職場を備える"},
     ]
     assert [o["id"] for o in ko["other_languages"]] == [ids["en"], ids["ja"]]
-    # the Spanish version names neither place in a form kcna reads (only its dateline city, which the
-    # place finder does not yet strip from a Spanish dateline): the places do not agree, no link
+    # the Spanish version names neither place in a form kcna reads (and its dateline city is not a
+    # mention): the places do not agree, no link
     es = show(ids["es"])
     assert "Jongju City" not in es["places"] and es["other_languages"] == []
     assert ids["es"] not in [o["id"] for o in en["other_languages"]]

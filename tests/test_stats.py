@@ -45,7 +45,9 @@ def test_stats_by_each_grouping(all_fixtures, by):
 
 def test_stats_words_and_limit(all_fixtures):
     rows = json.loads(kcna("stats", "greenhouse", "--by", "source", "--json").stdout)
-    assert rows == [{"source": "KCNA.kp", "items": 1}]
+    assert rows == [{"source": "KCNA.kp (En)", "items": 1}]  # the label, as printed
+    rows = json.loads(kcna("stats", "greenhouse", "--by", "outlet", "--json").stdout)
+    assert rows == [{"outlet": "KCNA.kp", "items": 1}]
     assert len(json.loads(kcna("stats", "--by", "place", "-n", "3", "--json").stdout)) == 3
     assert json.loads(kcna("stats", "zzzunknownword", "--json").stdout) == []
 

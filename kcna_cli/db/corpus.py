@@ -37,13 +37,10 @@ CACHE_KIB = 32 * 1024
 
 
 def default_db_path() -> Path:
-    """``$KCNA_DB``, else ``kcna.db`` in the user's application data folder."""
-    env = os.environ.get("KCNA_DB")
-    if env:
-        return Path(env).expanduser()
-    import click  # already imported by the CLI; cheap here
+    """``$KCNA_DB``, else ``kcna.db`` in the user's data folder (``kcna_cli.paths``)."""
+    from ..paths import default_db_path as path
 
-    return Path(click.get_app_dir("kcna")) / "kcna.db"
+    return path()
 
 
 @dataclass

@@ -22,7 +22,7 @@ from ..versions import fingerprint
 if TYPE_CHECKING:
     from ..places import Gazetteer
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 SCHEMA = """
 CREATE TABLE dumps (
@@ -57,7 +57,8 @@ CREATE TABLE items (
     facets TEXT,
     source_note TEXT,
     gram_title TEXT,
-    gram_text TEXT
+    gram_text TEXT,
+    url TEXT
 );
 CREATE INDEX items_date ON items(date);
 CREATE INDEX items_lede_key ON items(lede_key);
@@ -74,6 +75,8 @@ CREATE TABLE versions (
     UNIQUE (item_id, fingerprint)
 );
 CREATE INDEX versions_revised ON versions(item_id) WHERE number > 1;
+CREATE INDEX dumps_ingested ON dumps(ingested_at);
+CREATE INDEX dumps_capture ON dumps(capture_date);
 CREATE TABLE sightings (
     item_id INTEGER NOT NULL REFERENCES items(id),
     dump_id INTEGER NOT NULL REFERENCES dumps(id),
@@ -94,7 +97,9 @@ CREATE TABLE places (
     lat REAL,
     lon REAL,
     name_ko TEXT,
-    hanja TEXT
+    hanja TEXT,
+    latitude REAL,
+    longitude REAL
 );
 CREATE TABLE item_places (
     item_id INTEGER NOT NULL REFERENCES items(id),
@@ -110,6 +115,13 @@ CREATE INDEX item_places_place ON item_places(place_id, item_id);
 CREATE VIRTUAL TABLE items_fts USING fts5(
     title, lede, body, facets, gram_title, gram_text, content=[items], content_rowid=[id],
     tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TABLE watches (
+    name TEXT PRIMARY KEY,
+    query TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_run_at TEXT,
+    last_dump_id INTEGER NOT NULL DEFAULT 0
 );
 CREATE TRIGGER items_ad AFTER DELETE ON items BEGIN
     INSERT INTO items_fts(items_fts, rowid, title, lede, body, facets, gram_title, gram_text)
@@ -269,6 +281,26 @@ def _migrate_files(conn: sqlite3.Connection) -> None:
         conn.execute(stmt)
 
 
+def _migrate_watches_urls_map(conn: sqlite3.Connection) -> None:
+    """Schema 7 -> 8: saved searches (``watches``: the query as JSON and the
+    mark, the last dump id a run reported on), the original-page URL of an
+    item (``items.url``), ``latitude``/``longitude`` beside ``lat``/``lon`` in
+    ``places`` (the names Datasette's map plugins look for), and indexes that
+    find dumps by ingest time and capture date (``--added-since``,
+    ``--seen-since``). Self-contained: it reads nothing from other steps.
+    The URLs of stored dumps are filled in by ``kcna reparse``."""
+    conn.execute(
+        "CREATE TABLE watches (name TEXT PRIMARY KEY, query TEXT NOT NULL, created_at TEXT NOT NULL,"
+        " last_run_at TEXT, last_dump_id INTEGER NOT NULL DEFAULT 0)"
+    )
+    conn.execute("ALTER TABLE items ADD COLUMN url TEXT")
+    conn.execute("ALTER TABLE places ADD COLUMN latitude REAL")
+    conn.execute("ALTER TABLE places ADD COLUMN longitude REAL")
+    conn.execute("UPDATE places SET latitude = lat, longitude = lon")
+    conn.execute("CREATE INDEX dumps_ingested ON dumps(ingested_at)")
+    conn.execute("CREATE INDEX dumps_capture ON dumps(capture_date)")
+
+
 #: MIGRATIONS[n] upgrades a database from schema version n to n + 1: SQL, or a
 #: function of the connection (run inside the upgrade's transaction).
 MIGRATIONS: dict[int, str | Callable] = {
@@ -278,6 +310,7 @@ MIGRATIONS: dict[int, str | Callable] = {
     4: _migrate_4,
     5: _migrate_5,
     6: _migrate_files,
+    7: _migrate_watches_urls_map,
 }
 
 
@@ -357,3 +390,4 @@ def load_places(conn: sqlite3.Connection) -> None:
     from ..places import Gazetteer
 
     store_places(conn, Gazetteer.load())
+    conn.execute("UPDATE places SET latitude = lat, longitude = lon")  # the names map plugins look for

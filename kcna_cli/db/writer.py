@@ -249,6 +249,8 @@ class Writer:
             seen.append((item_id, dump_id, role, position, version_id, cut))
             if role == "article" and rec.body:
                 article_item = item_id
+            if rec.url:  # the first address seen for an item stays (kcna_cli.links)
+                self.conn.execute("UPDATE items SET url = ? WHERE id = ? AND url IS NULL", (rec.url, item_id))
         self.conn.executemany(
             "INSERT OR IGNORE INTO sightings (item_id, dump_id, role, position, version_id, cut)"
             " VALUES (?, ?, ?, ?, ?, ?)",

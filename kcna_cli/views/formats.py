@@ -34,6 +34,8 @@ class Env:
     stderr: IO[str] = field(default_factory=lambda: sys.stderr)
     stdout_isatty: bool | None = None
     stderr_isatty: bool | None = None
+    #: start CSV with a UTF-8 byte-order mark (``--csv-bom``/``--excel``), so spreadsheets read it as UTF-8
+    bom: bool = False
     _consoles: dict[bool, Console] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -56,7 +58,7 @@ class Env:
         width = None
         if not tty:
             width = 120
-        return Console(
+        console = Console(
             file=stream,
             force_terminal=tty,
             no_color=not tty or "NO_COLOR" in os.environ,
@@ -64,6 +66,13 @@ class Env:
             highlight=False,
             soft_wrap=False,
         )
+        # rich exits 1 on a closed pipe; kcna exits 0 on every path (options.guard)
+        console.on_broken_pipe = _closed_pipe  # type: ignore[method-assign]
+        return console
+
+
+def _closed_pipe() -> None:
+    raise BrokenPipeError
 
 
 def _isatty(stream) -> bool:
@@ -73,20 +82,39 @@ def _isatty(stream) -> bool:
         return False
 
 
+def env_format() -> str | None:
+    """``KCNA_FORMAT`` (lower-cased), or None when unset; an invalid value is a usage error.
+
+    Every command checks it, whether it prints data or not, so a typo in a
+    shell profile is found at once, with the same message everywhere.
+    """
+    value = os.environ.get("KCNA_FORMAT", "").strip().lower()
+    if not value:
+        return None
+    if value not in FORMATS:
+        raise UsageError(f"KCNA_FORMAT must be one of {', '.join(FORMATS)}, not {value!r}")
+    return value
+
+
 def choose_format(
-    env: Env, *, json_: bool = False, jsonl: bool = False, csv_: bool = False, table: bool = False
+    env: Env,
+    *,
+    json_: bool = False,
+    jsonl: bool = False,
+    csv_: bool = False,
+    table: bool = False,
+    piped: str = "jsonl",
 ) -> str:
+    """A format flag, else ``KCNA_FORMAT``, else a table on a terminal and ``piped`` otherwise."""
     chosen = [name for name, on in (("json", json_), ("jsonl", jsonl), ("csv", csv_), ("table", table)) if on]
     if len(chosen) > 1:
         raise UsageError("choose one of --json, --jsonl, --csv, --table")
     if chosen:
         return chosen[0]
-    env_format = os.environ.get("KCNA_FORMAT", "").strip().lower()
-    if env_format:
-        if env_format not in FORMATS:
-            raise UsageError(f"KCNA_FORMAT must be one of {', '.join(FORMATS)}, not {env_format!r}")
-        return env_format
-    return "table" if env.stdout_isatty else "jsonl"
+    from_env = env_format()
+    if from_env:
+        return from_env
+    return "table" if env.stdout_isatty else piped
 
 
 # --- data formats ----------------------------------------------------------------
@@ -102,6 +130,8 @@ def write_jsonl(env: Env, rows: Iterable[Mapping[str, Any]]) -> None:
 
 
 def write_csv(env: Env, rows: Iterable[Mapping[str, Any]], fields: Sequence[str]) -> None:
+    if env.bom:
+        env.stdout.write("\ufeff")
     writer = csv.DictWriter(env.stdout, fieldnames=list(fields), extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
@@ -110,6 +140,8 @@ def write_csv(env: Env, rows: Iterable[Mapping[str, Any]], fields: Sequence[str]
 
 def _csv_cell(value: Any) -> Any:
     if isinstance(value, list):
+        if any(isinstance(v, (dict, list)) for v in value):
+            return json.dumps(value, ensure_ascii=False)
         return "; ".join(str(v) for v in value)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
@@ -135,6 +167,17 @@ def emit(
         table(list(rows))
     else:
         raise ValueError(f"no table drawer given for format {fmt!r}")
+
+
+def note(env: Env, text: str) -> None:
+    """A ``kcna: ...`` note on stderr, whatever the streams are (scripts read it too)."""
+    env.stderr.write(f"kcna: {text}\n")
+
+
+def cut_note(env: Env, fmt: str, shown: int, total: int, noun: str = "matching items") -> None:
+    """Say on stderr that data output stopped at ``--limit`` (a table says it in its footer)."""
+    if fmt != "table" and total > shown:
+        note(env, f"{shown} of {total} {noun}; --limit 0 for all")
 
 
 def message(env: Env, text: str, *, style: str = "") -> None:

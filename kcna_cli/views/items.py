@@ -20,38 +20,20 @@ def _highlight(snippet: str):
     return text
 
 
+#: below this width the title takes the room: no kind column, the snippet (or places) under the title
+NARROW = 120
+#: below this width the line under the title is left out
+BARE = 60
+
+
 def items_table(
     env: Env, items: list[dict], *, total: int | None = None, hint: str = "", note: str | None = None
 ) -> None:
-    from rich.table import Table
     from rich.text import Text
 
     console = env.console()
-    with_snippet = any("snippet" in it for it in items)
-    table = Table(show_lines=False, expand=True, pad_edge=False, header_style="bold")
-    table.add_column(
-        "id",
-        justify="right",
-        style="cyan",
-        no_wrap=True,
-        min_width=len(str(max((it["id"] for it in items), default=1))),
-    )
-    table.add_column("date", no_wrap=True, min_width=10)
-    table.add_column("kind", no_wrap=True, min_width=7)
-    table.add_column("outlet", no_wrap=True, max_width=14, overflow="ellipsis")
-    table.add_column("title", no_wrap=True, overflow="ellipsis", ratio=3, min_width=20)
-    if with_snippet:
-        table.add_column("snippet", ratio=3, overflow="fold")
-    else:
-        table.add_column("places", ratio=1, overflow="ellipsis", no_wrap=True)
-    for it in items:
-        title = it["title"] or Text((it.get("lede") or "")[:80], style="italic")
-        row = [str(it["id"]), it["date"] or "—", it["kind"], it["outlet"] or "", title]
-        if with_snippet:
-            row.append(_highlight(it.get("snippet") or ""))
-        else:
-            row.append(", ".join(it.get("places") or []))
-        table.add_row(*row)
+    narrow = console.width < NARROW
+    table = _narrow_table(items, under=console.width >= BARE) if narrow else _wide_table(items)
     console.print(table)
     shown = len(items)
     if total is not None:
@@ -62,6 +44,64 @@ def items_table(
         env.console(stderr=False).print(Text(msg, style="dim"))
     if note:
         env.console(stderr=False).print(Text(note, style="dim"))
+
+
+def _id_width(items: list[dict]) -> int:
+    return len(str(max((it["id"] for it in items), default=1)))
+
+
+def _title(it: dict):
+    from rich.text import Text
+
+    return Text(it["title"]) if it["title"] else Text((it.get("lede") or "")[:80], style="italic")
+
+
+def _wide_table(items: list[dict]):
+    from rich.table import Table
+
+    with_snippet = any("snippet" in it for it in items)
+    table = Table(show_lines=False, expand=True, pad_edge=False, header_style="bold")
+    table.add_column("id", justify="right", style="cyan", no_wrap=True, min_width=_id_width(items))
+    table.add_column("date", no_wrap=True, min_width=10)
+    table.add_column("kind", no_wrap=True, min_width=7)
+    table.add_column("outlet", no_wrap=True, max_width=14, overflow="ellipsis")
+    table.add_column("title", no_wrap=True, overflow="ellipsis", ratio=3, min_width=20)
+    if with_snippet:
+        table.add_column("snippet", ratio=3, overflow="fold")
+    else:
+        table.add_column("places", ratio=1, overflow="ellipsis", no_wrap=True)
+    for it in items:
+        row = [str(it["id"]), it["date"] or "—", it["kind"], it["outlet"] or "", _title(it)]
+        if with_snippet:
+            row.append(_highlight(it.get("snippet") or ""))
+        else:
+            row.append(", ".join(it.get("places") or []))
+        table.add_row(*row)
+    return table
+
+
+def _narrow_table(items: list[dict], *, under: bool):
+    """An 80-column terminal: the title gets the room (40+ characters), the snippet or
+    places wrap under it (dim), teasers are marked in the title cell."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(show_lines=False, expand=True, pad_edge=False, header_style="bold")
+    table.add_column("id", justify="right", style="cyan", no_wrap=True, min_width=_id_width(items))
+    table.add_column("date", no_wrap=True, min_width=10)
+    table.add_column("outlet", no_wrap=True, max_width=10, overflow="ellipsis")
+    table.add_column("title", overflow="fold", ratio=1)
+    for it in items:
+        cell = _title(it)
+        if it["kind"] == "teaser":
+            cell.append(" (teaser)", style="dim")
+        extra = _highlight(it["snippet"]) if it.get("snippet") else Text(", ".join(it.get("places") or []))
+        if under and extra.plain:
+            extra.stylize("dim")
+            cell.append("\n")
+            cell.append_text(extra)
+        table.add_row(str(it["id"]), it["date"] or "—", it["outlet"] or "", cell)
+    return table
 
 
 def kv_table(env: Env, rows: list[tuple[str, Any]], title: str | None = None) -> None:
