@@ -22,7 +22,7 @@ import typer
 
 from . import __version__
 from .errors import ExitCode, KcnaError, UsageError
-from .options import ALL_FILTERS, ALL_FORMATS, DEBUG, DbOpt, Run, guard, kcna_command, open_corpus
+from .options import ALL_FILTERS, ALL_FORMATS, DEBUG, DbOpt, Run, error_line, guard, kcna_command, open_corpus
 
 if TYPE_CHECKING:
     from .db import IngestReport
@@ -122,7 +122,7 @@ def ingest(
 
     for f in report.failed:
         f["path"] = as_given(f["path"])
-        sys.stderr.write(f"kcna: {f['path']}: {f['error']}\n")
+        error_line(f"kcna: {f['path']}: {f['error']}")
     for w in report.warnings:
         w["path"] = as_given(w["path"])
     counts = report.to_dict()
@@ -404,7 +404,7 @@ def reparse(
             f"{result['items_changed']} changed); {len(result['dumps_unparsable'])} dumps no longer parse",
         )
     for d in result["dumps_unparsable"]:
-        sys.stderr.write(f"kcna: dump {d['dump_id']} ({d['path']}): {d['error']}\n")
+        error_line(f"kcna: dump {d['dump_id']} ({d['path']}): {d['error']}")
 
 
 # --- revisions ---------------------------------------------------------------------------
@@ -495,7 +495,11 @@ def raw(
 
     Example: [bold]kcna raw 1 > page.txt[/bold]
     """
-    run.env.stdout.write(open_corpus(db).raw_text(dump_id))
+    from .terminal import visible
+
+    text = open_corpus(db).raw_text(dump_id)
+    # exact in a pipe or a file; on a terminal, control characters are shown, not obeyed
+    run.env.stdout.write(visible(text) if run.env.stdout_isatty else text)
     run.env.stdout.write("\n")
 
 

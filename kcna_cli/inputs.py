@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -319,74 +320,31 @@ def _looks_binary(text: str) -> bool:
     return "\x00" in sample or controls > 0.05 * len(sample)
 
 
+#: a line of the first 2 KB that opens an HTML document
+_HTML_START = re.compile(r"(?im)^\s*<(?:!doctype\s+html|html)[\s>]")
+#: an element that only an HTML document has
+_HTML_TAG = re.compile(r"(?i)<(?:html|head|body|!doctype\s+html)[\s>]")
+
+
 def _looks_html(text: str) -> bool:
+    """Is this a saved HTML page (not a text dump that mentions ``<html>``)?
+
+    HTML when the text starts with markup naming an HTML document (``<!DOCTYPE
+    html>``, ``<html>``, ``<?xml ...><html>``, a comment then ``<html>``), or a
+    line of its first 2 KB opens one and the document is closed further on.
+    """
     head = text[:2048].lstrip().lower()
-    return head.startswith(("<!doctype html", "<html", "<?xml")) or ("<html" in head and "</" in text[:200000].lower())
+    if head.startswith("<") and (head.startswith("<?xml") or _HTML_TAG.search(head)):
+        return True
+    return bool(_HTML_START.search(head)) and ("</html>" in text[-65536:].lower() or "</body>" in text.lower())
 
 
 def html_to_text(html: str) -> str:
-    """The visible text of a saved HTML page, one block element per line."""
-    from html.parser import HTMLParser
+    """The visible text of a saved HTML page, one block element per line (see ``htmltext``)."""
+    from .htmltext import HtmlError
+    from .htmltext import html_to_text as convert
 
-    blocks = {
-        "p",
-        "div",
-        "br",
-        "li",
-        "ul",
-        "ol",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "tr",
-        "table",
-        "section",
-        "article",
-        "header",
-        "footer",
-        "title",
-        "hr",
-        "blockquote",
-        "pre",
-        "main",
-        "nav",
-        "aside",
-        "dd",
-        "dt",
-    }
-
-    class _Text(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__(convert_charrefs=True)
-            self.out: list[str] = []
-            self.skip = 0
-
-        def handle_starttag(self, tag, attrs):
-            if tag in ("script", "style", "noscript", "template", "head"):
-                self.skip += 1
-            elif tag in blocks:
-                self.out.append("\n")
-
-        def handle_endtag(self, tag):
-            if tag in ("script", "style", "noscript", "template", "head"):
-                self.skip = max(0, self.skip - 1)
-            elif tag in blocks:
-                self.out.append("\n")
-
-        def handle_data(self, data):
-            if not self.skip:
-                self.out.append(data.replace("\n", " "))
-
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    lines = [" ".join(ln.split()) for ln in "".join(parser.out).split("\n")]
-    out: list[str] = []
-    for ln in lines:
-        if ln:
-            out.append(ln)
-            out.append("")
-    return "\n".join(out)
+    try:
+        return convert(html)
+    except HtmlError as exc:
+        raise InputError(str(exc)) from None

@@ -265,6 +265,13 @@ def kcna_command(
     return wrap
 
 
+def error_line(line: str) -> None:
+    """One line on stderr; file names and dump text in it cannot steer the terminal."""
+    from .terminal import visible
+
+    sys.stderr.write(visible(line) + "\n")
+
+
 @contextmanager
 def guard() -> Iterator[None]:
     """Expected failures -> one line and an exit code; bugs -> one line unless --debug."""
@@ -273,7 +280,7 @@ def guard() -> Iterator[None]:
     except typer.Exit:
         raise
     except KcnaError as exc:
-        sys.stderr.write(f"kcna: error: {exc.message}\n")
+        error_line(f"kcna: error: {exc.message}")
         raise typer.Exit(int(exc.exit_code)) from None
     except KeyboardInterrupt:
         sys.stderr.write("kcna: interrupted\n")
@@ -292,5 +299,5 @@ def guard() -> Iterator[None]:
         if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
             sys.stderr.write("kcna: error: the database is busy (another kcna is writing); try again\n")
             raise typer.Exit(int(ExitCode.FAILED)) from None
-        sys.stderr.write(f"kcna: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)\n")
+        error_line(f"kcna: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)")
         raise typer.Exit(int(ExitCode.INTERNAL)) from None

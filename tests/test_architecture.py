@@ -13,10 +13,10 @@ PACKAGE = ROOT / "kcna_cli"
 
 #: lowest first; a module may import its own layer or a lower one, never a higher one
 LAYERS = [
-    ["errors", "text", "dates", "facets", "grams", "language", "sitedates"],  # rules with no kcna imports
+    ["errors", "text", "dates", "facets", "grams", "language", "sitedates", "terminal"],  # rules with no kcna imports
     # text -> records; shared pure rules
     ["parse", "captures", "sitepage", "reposts", "sites", "places", "versions", "names", "people", "activities"],
-    ["inputs", "packing", "pipeline"],  # bytes -> page texts -> parsed pages
+    ["inputs", "htmltext", "packing", "pipeline", "readahead"],  # bytes -> page texts -> parsed pages
     ["db"],  # records -> rows
     ["query", "counts", "revisions", "info", "peoplequery", "links"],  # filters -> plain dicts
     ["views"],  # dicts -> output

@@ -12,8 +12,9 @@ from __future__ import annotations
 import difflib
 
 from ..revisions import trimmed_ops
+from ..terminal import visible
 from ..text import normalize_paragraphs
-from .formats import Env
+from .formats import Env, safe_text
 
 
 def revisions_table(env: Env, rows: list[dict], *, total: int | None = None) -> None:
@@ -34,13 +35,13 @@ def revisions_table(env: Env, rows: list[dict], *, total: int | None = None) -> 
     table.add_column("names removed", ratio=2, overflow="fold", min_width=14, style="red")
     for r in rows:
         table.add_row(
-            str(r["id"]),
-            r["date"] or "—",
-            r["title"] or "(untitled)",
-            str(r["versions"]),
-            r["last_capture"] or "?",
+            safe_text(r["id"]),
+            safe_text(r["date"] or "—"),
+            safe_text(r["title"] or "(untitled)"),
+            safe_text(r["versions"]),
+            safe_text(r["last_capture"] or "?"),
             f"-{r['words_deleted']} +{r['words_inserted']}",
-            ", ".join(r["names_removed"]),
+            safe_text(", ".join(r["names_removed"])),
         )
     console.print(table)
     if total is not None:
@@ -68,14 +69,14 @@ def show_diff(env: Env, rev: dict) -> None:
     console = env.console()
     a = rev["versions"][rev["from"] - 1]
     b = rev["versions"][rev["to"] - 1]
-    console.print(Text(rev["title"] or "(untitled)", style="bold"))
-    console.print(Text(f"#{rev['id']} · {rev['date'] or 'no date'} · {rev['outlet'] or ''}", style="dim"))
-    console.print(Text("- " + _label(a), style="red"))
-    console.print(Text("+ " + _label(b), style="green"))
+    console.print(safe_text(rev["title"] or "(untitled)", "bold"))
+    console.print(safe_text(f"#{rev['id']} · {rev['date'] or 'no date'} · {rev['outlet'] or ''}", "dim"))
+    console.print(safe_text("- " + _label(a), "red"))
+    console.print(safe_text("+ " + _label(b), "green"))
     if rev.get("title_change"):
-        console.print(Text(f"title: {rev['title_change']['old']!r} → {rev['title_change']['new']!r}", style="yellow"))
+        console.print(safe_text(f"title: {rev['title_change']['old']!r} → {rev['title_change']['new']!r}", "yellow"))
     if rev["names_removed"]:
-        console.print(Text("names removed: " + ", ".join(rev["names_removed"]), style="bold red"))
+        console.print(safe_text("names removed: " + ", ".join(rev["names_removed"]), "bold red"))
     console.print(
         Text(f"{rev['words_deleted']} words deleted, {rev['words_inserted']} inserted", style="dim"),
     )
@@ -88,8 +89,8 @@ def show_diff(env: Env, rev: dict) -> None:
     out = Text()
     ops = trimmed_ops(a["text"], b["text"], old_is_lede=a["kind"] == "lede", new_is_lede=b["kind"] == "lede")
     for tag, old, new in ops:
-        old_text = "".join(w + s for w, s in old)
-        new_text = "".join(w + s for w, s in new)
+        old_text = visible("".join(w + s for w, s in old))
+        new_text = visible("".join(w + s for w, s in new))
         if tag == "equal":
             out.append(old_text)
             continue
@@ -125,4 +126,5 @@ def unified(rev: dict) -> str:
         lineterm="",
         n=1,
     )
-    return "".join(head) + "".join(line + "\n" for line in lines)
+    # text for people (a pager, a terminal): control characters made visible
+    return visible("".join(head) + "".join(line + "\n" for line in lines))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..inputs import display_path
-from .formats import Env
+from ..terminal import visible
+from .formats import Env, safe_text
 
 
 def _highlight(snippet: str):
@@ -45,12 +46,12 @@ def items_table(
     else:
         table.add_column("places", ratio=1, overflow="ellipsis", no_wrap=True)
     for it in items:
-        title = it["title"] or Text((it.get("lede") or "")[:80], style="italic")
-        row = [str(it["id"]), it["date"] or "—", it["kind"], it["outlet"] or "", title]
+        title = safe_text(it["title"]) if it["title"] else safe_text((it.get("lede") or "")[:80], "italic")
+        row = [safe_text(it["id"]), safe_text(it["date"] or "—"), safe_text(it["kind"]), safe_text(it["outlet"]), title]
         if with_snippet:
-            row.append(_highlight(it.get("snippet") or ""))
+            row.append(_highlight(visible(it.get("snippet") or "")))
         else:
-            row.append(", ".join(it.get("places") or []))
+            row.append(safe_text(", ".join(it.get("places") or [])))
         table.add_row(*row)
     console.print(table)
     shown = len(items)
@@ -71,7 +72,7 @@ def kv_table(env: Env, rows: list[tuple[str, Any]], title: str | None = None) ->
     table.add_column(style="bold")
     table.add_column()
     for k, v in rows:
-        table.add_row(k, "" if v is None else str(v))
+        table.add_row(safe_text(k), safe_text(v))
     env.console().print(table)
 
 
