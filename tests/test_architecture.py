@@ -15,7 +15,8 @@ PACKAGE = ROOT / "kcna_cli"
 LAYERS = [
     ["errors", "text", "dates", "facets", "grams", "language", "sitedates", "terminal"],  # rules with no kcna imports
     # text -> records; shared pure rules
-    ["parse", "captures", "sitepage", "reposts", "sites", "places", "versions", "names", "people", "activities"],
+    ["split", "parse", "captures", "sitepage", "reposts", "sites", "places", "versions", "names", "people",
+     "activities"],  # fmt: skip
     ["inputs", "htmltext", "packing", "pipeline", "readahead"],  # bytes -> page texts -> parsed pages
     ["db"],  # records -> rows
     ["query", "counts", "revisions", "info", "peoplequery", "links"],  # filters -> plain dicts

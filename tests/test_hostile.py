@@ -14,11 +14,13 @@ import select
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from support import ROOT
 from typer.testing import CliRunner
 
+from kcna_cli.cli import app
 from kcna_cli.terminal import visible
 
 runner = CliRunner()
@@ -208,3 +210,260 @@ def test_visible_makes_every_control_printable_and_keeps_the_rest():
             assert shown == c
     assert visible("\x1b[2J") == "^[[2J" and visible("\x9b") == "<9B>" and visible("\x7f") == "^?"
     assert visible("Kimhwa — 김화 «x»") == "Kimhwa — 김화 «x»"
+
+
+# --- bounded reads -------------------------------------------------------------------------
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import generate  # noqa: E402
+
+import kcna_cli.inputs as inputs  # noqa: E402
+from kcna_cli import pipeline  # noqa: E402
+from kcna_cli.inputs import InputError, Source, iter_page_texts  # noqa: E402
+from kcna_cli.parse import split_pages  # noqa: E402
+
+PAGE = (ROOT / "fixtures" / "page-kcna-kp.txt").read_text(encoding="utf-8")
+
+
+def kcna(*args, input=None):
+    return runner.invoke(app, list(args), input=input)
+
+
+def run(*args, timeout=60, **kw):
+    return subprocess.run(
+        [sys.executable, "-m", "kcna_cli", *args], capture_output=True, text=True, timeout=timeout, **kw
+    )
+
+
+def long_form(text: str) -> str:
+    """Capture lines in the long form only (``March 06, 2026``), as some saving tools print them."""
+    return re.sub(r"(?m)^([A-Z][a-z]+ \d\d, \d{4})[A-Z][a-z]{2} \d\d, \d{4}$", r"\1", text)
+
+
+def test_a_folder_reads_only_regular_files_and_never_blocks(tmp_path):
+    folder = tmp_path / "dumps"
+    folder.mkdir()
+    (folder / "page.txt").write_text(PAGE, encoding="utf-8")
+    os.mkfifo(folder / "pipe.txt")  # no writer, ever
+    os.symlink("/dev/zero", folder / "zero.txt")
+    os.symlink("/dev/urandom", folder / "random.txt")
+    r = run("ingest", str(folder), "--json")  # times out (test fails) if anything blocks or reads without end
+    assert r.returncode == 1, r.stderr
+    failed = {Path(f["path"]).name: f["error"] for f in json.loads(r.stdout)["failed"]}
+    assert failed["pipe.txt"].startswith("a named pipe, not a regular file: skipped")
+    assert failed["zero.txt"].startswith("a device, not a regular file: skipped")
+    assert failed["random.txt"].startswith("a device, not a regular file: skipped")
+    assert json.loads(r.stdout)["dumps_new"] == 1
+    # a glob is a folder's listing too
+    r = run("ingest", str(folder / "*.txt"), "--json")
+    assert {Path(f["path"]).name for f in json.loads(r.stdout)["failed"]} == {"pipe.txt", "zero.txt", "random.txt"}
+
+
+def test_devices_named_on_the_command_line_end_at_once(tmp_path):
+    for device in ("/dev/zero", "/dev/urandom"):
+        r = run("ingest", device, "--json")
+        assert r.returncode == 1
+        assert json.loads(r.stdout)["failed"] == [{"path": device, "error": "binary file, not text"}]
+    with open("/dev/zero", "rb") as zero:
+        r = run("ingest", "-", "--json", stdin=zero)
+    assert json.loads(r.stdout)["failed"] == [{"path": "-", "error": "binary file, not text"}]
+    r = run("ingest", "/dev/null", "--json")
+    assert json.loads(r.stdout)["failed"] == [{"path": "/dev/null", "error": "empty file"}]
+
+
+def test_a_named_pipe_is_read_when_written_and_given_up_when_not(tmp_path, monkeypatch):
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+
+    def write():
+        with open(fifo, "w", encoding="utf-8") as fh:
+            fh.write(PAGE)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    r = kcna("ingest", str(fifo), "--json")
+    writer.join()
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["dumps_new"] == 1
+    monkeypatch.setattr(inputs, "FIFO_WAIT", 0.3)
+    r = kcna("ingest", str(fifo), "--json")
+    assert r.exit_code == 1
+    assert json.loads(r.stdout)["failed"] == [{"path": str(fifo), "error": "named pipe: nothing written to it in 0 s"}]
+
+
+def test_input_that_is_not_a_file_stops_at_the_byte_limit(tmp_path, monkeypatch):
+    import threading
+
+    monkeypatch.setattr(inputs, "STREAM_CHUNK", 4096)
+    monkeypatch.setattr(inputs, "MAX_BYTES", 64 * 1024)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    pages = "".join(generate.generate(200))
+    assert len(pages) > 4 * 64 * 1024
+
+    def write():
+        try:
+            with open(fifo, "w", encoding="utf-8") as fh:
+                fh.write(pages)
+        except BrokenPipeError:  # the reader stopped at the limit
+            pass
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    got = []
+    with pytest.raises(InputError, match=r"more than 65,536 bytes; the rest is not read"):
+        for text in iter_page_texts(Source(str(fifo))):
+            got.append(text)
+    writer.join()
+    assert 0 < len(got) < 200  # the pages before the limit were read
+    assert got == split_pages(pages)[: len(got)]
+    # a regular file over the limit is refused before it is read
+    big = tmp_path / "big.txt"
+    big.write_text(pages, encoding="utf-8")
+    with pytest.raises(InputError, match="file too large"):
+        list(iter_page_texts(Source(str(big))))
+
+
+def test_streaming_drops_nothing_and_cuts_pages_as_a_whole_read_does(tmp_path, monkeypatch):
+    monkeypatch.setattr(inputs, "STREAM_CHUNK", 4096)
+    # text with no page start, longer than a chunk: one page, whole (it was cut to its last 221 bytes)
+    notes = "".join(f"Note {i}: a line of plain text that is not a page at all.\n" for i in range(400))
+    f = tmp_path / "notes.txt"
+    f.write_text(notes, encoding="utf-8")
+    assert len(notes) > 5 * 4096
+    assert list(iter_page_texts(Source(str(f)))) == [notes.strip("\n")]
+    r = kcna("ingest", str(f), "--json")
+    assert json.loads(r.stdout)["failed"][0]["error"].startswith("no KCNA Watch article")  # reported, not lost
+    # pages in every form, long-form capture lines, text before the first page: cut alike
+    mixed = "Saved by a tool\n\n" + long_form("".join(generate.generate(30, seed=3))) + "".join(generate.generate(30))
+    f.write_text(mixed, encoding="utf-8")
+    assert list(iter_page_texts(Source(str(f)))) == split_pages(mixed)
+
+
+def test_a_page_too_large_is_refused_and_reading_goes_on(tmp_path, monkeypatch):
+    monkeypatch.setattr(inputs, "STREAM_CHUNK", 4096)
+    monkeypatch.setattr(inputs, "MAX_PAGE_CHARS", 16 * 1024)
+    before, after = list(generate.generate(3, seed=1)), list(generate.generate(3, seed=2))
+    huge = before[-1].rstrip("\n") + "\n\n" + "A very long paragraph. " * 3000 + "\n\n"  # one line of 69 KB
+    text = "".join(before[:-1]) + huge + "".join(after)
+    f = tmp_path / "huge.txt"
+    f.write_text(text, encoding="utf-8")
+    got = list(iter_page_texts(Source(str(f))))
+    assert [getattr(t, "error", None) for t in got] == [None, None, got[2].error, None, None, None]
+    assert "over the limit of 16,384: not read" in got[2].error
+    assert got[:2] + got[3:] == split_pages("".join(before[:-1]) + "".join(after))
+    r = kcna("ingest", str(f), "--json", "--jobs", "0")
+    summary = json.loads(r.stdout)
+    assert r.exit_code == 1 and summary["dumps_new"] == 5
+    assert summary["failed"] == [{"path": f"{f} (page 3)", "error": got[2].error}]
+
+
+
+@pytest.mark.parametrize("jobs", ["0", "1"])
+def test_a_page_over_the_real_limit_is_refused_with_or_without_workers(tmp_path, jobs):
+    before, after = list(generate.generate(3, seed=1)), list(generate.generate(3, seed=2))
+    line = "A very long paragraph. " * (inputs.MAX_PAGE_CHARS // 23 + 10)
+    f = tmp_path / "huge.txt"
+    f.write_text("".join(before) + line + "\n\n" + "".join(after), encoding="utf-8")
+    r = run("ingest", str(f), "--json", "--jobs", jobs)
+    summary = json.loads(r.stdout)
+    assert r.returncode == 1 and summary["dumps_new"] == 5
+    assert len(summary["failed"]) == 1 and summary["failed"][0]["path"].endswith("huge.txt (page 3)")
+    assert "over the limit of 2,097,152: not read" in summary["failed"][0]["error"]
+
+
+def test_long_form_capture_lines_are_cut_for_workers(tmp_path):
+    text = long_form("".join(generate.generate(120, seed=5)))
+    path = tmp_path / "f.txt"
+    path.write_text(text, encoding="utf-8")
+    data = path.read_bytes()
+    cuts = pipeline.cut_points(str(path), len(data), every=4096)
+    assert cuts is not None and len(cuts) > 10  # a worker reads a range, not the whole file
+    pieces = [p for a, b in zip(cuts, cuts[1:], strict=False) for p in split_pages(data[a:b].decode())]
+    assert pieces == split_pages(text)
+
+
+def test_a_huge_page_costs_flat_memory(tmp_path):
+    f = tmp_path / "huge.txt"
+    with open(f, "w", encoding="utf-8") as fh:
+        fh.write(PAGE)
+        fh.write("\n\n" + "x" * (40 * 1024 * 1024) + "\n\n")  # a 40 MB line in the middle
+        fh.write(PAGE.replace("Model Greenhouse", "Another Greenhouse"))
+    # the child reports its own high-water mark (VmHWM; ru_maxrss would include the forking parent's)
+    probe = (
+        "import atexit, re, runpy, sys\n"
+        "hwm = lambda: re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1]\n"
+        "atexit.register(lambda: sys.stderr.write('HWM ' + hwm()))\n"
+        "sys.argv = ['kcna'] + sys.argv[1:]\n"
+        "runpy.run_module('kcna_cli', run_name='__main__')\n"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", probe, "ingest", str(f), "--json", "--jobs", "0", "--db", str(tmp_path / "m.db")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    peak_kib = int(re.search(r"HWM (\d+)", r.stderr)[1])
+    summary = json.loads(r.stdout)
+    assert "over the limit" in summary["failed"][0]["error"]
+    assert summary["dumps_new"] == 1  # the page the line is in is refused; the next one is read
+    assert peak_kib < 150 * 1024, peak_kib  # MiB: the 40 MB line was never held whole
+
+
+def test_encoding_is_decided_per_line_and_no_byte_is_lost(tmp_path, monkeypatch):
+    monkeypatch.setattr(inputs, "STREAM_CHUNK", 4096)
+    curly = PAGE.replace("Model Greenhouse Farm", "Children\u2019s \u201cModel\u201d Farm")
+    cp = curly.encode("cp1252")
+    utf8 = "".join(generate.generate(40)).encode("utf-8")
+    big = tmp_path / "big.txt"
+    big.write_bytes(utf8 + cp + "".join(generate.generate(5, seed=9)).encode("utf-8"))
+    assert len(utf8) > 20 * 4096
+    texts = list(iter_page_texts(Source(str(big))))
+    page = next(t for t in texts if "Model\u201d Farm" in t)
+    assert "\ufffd" not in "".join(texts)
+    small = tmp_path / "small.txt"
+    small.write_bytes(cp)
+    assert page == split_pages(inputs.decode(small.read_bytes()))[0]  # the same page, the same text
+    assert page.encode("cp1252") == cp.rstrip(b"\n")  # the saved bytes, recoverable
+    # a small file mixing UTF-8 and cp1252 lines keeps both
+    mixed = "Pyongyang \u2014 \uae40\ud654\n".encode() + "\u201cquoted\u201d\n".encode("cp1252")
+    assert inputs._lines_decode(mixed) == "Pyongyang \u2014 \uae40\ud654\n\u201cquoted\u201d\n"
+
+
+def test_plain_text_that_mentions_html_is_not_taken_for_html(tmp_path):
+    page = PAGE.replace(
+        "The farm covers 12 hectares", "Web pages (<html><body> and </body></html>) were shown. The farm covers 12"
+    )
+    f = tmp_path / "mentions.txt"
+    f.write_text(page, encoding="utf-8")
+    r = kcna("ingest", str(f), "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["dumps_new"] == 1
+    assert inputs._looks_html("<!-- saved from url -->\n<html><body><p>x</p></body></html>")
+    assert inputs._looks_html("\ufeff<!DOCTYPE html>\n<html>")
+    assert not inputs._looks_html("March 06, 2026\nThe <html> tag, and </html> too")
+
+
+@pytest.mark.parametrize("jobs", ["0", "1"])
+def test_hostile_html_fails_alone_in_one_line(tmp_path, jobs):
+    folder = tmp_path / "dumps"
+    folder.mkdir()
+    (folder / "a.txt").write_text(PAGE, encoding="utf-8")
+    (folder / "b-marked.html").write_text("<html><body><![ marked section <p>x</p>" * 50, encoding="utf-8")
+    (folder / "c-comments.html").write_text("<html><body>" + "<!--" * 80_000, encoding="utf-8")
+    (folder / "d-deep.html").write_text("<html><body>" + "<div>" * 50_000 + "x", encoding="utf-8")
+    (folder / "e.txt").write_text(PAGE.replace("Model Greenhouse", "Second Greenhouse"), encoding="utf-8")
+    started = time.monotonic()
+    r = run("ingest", str(folder), "--json", "--jobs", jobs)
+    took = time.monotonic() - started
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    summary = json.loads(r.stdout)
+    failed = {Path(f["path"]).name: f["error"] for f in summary["failed"]}
+    assert set(failed) == {"b-marked.html", "c-comments.html", "d-deep.html"}
+    assert failed["d-deep.html"] == "HTML elements nested more than 1000 deep; not read"
+    assert summary["dumps_new"] == 2
+    assert len(r.stderr.strip().splitlines()) == 3  # one line per failed file
+    assert took < 30  # was 44 s for the comments alone (a generous bound: this is no timing test)
