@@ -270,7 +270,7 @@ def _tasks(sources: list[Source]) -> Iterator[tuple[Source, tuple | None, bool]]
             for k, (a, b) in enumerate(zip(cuts, cuts[1:], strict=False)):
                 yield src, ("range", src.path, a, b), k == len(cuts) - 2
         else:
-            texts: list[str] = []
+            texts: list[str | tuple[str, str]] = []  # a page's text, or ("refused", why)
             number = 1
             try:
                 for text in iter_page_texts(src):

@@ -193,6 +193,8 @@ _UNIT_AHEAD = r"(?!(?:Count(?:y|ies)|Cit(?:y|ies)|Districts?|Provinces?|Areas?|P
 #: a place name before its unit word: one to three capitalized words (``Kimhwa``, ``South
 #: Phyongan``, ``Kim Jong Suk``: counties named after people are three words long)
 _NAME = r"[A-Z][a-z]+(?:[ -]" + _UNIT_AHEAD + r"[A-Z][a-z]+){0,2}"
+#: names in one list ("Kujang, Unsan and Jangphung counties"); real lists have under 15
+MAX_LIST = 30
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'“‘])|\n+")
 #: datelines in Korean ``(평양 1월 5일발 조선중앙통신)``, Japanese ``【平壌1月5日発朝鮮中央通信】``,
 #: Chinese ``(朝中社平壤1月5日电)``, Russian ``Пхеньян, 5 января /ЦТАК/``
@@ -261,8 +263,10 @@ class Gazetteer:
         self._index_cjk()
         bare = sorted(self._bare, key=len, reverse=True)
         self._bare_re = re.compile(r"\b(" + "|".join(map(re.escape, bare)) + r")\b(?![ -]?(?:ri|dong|gu)\b)")
+        # at most MAX_LIST names in a list: a match is tried at every name, and a
+        # long run of names with no unit word after it must not be walked from each
         self._unit_re = re.compile(
-            r"\b(?P<names>" + _NAME + r"(?:(?:\s*,\s*|\s*,?\s+and\s+|\s+or\s+)" + _NAME + r")*)"
+            r"\b(?P<names>" + _NAME + r"(?:(?:\s*,\s*|\s*,?\s+and\s+|\s+or\s+)" + _NAME + rf"){{0,{MAX_LIST - 1}}})"
             r"\s+(?P<unit>[Pp]rovinces?|[Cc]ount(?:y|ies)|[Cc]it(?:y|ies)|[Dd]istricts?|[Aa]reas?|Provincial|Municipal)\b"
         )
 
@@ -382,6 +386,7 @@ class Gazetteer:
         """Places named in ``text`` (strip a dateline first), in text order."""
         if not text:
             return []
+        self._sentences = _Sentences(text)
         found: list[Mention] = []
         taken: list[tuple[int, int]] = []
         for m in self._unit_re.finditer(text):
@@ -499,8 +504,10 @@ class Gazetteer:
         if len(ids) == 1:
             return [Mention(ids[0], s, e, surface)]
         # ambiguous: a province named in the same sentence decides
-        sentence = _sentence_around(text, s)
-        named = {pid for m in self._bare_re.finditer(sentence) for pid in self._bare[m.group(1)]}
+        sentences = getattr(self, "_sentences", None)
+        if sentences is None or sentences.text is not text:
+            sentences = self._sentences = _Sentences(text)
+        named = sentences.named(s, self)
         chosen = [i for i in ids if self.province_of(i) in named]
         if len(chosen) == 1:
             return [Mention(chosen[0], s, e, surface)]
@@ -633,12 +640,37 @@ def _longest(text: str, pos: int, end: int, index: dict, prefixes: set[str]):
 
 
 def _sentence_around(text: str, pos: int) -> str:
-    start = 0
-    end = len(text)
-    for m in _SENTENCE_END.finditer(text):
-        if m.end() <= pos:
-            start = m.end()
-        elif m.start() >= pos:
-            end = m.start()
-            break
+    """The sentence of ``text`` that holds position ``pos``."""
+    start, end = _Sentences(text).span(pos)
     return text[start:end]
+
+
+class _Sentences:
+    """The sentence boundaries of one text, found once (each lookup is a bisection,
+    and the provinces a sentence names are read once per sentence)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.ends: list[int] = []  # sentence separators: (start, end) pairs, flattened
+        for m in _SENTENCE_END.finditer(text):
+            self.ends.extend(m.span())
+        self._named: dict[tuple[int, int], set[str]] = {}
+
+    def span(self, pos: int) -> tuple[int, int]:
+        import bisect
+
+        # separators before pos end at or before it; the next one starts at or after it
+        k = bisect.bisect_right(self.ends, pos)
+        if k % 2:  # pos inside a separator: the sentence before it
+            k -= 1
+        start = self.ends[k - 1] if k else 0
+        end = self.ends[k] if k < len(self.ends) else len(self.text)
+        return start, end
+
+    def named(self, pos: int, gazetteer: Gazetteer) -> set[str]:
+        span = self.span(pos)
+        if span not in self._named:
+            sentence = self.text[span[0] : span[1]]
+            bare = gazetteer._bare
+            self._named[span] = {pid for m in gazetteer._bare_re.finditer(sentence) for pid in bare[m.group(1)]}
+        return self._named[span]

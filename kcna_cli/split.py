@@ -90,7 +90,7 @@ def _split(text: str) -> tuple[list[str], list[str], list[str], bool]:
             starts.insert(0, 0)
         else:
             starts[0] = 0
-    pages = []
+    pages: list[str] = []
     for a, b in zip(starts, starts[1:], strict=False):
         page = _page(raw, lines, a, b)
         if page is not None:

@@ -103,6 +103,8 @@ class Corpus:
         except sqlite3.DatabaseError as exc:
             raise KcnaError(f"{self.path}: not a kcna database ({exc})") from None
         self._gazetteer: Gazetteer | None = None
+        #: places of the long texts of the batch being stored, found before its transaction
+        self._places_ahead: dict[str, list] = {}
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -143,15 +145,25 @@ class Corpus:
         short transactions). A page already stored (same content hash) is
         counted as known and skipped.
         """
+        from ..readahead import batches, places_ahead
+
         report = report or IngestReport()
         writer = Writer(self, report)
         try:
-            for path, page in pages:
-                report.dumps_read += 1
-                writer.add(path, page)
-                if progress:
-                    progress(report)
+            # pages are parsed, and the places of long texts found, with no transaction open
+            for batch in batches(pages, report.failed):
+                self._places_ahead = places_ahead(self.gazetteer, batch)
+                for failures, pair in batch:
+                    report.failed.extend(failures)
+                    if pair is None:
+                        continue
+                    report.dumps_read += 1
+                    writer.add(*pair)
+                    if progress:
+                        progress(report)
+                writer.close()  # commit before reading more
         finally:
+            self._places_ahead = {}
             writer.close()
         return report
 
@@ -169,10 +181,12 @@ class Corpus:
         rows = []
         texts = [("title", title)]
         texts.append(("body", body) if body else ("lede", lede))
+        ahead = self._places_ahead
         for name, text in texts:
             if not text:
                 continue
-            for m in self.gazetteer.extract(strip_dateline(text)):
+            found = ahead.get(text)
+            for m in found if found is not None else self.gazetteer.extract(strip_dateline(text)):
                 rows.append((item_id, m.place_id, name, m.start, m.end, m.surface, int(m.ambiguous)))
         if rows:
             self.conn.executemany("INSERT OR IGNORE INTO item_places VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
