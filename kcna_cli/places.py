@@ -44,6 +44,7 @@ from importlib.abc import Traversable
 from .dates import DATELINE
 from .errors import UsageError
 from .grams import fold_hangul
+from .spans import Covered, Sentences
 from .text import strip_accents
 
 UNIT_WORDS = {
@@ -386,7 +387,7 @@ class Gazetteer:
         """Places named in ``text`` (strip a dateline first), in text order."""
         if not text:
             return []
-        self._sentences = _Sentences(text)
+        self._sentences = Sentences(text, _SENTENCE_END)
         found: list[Mention] = []
         taken: list[tuple[int, int]] = []
         for m in self._unit_re.finditer(text):
@@ -435,9 +436,10 @@ class Gazetteer:
                     surface = text[s : m.end()] if part is parts[-1] else part.group(0)
                     found.extend(self._mentions(ids, s, e, surface, text))
                     taken.append((s, m.end() if part is parts[-1] else e))
+        covered = Covered(taken)
         for m in self._bare_re.finditer(text):
             s, e = m.span()
-            if any(a <= s < b for a, b in taken):
+            if covered(s):
                 continue
             ids = self._bare[m.group(1)]
             found.extend(self._mentions(ids, s, e, m.group(0), text))
@@ -506,8 +508,9 @@ class Gazetteer:
         # ambiguous: a province named in the same sentence decides
         sentences = getattr(self, "_sentences", None)
         if sentences is None or sentences.text is not text:
-            sentences = self._sentences = _Sentences(text)
-        named = sentences.named(s, self)
+            sentences = self._sentences = Sentences(text, _SENTENCE_END)
+        bare, bare_re = self._bare, self._bare_re
+        named = sentences.named(s, lambda sentence: {p for m in bare_re.finditer(sentence) for p in bare[m.group(1)]})
         chosen = [i for i in ids if self.province_of(i) in named]
         if len(chosen) == 1:
             return [Mention(chosen[0], s, e, surface)]
@@ -637,40 +640,3 @@ def _longest(text: str, pos: int, end: int, index: dict, prefixes: set[str]):
             best = (piece, hit)
         k += 1
     return best
-
-
-def _sentence_around(text: str, pos: int) -> str:
-    """The sentence of ``text`` that holds position ``pos``."""
-    start, end = _Sentences(text).span(pos)
-    return text[start:end]
-
-
-class _Sentences:
-    """The sentence boundaries of one text, found once (each lookup is a bisection,
-    and the provinces a sentence names are read once per sentence)."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.ends: list[int] = []  # sentence separators: (start, end) pairs, flattened
-        for m in _SENTENCE_END.finditer(text):
-            self.ends.extend(m.span())
-        self._named: dict[tuple[int, int], set[str]] = {}
-
-    def span(self, pos: int) -> tuple[int, int]:
-        import bisect
-
-        # separators before pos end at or before it; the next one starts at or after it
-        k = bisect.bisect_right(self.ends, pos)
-        if k % 2:  # pos inside a separator: the sentence before it
-            k -= 1
-        start = self.ends[k - 1] if k else 0
-        end = self.ends[k] if k < len(self.ends) else len(self.text)
-        return start, end
-
-    def named(self, pos: int, gazetteer: Gazetteer) -> set[str]:
-        span = self.span(pos)
-        if span not in self._named:
-            sentence = self.text[span[0] : span[1]]
-            bare = gazetteer._bare
-            self._named[span] = {pid for m in gazetteer._bare_re.finditer(sentence) for pid in bare[m.group(1)]}
-        return self._named[span]

@@ -13,7 +13,8 @@ PACKAGE = ROOT / "kcna_cli"
 
 #: lowest first; a module may import its own layer or a lower one, never a higher one
 LAYERS = [
-    ["errors", "text", "dates", "facets", "grams", "language", "sitedates", "terminal"],  # rules with no kcna imports
+    # rules with no kcna imports
+    ["errors", "text", "dates", "facets", "grams", "language", "sitedates", "terminal", "spans"],
     # text -> records; shared pure rules
     ["split", "parse", "captures", "sitepage", "reposts", "sites", "places", "versions", "names", "people",
      "activities"],  # fmt: skip

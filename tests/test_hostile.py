@@ -20,6 +20,7 @@ import pytest
 from support import ROOT
 from typer.testing import CliRunner
 
+from kcna_cli import revisions as rv
 from kcna_cli.cli import app
 from kcna_cli.terminal import visible
 
@@ -467,3 +468,26 @@ def test_hostile_html_fails_alone_in_one_line(tmp_path, jobs):
     assert summary["dumps_new"] == 2
     assert len(r.stderr.strip().splitlines()) == 3  # one line per failed file
     assert took < 30  # was 44 s for the comments alone (a generous bound: this is no timing test)
+
+
+def test_revisions_of_repetitive_text_answer_with_a_bounded_diff(tmp_path):
+    body = " ".join(["The farm of the county grew the crop of the year."] * 220)  # 11 KB, one paragraph
+    first = PAGE.replace("The farm covers 12 hectares and has", body + " It has")
+    second = PAGE.replace("March 06, 2026Mar 06, 2026", "March 20, 2026Mar 20, 2026").replace(
+        "The farm covers 12 hectares and has", body.replace("crop", "harvest", 40) + " Now it has"
+    )
+    (tmp_path / "a.txt").write_text(first, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(second, encoding="utf-8")
+    assert kcna("ingest", str(tmp_path / "a.txt"), str(tmp_path / "b.txt")).exit_code == 0
+    listed = [json.loads(ln) for ln in kcna("revisions", "--jsonl").stdout.splitlines()]
+    assert len(listed) == 1 and listed[0]["words_deleted"] > 0
+    rev = json.loads(kcna("revisions", str(listed[0]["id"]), "--json").stdout)
+    assert "diff_note" not in rev  # matched sentence by sentence, then word by word
+    assert any("harvest" in (c["new"] or "") for c in rev["changes"])
+    assert not any("harvest" in (c["old"] or "") for c in rev["changes"])
+    assert rev["words_inserted"] - rev["words_deleted"] == 1  # "It has" became "Now it has"
+    # text with no sentence to match by: bounded, and the output says so
+    old = "a a b " * 3000
+    rev = rv.compare(rv.Version(1, 1, "body", False, None, old, None, None),
+                     rv.Version(2, 2, "body", False, None, old.replace("b", "c", 500), None, None))  # fmt: skip
+    assert rev["diff_note"].startswith("the texts differ too widely")

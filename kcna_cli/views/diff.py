@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 
-from ..revisions import trimmed_ops
+from ..revisions import WORD_BUDGET, trimmed_ops
 from ..terminal import visible
 from ..text import normalize_paragraphs
 from .formats import Env, safe_text
@@ -80,6 +80,8 @@ def show_diff(env: Env, rev: dict) -> None:
     console.print(
         Text(f"{rev['words_deleted']} words deleted, {rev['words_inserted']} inserted", style="dim"),
     )
+    if rev.get("diff_note"):
+        console.print(Text("note: " + rev["diff_note"], style="yellow"))
     console.print()
     if not rev["changes"]:
         console.print(Text("no change in the text (only in what was captured)", style="dim"))
@@ -118,6 +120,11 @@ def unified(rev: dict) -> str:
     head = []
     if rev["names_removed"]:
         head.append(f"# names removed: {', '.join(rev['names_removed'])}\n")
+    if rev.get("diff_note"):
+        head.append(f"# note: {rev['diff_note']}\n")
+    if len(old) * len(new) > WORD_BUDGET:  # too many paragraphs to match in reasonable time
+        head.append("# note: too many paragraphs to match; the old text, then the new\n")
+        old, new = ["\n".join(old)], ["\n".join(new)]
     lines = difflib.unified_diff(
         old,
         new,
