@@ -196,7 +196,8 @@ def open_corpus(db: Path | None, *, create: bool = False) -> Corpus:
     """The database of ``--db``, ``KCNA_DB`` or the default place."""
     from .db import Corpus, default_db_path
 
-    return Corpus(db or default_db_path(), create=create)
+    # KCNA_DB reaches --db through typer, unexpanded: ~ is the home folder there too
+    return Corpus(Path(db).expanduser() if db else default_db_path(), create=create)
 
 
 def filters_from(words: list[str] | None, values: dict[str, Any]) -> Filters:
@@ -272,11 +273,37 @@ def error_line(line: str) -> None:
     sys.stderr.write(visible(line) + "\n")
 
 
+def _quiet_stdout() -> None:
+    """After a failed write: the final flush at exit must not fail again."""
+    try:
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - kept until exit
+    except OSError:
+        pass
+
+
+class _ClosedStream:
+    """Standard output or error closed by the shell (``>&-``): a write is an error with a reason."""
+
+    def write(self, text: str) -> int:
+        raise KcnaError("standard output is closed")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
 @contextmanager
 def guard() -> Iterator[None]:
     """Expected failures -> one line and an exit code; bugs -> one line unless --debug."""
+    if sys.stdout is None:
+        sys.stdout = _ClosedStream()
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - nowhere to tell anything
     try:
         yield
+        sys.stdout.flush()  # a failing write (disk full, /dev/full) is told here, not at exit
     except typer.Exit:
         raise
     except KcnaError as exc:
@@ -286,11 +313,11 @@ def guard() -> Iterator[None]:
         sys.stderr.write("kcna: interrupted\n")
         raise typer.Exit(130) from None
     except BrokenPipeError:
-        try:
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - quiet the final flush
-        except OSError:
-            pass
+        _quiet_stdout()
         raise typer.Exit(0) from None
+    except OverflowError:
+        error_line("kcna: error: a number is too large (ids and limits go up to 9223372036854775807)")
+        raise typer.Exit(int(ExitCode.USAGE)) from None
     except Exception as exc:
         import sqlite3
 
@@ -298,6 +325,15 @@ def guard() -> Iterator[None]:
             raise
         if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
             sys.stderr.write("kcna: error: the database is busy (another kcna is writing); try again\n")
+            raise typer.Exit(int(ExitCode.FAILED)) from None
+        if isinstance(exc, sqlite3.Error):
+            from .db.failures import explain
+
+            error_line(f"kcna: error: {explain(exc)}")
+            raise typer.Exit(int(ExitCode.FAILED)) from None
+        if isinstance(exc, OSError) and exc.errno is not None:  # writing the output: /dev/full, a closed stream
+            _quiet_stdout()
+            error_line(f"kcna: error: cannot write the output: {exc.strerror}")
             raise typer.Exit(int(ExitCode.FAILED)) from None
         error_line(f"kcna: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)")
         raise typer.Exit(int(ExitCode.INTERNAL)) from None

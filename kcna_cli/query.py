@@ -301,8 +301,28 @@ def _match(f: Filters) -> str | None:
     if not f.has_words:
         return None
     if f.raw:
-        return f"({f.words})"
+        # the user's FTS5 syntax as one unit, over the text columns only: it can
+        # neither close the group to reach the filters after it nor match the
+        # filter tokens (facets : d2014)
+        _check_raw(f.words or "")
+        return f"{TEXT_COLUMNS} : ({f.words})"
     return match_query(f.words) or NOTHING
+
+
+def _check_raw(words: str) -> None:
+    """Refuse raw FTS5 syntax whose parentheses (outside "strings") do not pair up."""
+    depth, quoted = 0, False
+    for c in words:
+        if c == '"':
+            quoted = not quoted
+        elif not quoted and c == "(":
+            depth += 1
+        elif not quoted and c == ")":
+            depth -= 1
+            if depth < 0:
+                break
+    if depth or quoted:
+        raise UsageError(f"bad full-text query {words!r}: unbalanced parentheses or quotes")
 
 
 def _date_match(corpus: Corpus, lo: str | None, hi: str | None) -> str | None:
@@ -327,6 +347,7 @@ def _date_match(corpus: Corpus, lo: str | None, hi: str | None) -> str | None:
 
 def _date_tokens(lo: str, hi: str) -> list[str]:
     """Fewest ``date_facets`` tokens that cover the ISO days from ``lo`` to ``hi``."""
+    import calendar
     import datetime as dt
 
     try:
@@ -334,19 +355,24 @@ def _date_tokens(lo: str, hi: str) -> list[str]:
     except ValueError:
         return []
     out: list[str] = []
-    end = min(end, dt.date(9999, 11, 30))  # no step past the last date Python knows
-    while day <= end:
-        year_end = dt.date(day.year, 12, 31)
-        nxt_month = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
-        if day.month == 1 and day.day == 1 and year_end <= end:
-            out.append(f"d{day.year:04d}")
-            day = year_end + dt.timedelta(days=1)
-        elif day.day == 1 and nxt_month - dt.timedelta(days=1) <= end:
-            out.append(f"d{day.year:04d}{day.month:02d}")
-            day = nxt_month
+    last = dt.date.max  # 9999-12-31: a step past it is the end, not an overflow
+
+    def after(d: dt.date) -> dt.date | None:
+        return None if d == last else d + dt.timedelta(days=1)
+
+    cur: dt.date | None = day
+    while cur is not None and cur <= end:
+        year_end = dt.date(cur.year, 12, 31)
+        month_end = dt.date(cur.year, cur.month, calendar.monthrange(cur.year, cur.month)[1])
+        if cur.month == 1 and cur.day == 1 and year_end <= end:
+            out.append(f"d{cur.year:04d}")
+            cur = after(year_end)
+        elif cur.day == 1 and month_end <= end:
+            out.append(f"d{cur.year:04d}{cur.month:02d}")
+            cur = after(month_end)
         else:
-            out.append(f"d{day.year:04d}{day.month:02d}{day.day:02d}")
-            day += dt.timedelta(days=1)
+            out.append(f"d{cur.year:04d}{cur.month:02d}{cur.day:02d}")
+            cur = after(cur)
     return out
 
 
@@ -368,6 +394,8 @@ def search(
     """One page of matching items, newest first (best match first with words)."""
     if limit < 0:
         raise UsageError("--limit must be 0 (all) or more")
+    if max(limit, offset) > 2**63 - 1:
+        raise UsageError("a number is too large (ids and limits go up to 9223372036854775807)")
     match = _match(f)
     sort = sort or ("relevance" if match else "date")
     if sort not in ("date", "relevance"):
