@@ -493,6 +493,9 @@ def raw(
 ) -> None:
     """Print a stored dump's raw text exactly as it was ingested.
 
+    In a pipe or a file the text is exact; on a terminal its control
+    characters are shown (ESC as ^[), never obeyed.
+
     Example: [bold]kcna raw 1 > page.txt[/bold]
     """
     from .terminal import visible
