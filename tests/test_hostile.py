@@ -491,3 +491,38 @@ def test_revisions_of_repetitive_text_answer_with_a_bounded_diff(tmp_path):
     rev = rv.compare(rv.Version(1, 1, "body", False, None, old, None, None),
                      rv.Version(2, 2, "body", False, None, old.replace("b", "c", 500), None, None))  # fmt: skip
     assert rev["diff_note"].startswith("the texts differ too widely")
+
+
+def test_parsing_and_long_place_searches_happen_with_no_write_transaction_open(tmp_path, monkeypatch):
+    from kcna_cli.db import Corpus
+    from kcna_cli.parse import parse_text
+    from kcna_cli.readahead import AHEAD_CHARS
+
+    corpus = Corpus(tmp_path / "k.db")
+    long_body = " ".join(["Farmers of Kimhwa County and Unsan County met in Kangwon Province."] * 80)
+    assert len(long_body) > AHEAD_CHARS
+    texts = list(generate.generate(40)) + [PAGE.replace("The farm covers 12 hectares", long_body)]
+    asked_in_transaction = []
+
+    def pages():
+        for n, text in enumerate(texts):
+            asked_in_transaction.append(corpus.conn.in_transaction)  # the writer asked for the next page
+            for page in parse_text(text):
+                yield f"f{n}.txt", page
+
+    long_searches = []
+    real_extract = corpus.gazetteer.extract
+
+    def extract(text):
+        if text and len(text) >= AHEAD_CHARS:
+            long_searches.append(corpus.conn.in_transaction)
+        return real_extract(text)
+
+    monkeypatch.setattr(corpus.gazetteer, "extract", extract)
+    report = corpus.ingest_pages(pages())
+    assert report.dumps_new + report.dumps_known == 41 and report.dumps_new > 30 and not report.failed
+    assert asked_in_transaction and not any(asked_in_transaction)
+    assert long_searches and not any(long_searches)
+    places = {r[0] for r in corpus.conn.execute("SELECT DISTINCT field FROM item_places")}
+    assert "body" in places
+    corpus.close()
