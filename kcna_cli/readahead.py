@@ -63,6 +63,26 @@ def batches(
             batch, size, started = [], 0, time.monotonic()
 
 
+def persons_ahead(batch: list) -> dict[tuple[str, bool], list]:
+    """(text, is it a title) -> persons found in it (``people.find_persons``, after
+    ``strip_dateline`` for a body or lede), for every text at least ``AHEAD_CHARS`` long."""
+    from .people import find_persons
+    from .places import strip_dateline
+
+    out: dict[tuple[str, bool], list] = {}
+    for _, pair in batch:
+        page = pair[1] if pair else None
+        if page is None or page.dump is None:
+            continue
+        for rec in page.dump.records:
+            for text, is_title in ((rec.title, True), (rec.lede, False), (rec.body, False)):
+                if text and len(text) >= AHEAD_CHARS:
+                    plain = text if is_title else strip_dateline(text)
+                    if (plain, is_title) not in out:
+                        out[plain, is_title] = find_persons(plain, title=is_title)
+    return out
+
+
 def places_ahead(gazetteer, batch: list) -> dict[str, list]:
     """text -> places found in it (``Gazetteer.extract`` after ``strip_dateline``),
     for every title, lede and body of the batch at least ``AHEAD_CHARS`` long."""

@@ -162,6 +162,7 @@ def test_no_escape_from_a_dump_reaches_the_terminal(hostile_db):
         ["revisions"],
         ["revisions", str(item_id)],
         ["places"],
+        ["people"],
         ["raw", "1"],
         ["show", str(item_id), "--json"],
         ["search", "farm", "--jsonl"],

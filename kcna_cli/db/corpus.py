@@ -130,6 +130,7 @@ class Corpus:
         self._gazetteer: Gazetteer | None = None
         #: places of the long texts of the batch being stored, found before its transaction
         self._places_ahead: dict[str, list] = {}
+        self._persons_ahead: dict[tuple[str, bool], list] = {}
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -170,7 +171,7 @@ class Corpus:
         short transactions). A page already stored (same content hash) is
         counted as known and skipped.
         """
-        from ..readahead import batches, places_ahead
+        from ..readahead import batches, persons_ahead, places_ahead
 
         report = report or IngestReport()
         writer = Writer(self, report)
@@ -178,6 +179,7 @@ class Corpus:
             # pages are parsed, and the places of long texts found, with no transaction open
             for batch in batches(pages, report.failed):
                 self._places_ahead = places_ahead(self.gazetteer, batch)
+                self._persons_ahead = persons_ahead(batch) if self.track_people else {}
                 for failures, pair in batch:
                     report.failed.extend(failures)
                     if pair is None:
@@ -188,7 +190,7 @@ class Corpus:
                         progress(report)
                 writer.close()  # commit before reading more
         finally:
-            self._places_ahead = {}
+            self._places_ahead, self._persons_ahead = {}, {}
             writer.close()
         return report
 
@@ -225,7 +227,7 @@ class Corpus:
         if self.track_people:
             from .people import index_people
 
-            index_people(self.conn, item_id, title, lede, body, date, self.gazetteer)
+            index_people(self.conn, item_id, title, lede, body, date, self.gazetteer, ahead=self._persons_ahead)
 
     def reparse(self, *, progress: Callable[[int, int], None] | None = None) -> dict:
         """Re-read every stored dump with the current parser, in one transaction.

@@ -348,9 +348,9 @@ def ensure_schema(conn: sqlite3.Connection, path: Path, *, create: bool = True) 
                 raise KcnaError(f"{path} holds no kcna database yet (run 'kcna ingest --db {path} DUMPS')")
             for stmt in _statements(SCHEMA):
                 conn.execute(stmt)
-            from .people import create
+            from .people import create as create_people
 
-            create(conn)
+            create_people(conn)
             load_places(conn)
         elif version > SCHEMA_VERSION:  # raced with a newer kcna
             raise KcnaError(f"{path} was written by a newer kcna (schema {version})")

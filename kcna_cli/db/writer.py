@@ -21,8 +21,8 @@ from ..packing import pack
 from ..parse import Dump, Page
 from ..text import version_text
 from .merge import renumber, upsert
-from .settle import absorb, settle
 from .schema import rollback
+from .settle import absorb, settle
 
 if TYPE_CHECKING:
     from .corpus import Corpus, IngestReport
