@@ -26,8 +26,10 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from .dates import date_range
 from .errors import UsageError
+from .facets import date_tokens as _date_tokens
 from .facets import place_facet
 from .grams import TEXT_COLUMNS as TEXT_COLUMNS
+from .grams import check_raw as _check_raw
 from .grams import cjk_terms, match_query, snippet
 from .language import codes as language_codes
 
@@ -309,22 +311,6 @@ def _match(f: Filters) -> str | None:
     return match_query(f.words) or NOTHING
 
 
-def _check_raw(words: str) -> None:
-    """Refuse raw FTS5 syntax whose parentheses (outside "strings") do not pair up."""
-    depth, quoted = 0, False
-    for c in words:
-        if c == '"':
-            quoted = not quoted
-        elif not quoted and c == "(":
-            depth += 1
-        elif not quoted and c == ")":
-            depth -= 1
-            if depth < 0:
-                break
-    if depth or quoted:
-        raise UsageError(f"bad full-text query {words!r}: unbalanced parentheses or quotes")
-
-
 def _date_match(corpus: Corpus, lo: str | None, hi: str | None) -> str | None:
     """A date range as facet tokens: whole years, then whole months, then days
     (None when the range holds every item).
@@ -343,37 +329,6 @@ def _date_match(corpus: Corpus, lo: str | None, hi: str | None) -> str | None:
         return None  # every item is dated and in range: no filter at all
     tokens = _date_tokens(lo, hi)
     return "facets : (" + " OR ".join(tokens) + ")" if tokens else "facets : d0"
-
-
-def _date_tokens(lo: str, hi: str) -> list[str]:
-    """Fewest ``date_facets`` tokens that cover the ISO days from ``lo`` to ``hi``."""
-    import calendar
-    import datetime as dt
-
-    try:
-        day, end = dt.date.fromisoformat(lo), dt.date.fromisoformat(hi)
-    except ValueError:
-        return []
-    out: list[str] = []
-    last = dt.date.max  # 9999-12-31: a step past it is the end, not an overflow
-
-    def after(d: dt.date) -> dt.date | None:
-        return None if d == last else d + dt.timedelta(days=1)
-
-    cur: dt.date | None = day
-    while cur is not None and cur <= end:
-        year_end = dt.date(cur.year, 12, 31)
-        month_end = dt.date(cur.year, cur.month, calendar.monthrange(cur.year, cur.month)[1])
-        if cur.month == 1 and cur.day == 1 and year_end <= end:
-            out.append(f"d{cur.year:04d}")
-            cur = after(year_end)
-        elif cur.day == 1 and month_end <= end:
-            out.append(f"d{cur.year:04d}{cur.month:02d}")
-            cur = after(month_end)
-        else:
-            out.append(f"d{cur.year:04d}{cur.month:02d}{cur.day:02d}")
-            cur = after(cur)
-    return out
 
 
 _COLUMNS = (
