@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import datetime as dt
+import hashlib
 import random
 from pathlib import Path
 
@@ -196,11 +197,32 @@ def write(n_dumps: int, out: Path, *, per_file: int = 100, per_day: int = 30, se
     return files
 
 
+def write_captures(n_dumps: int, out: Path, *, per_day: int = 30, seed: int = 1) -> list[Path]:
+    """One page per file, as a collector saves them: ``out/YYYY/MM/<hash>.txt``
+    (capture year and month; the name a hash of the capture's number, so exact
+    re-captures of a page are files of their own, as they are for users)."""
+    files = []
+    made: set[Path] = set()
+    for k, (rng, items, days, idx, capture) in enumerate(_plan(n_dumps, per_day, seed)):
+        folder = out / f"{capture:%Y}" / f"{capture:%m}"
+        if folder not in made:
+            folder.mkdir(parents=True, exist_ok=True)
+            made.add(folder)
+        name = hashlib.sha1(f"{seed}:{k}".encode()).hexdigest()
+        path = folder / f"{name}.txt"
+        path.write_text(page(rng, items, idx, capture, days), encoding="utf-8")
+        files.append(path)
+    return files
+
+
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--dumps", type=int, default=2000)
     ap.add_argument("--out", type=Path, default=Path("benchmarks/out/dumps"))
-    ap.add_argument("--per-file", type=int, default=100)
+    ap.add_argument("--per-file", type=int, default=100, help="pages per file (0: one file per capture, in folders)")
     args = ap.parse_args()
-    files = write(args.dumps, args.out, per_file=args.per_file)
+    if args.per_file == 0:
+        files = write_captures(args.dumps, args.out)
+    else:
+        files = write(args.dumps, args.out, per_file=args.per_file)
     print(f"wrote {args.dumps} dumps in {len(files)} files to {args.out}")

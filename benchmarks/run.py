@@ -5,6 +5,8 @@
     python benchmarks/run.py --dumps 2000 --memory-gb 1   # add the ~1 GB memory test
     python benchmarks/run.py --dumps 0 --memory-gb 1  # the memory test alone
     python benchmarks/run.py --scale 1000000         # kcna alone at a million dumps
+    python benchmarks/run.py --files 2000            # one page per file, re-ingested daily
+    python benchmarks/run.py --files 100000 --runs 1 # the same at the size users reach
 
 Figures are ratios against a baseline measured on the same machine in the
 same run, because machines are noisy:
@@ -32,6 +34,16 @@ same run, because machines are noisy:
             size, and p50/p95 of Korean words, Hangul places and both.
             ``--korean-dumps 0`` skips it.
 
+``--files N`` measures the shape users have: one page per file, in a
+folder tree (``YYYY/MM/<hash>.txt``), ingested again every day:
+
+7. files    ``kcna ingest FOLDER`` vs the floor at ``sqlite-utils insert
+            --batch-size 10000`` (its fastest) plus ``enable-fts``: wall
+            time (goal <= 1.5) and CPU time of all processes, parse workers
+            included (goal <= 2.0).
+8. daily    the whole folder again after 1% new files were added (goal
+            < 5 s at 100,000 files), and again with nothing new.
+
 The generated corpus has a known number of distinct items; the run checks
 that kcna stored exactly that many.
 """
@@ -42,6 +54,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -105,6 +118,20 @@ def run_rss(cmd: list[str]) -> tuple[float, int, str]:
         if proc.returncode != 0:
             raise SystemExit(f"failed: {' '.join(cmd)}\n{err.read()}")
         return seconds, max(peak[0], usage.ru_maxrss), out.read()
+
+
+def children_cpu() -> float:
+    """CPU seconds (user + system) of every finished child process and the
+    children they waited for (kcna waits for its parse workers)."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def timed(cmd: list[str]) -> tuple[float, float, str]:
+    """Run a command; return (wall seconds, CPU seconds of it and its children, stdout)."""
+    cpu = children_cpu()
+    seconds, done = run(cmd)
+    return seconds, children_cpu() - cpu, done.stdout
 
 
 def tree_rss(root: int) -> int:
@@ -292,6 +319,7 @@ def main() -> None:
     )
     ap.add_argument("--memory-gb", type=float, default=0, help="also ingest ~this many GB for the memory test")
     ap.add_argument("--scale", type=int, default=0, help="only ingest this many dumps with kcna, and query")
+    ap.add_argument("--files", type=int, default=0, help="one page per file: this many files (see 7 and 8)")
     ap.add_argument("--runs", type=int, default=7, help="runs of each whole-process timing (median)")
     ap.add_argument("--keep", type=Path, help="work in this folder and keep it")
     args = ap.parse_args()
@@ -302,7 +330,9 @@ def main() -> None:
     table = Table()
     print(f"# kcna benchmark\n\n{machine()}\n", file=sys.stderr)
     try:
-        if args.scale:
+        if args.files:
+            captures(args, work, kcna, su, table)
+        elif args.scale:
             scale(args, work, kcna, table)
         elif args.dumps:
             standard(args, work, kcna, su, table)
@@ -502,6 +532,85 @@ def scale(args, work: Path, kcna: str, table: Table) -> None:
               db.stat().st_size / raw_bytes, "<= 1.0")  # fmt: skip
     for name, (p50, p95) in query_latency(db).items():
         table.add(f"query {name} p50 / p95 (ms)", f"{p50:.1f} / {p95:.1f}", "", None, "p50 < 100")
+
+
+def captures(args, work: Path, kcna: str, su: str, table: Table) -> None:
+    """7 and 8: one page per file in a folder tree, ingested, then ingested again daily."""
+    n = args.files
+    folder = work / "captures"
+    t = time.perf_counter()
+    files = generate.write_captures(n, folder)
+    truth = generate.distinct_items(n)
+    raw_bytes = sum(f.stat().st_size for f in files)
+    print(f"generated {n} files, {raw_bytes / 1e6:.1f} MB in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+    rows_file = work / "rows.jsonl"
+    n_rows = floor_rows(files, rows_file)
+    runs = max(1, min(args.runs, 3))
+    floor_runs: list[tuple[float, float]] = []
+    kcna_runs: list[tuple[float, float]] = []
+    one_runs: list[tuple[float, float]] = []
+    db, db0 = work / "kcna.db", work / "kcna-jobs-0.db"
+    peak = 0
+    for k in range(runs):  # alternating, so that all three see the same hour of the machine
+        floor = work / "floor.db"
+        floor.unlink(missing_ok=True)
+        w1, c1, _ = timed([su, "insert", str(floor), "items", str(rows_file), "--nl", "--batch-size", "10000"])
+        w2, c2, _ = timed([su, "enable-fts", str(floor), "items", "title", "lede", "body"])
+        for p in (db, db0):
+            for q in (p, Path(f"{p}-wal"), Path(f"{p}-shm")):
+                q.unlink(missing_ok=True)
+        cpu = children_cpu()
+        wk, rss, out = run_rss([kcna, "ingest", str(folder), "--db", str(db), "--json"])
+        ck = children_cpu() - cpu
+        peak = max(peak, rss)
+        w0, c0, _ = timed([kcna, "ingest", str(folder), "--db", str(db0), "-q", "--jobs", "0"])
+        print(f"  run {k + 1}: kcna {wk:.2f} s / {ck:.2f} s CPU, --jobs 0 {w0:.2f} / {c0:.2f},"
+              f" floor {w1 + w2:.2f} / {c1 + c2:.2f}", file=sys.stderr)  # fmt: skip
+        floor_runs.append((w1 + w2, c1 + c2))
+        kcna_runs.append((wk, ck))
+        one_runs.append((w0, c0))
+    ratios = [(k[0] / f[0], k[1] / f[1]) for k, f in zip(kcna_runs, floor_runs, strict=True)]
+    ones = [(k[0] / f[0], k[1] / f[1]) for k, f in zip(one_runs, floor_runs, strict=True)]
+    mid = sorted(range(runs), key=lambda i: ratios[i][0])[runs // 2]  # the median run by wall ratio
+    (fw, fc), (kw, kc), (ow, oc) = floor_runs[mid], kcna_runs[mid], one_runs[mid]
+    summary = json.loads(out)
+
+    def each(values: list[tuple[float, float]], i: int) -> str:
+        return ", ".join(f"{v[i]:.2f}" for v in values)
+
+    table.add(f"ingest {n} one-page files, wall (s)", f"{kw:.2f}", f"{fw:.2f} (insert --batch-size 10000 + fts, "
+              f"{n_rows} rows)", kw / fw, f"<= 1.5 (runs: {each(ratios, 0)})")  # fmt: skip
+    table.add("  CPU, all processes (s)", f"{kc:.2f}", f"{fc:.2f}", kc / fc, f"<= 2.0 (runs: {each(ratios, 1)})")
+    table.add("  one process, --jobs 0: wall (s)", f"{ow:.2f}", f"{fw:.2f}", ow / fw, f"(info; runs: {each(ones, 0)})")
+    table.add("  one process, --jobs 0: CPU (s)", f"{oc:.2f}", f"{fc:.2f}", oc / fc, f"(info; runs: {each(ones, 1)})")
+    table.add("  peak RSS, kcna and its worker (MiB)", f"{peak / 1024:.0f}", "150", peak / 1024 / 150, "<= 1.0")
+    stored = _counts(db)
+    ok = stored["items"] == truth["items"]
+    table.add("  distinct items stored / ground truth", str(stored["items"]), str(truth["items"]),
+              stored["items"] / truth["items"], "= 1.00" + ("" if ok else " (MISMATCH)"))  # fmt: skip
+    print(f"  ingest summary: {summary['dumps_read']} read, {summary['dumps_known']} known", file=sys.stderr)
+
+    # 8. daily: the same folder again, nothing new; then after 1% new files
+    times = [timed([kcna, "ingest", str(folder), "--db", str(db), "-q"]) for _ in range(runs)]
+    w, c, _ = sorted(times)[runs // 2]
+    table.add(f"  again, {n} known files, nothing new (s)", f"{w:.2f}", "", None, f"(info; CPU {c:.2f} s)")
+    new = max(1, n // 100)
+    generate.write_captures(new, folder / "new", seed=2)
+    cpu = children_cpu()
+    w, rss, out = run_rss([kcna, "ingest", str(folder), "--db", str(db), "--json"])
+    c = children_cpu() - cpu
+    daily = json.loads(out)
+    note = f"CPU {c:.2f} s, peak RSS {rss / 1024:.0f} MiB; {daily['dumps_new']} new dumps"
+    table.add(f"daily: {n} known + {new} new files (s)", f"{w:.2f}", "", None, f"< 5 at 100,000 ({note})")
+    if n <= 20000:
+        if "--verify" in run([kcna, "ingest", "--help"])[1].stdout:
+            w, c, _ = timed([kcna, "ingest", str(folder), "--db", str(db), "-q", "--verify"])
+            table.add(f"  again, --verify, {n + new} files (s)", f"{w:.2f}", "", None, f"(info; CPU {c:.2f} s)")
+        fresh = work / "fresh.db"
+        run([kcna, "ingest", str(folder), "--db", str(fresh), "-q"])
+        same = _counts(fresh) == _counts(db)
+        table.add("  daily database = one ingest of the whole folder", str(_counts(db)["items"]),
+                  str(_counts(fresh)["items"]), None, "same" if same else "MISMATCH")  # fmt: skip
 
 
 def _counts(db: Path) -> dict:

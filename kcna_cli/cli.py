@@ -14,20 +14,14 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import Annotated, Optional
 
 import typer
 
 from . import __version__
 from .errors import ExitCode, KcnaError, UsageError
 from .options import ALL_FILTERS, ALL_FORMATS, DEBUG, DbOpt, Run, error_line, guard, kcna_command, open_corpus
-
-if TYPE_CHECKING:
-    from .db import IngestReport
-    from .inputs import Source
-    from .parse import Page
 
 app = typer.Typer(
     name="kcna",
@@ -90,6 +84,13 @@ def ingest(
             show_default=False,
         ),
     ] = None,
+    verify: Annotated[
+        bool,
+        typer.Option(
+            "--verify",
+            help="Read and hash every file again, even those unchanged since they were ingested.",
+        ),
+    ] = False,
 ) -> None:
     """Read dumps into the database: parse, deduplicate, store with the raw text.
 
@@ -103,17 +104,15 @@ def ingest(
     env = run.env
     report = IngestReport()
     corpus = open_corpus(db, create=True)
-
     sources = list(expand(paths))
-    done = {"bytes": 0, "files": 0, "whole": 0}
     shown: dict[str, str] = {}  # stored (absolute) path -> as the user gave it
-    pages = _pages(sources, jobs, report, done, shown)
+    done = {"bytes": 0, "files": 0, "whole": 0}
     if env.stderr_isatty and not quiet:
         total = sum(s.size for s in sources)
         with view.progress_bar(env, total_bytes=total, files=len(sources), done=done) as tick:
-            corpus.ingest_pages(pages, report, progress=tick)
+            _ingest_all(corpus, sources, report, jobs, verify, done, shown, tick)
     else:
-        corpus.ingest_pages(pages, report)
+        _ingest_all(corpus, sources, report, jobs, verify, done, shown)
     corpus.close()
 
     def as_given(where: str) -> str:
@@ -136,32 +135,27 @@ def ingest(
         raise typer.Exit(int(ExitCode.FAILED))
 
 
-def _pages(
-    sources: list[Source], jobs: int | None, report: IngestReport, done: dict[str, int], shown: dict[str, str]
-) -> Iterator[tuple[str, Page]]:
-    """(stored path, page) of every page of the sources, parsed here or in workers.
+def _ingest_all(corpus, sources, report, jobs: int | None, verify: bool, done: dict, shown: dict, tick=None) -> None:
+    """``db.files.ingest_sources`` with workers as asked (by default when the input is large
+    enough to gain), progress counted in ``done``, and the paths a failure may name in ``shown``."""
+    from .db.files import ingest_sources, stored_path
+    from .pipeline import default_jobs
 
-    Failures go into ``report``, progress into ``done``, and each stored
-    (absolute) path is mapped in ``shown`` to the path as the user gave it.
-    """
-    from .pipeline import default_jobs, parsed_sources
-
-    # workers when asked for, or by default when the input is large enough to gain
-    workers, floor = (default_jobs(), None) if jobs is None else (jobs, 0)
-    for part in parsed_sources(sources, jobs=workers, min_bytes=floor):
+    def seen(part) -> None:
         src = part.source
-        stored = src.path if src.path == "-" else os.path.abspath(src.path)
-        shown[stored] = src.path
-        for page in part.pages:
-            done["bytes"] += page.chars
-            yield stored, page
-        if part.error:
-            report.fail(src.path, part.error)
+        if part.pages or part.error:  # a known file has no failure or warning to name
+            shown[stored_path(src)] = src.path
+        done["bytes"] += sum(page.chars for page in part.pages)
         if part.final:
-            report.files_read += 1
             done["files"] += 1
             done["whole"] += src.size
             done["bytes"] = max(done["bytes"], done["whole"])
+
+    auto = jobs is None
+    workers = default_jobs() if jobs is None else jobs
+    ingest_sources(
+        corpus, sources, report, jobs=workers, min_bytes=None if auto else 0, verify=verify, on_part=seen, progress=tick
+    )
 
 
 # --- search --------------------------------------------------------------------------

@@ -210,7 +210,6 @@ _FOOTER = re.compile(r"(?i)^" + _FOOTER_TEXT)
 _NOISE = re.compile(r"(?i)^(Share Button|Share|Join the NK Pro team|Print|Tweet)$")
 
 
-
 #: every line the four patterns above can match starts so: one test skips them all
 _SPECIAL_START = re.compile(r"(?i)^(?:More |Get North|Subscribe|Sign up|Share|Join the|Print|Tweet)")
 

@@ -7,11 +7,16 @@ parses ahead of the consumer, a bounded number of tasks at a time, so the
 database sees exactly what a one-process ingest would give it and memory
 stays flat.
 
-A task is a small file, or a byte range of a large UTF-8 file cut at
-capture-date lines that certainly start a page (the worker reads, decodes,
-splits and parses it; this process renumbers the pages). Other large files
-are streamed and split here and parsed by workers a batch of pages at a
-time. Standard input is read here.
+Small files (most dumps are one page, a few kilobytes) are read whole
+here, in one system call each, and hashed: a file whose bytes the file
+index knows (``known_hash``) is not parsed at all. The others go to the
+workers as batches of file contents (``BATCH_FILES`` files or
+``FILE_TASK_BYTES`` bytes a task), since one task per file of one page cost
+more in messages than the page cost to parse. A large UTF-8 file is cut
+into byte ranges at capture-date lines that certainly start a page (the
+worker reads, decodes, splits and parses a range; this process renumbers
+the pages). Other large files are streamed and split here and parsed by
+workers a batch of pages at a time. Standard input is read here.
 """
 
 from __future__ import annotations
@@ -21,18 +26,32 @@ import operator
 import os
 import re
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 
-from .inputs import MAX_PAGE_CHARS, InputError, Source, _lines_decode, _looks_binary, bounded_pages, iter_page_texts
+from . import inputs
+from .inputs import (
+    MAX_PAGE_CHARS,
+    InputError,
+    Source,
+    _lines_decode,
+    _looks_binary,
+    bounded_pages,
+    file_hash,
+    iter_page_texts,
+    read_pages,
+)
 from .packing import prepare
 from .parse import Dump, Page, Record, parse_pages, split_pages
 
 #: pages per task when a large file is parsed by workers
 BATCH_PAGES = 200
-#: files up to this size are one task (read and parsed by a worker); larger
-#: ones are streamed here and parsed by workers a batch of pages at a time
+#: files up to this size are read here and sent to a worker in batches of up
+#: to this many bytes; larger ones are cut into ranges of this size, or
+#: streamed here and parsed by workers a batch of pages at a time
 FILE_TASK_BYTES = 1024 * 1024
+#: most files in one worker task
+BATCH_FILES = 256
 #: below this much input, worker processes cost more than they save
 MIN_PARALLEL_BYTES = 4 * 1024 * 1024
 
@@ -46,6 +65,14 @@ class Parsed:
     error: str | None = None
     #: the last part of this source
     final: bool = True
+    #: hash of the file's bytes, when it was read whole (``inputs.file_hash``)
+    sha: str | None = None
+    #: the file index knows these bytes: the pages they hold (none parsed)
+    known: int | None = None
+
+
+#: the file index's answer for a file's bytes: how many pages it holds, or None
+KnownHash = Callable[[str], "int | None"]
 
 
 def default_jobs() -> int:
@@ -64,54 +91,97 @@ def default_jobs() -> int:
     return 1 if cpus >= 2 else 0
 
 
-def parsed_sources(sources: Iterable[Source], *, jobs: int = 0, min_bytes: int | None = None) -> Iterator[Parsed]:
+def parsed_sources(
+    sources: Iterable[Source],
+    *,
+    jobs: int = 0,
+    min_bytes: int | None = None,
+    known_hash: KnownHash | None = None,
+) -> Iterator[Parsed]:
     """Parse every source; results in input order (see the module docstring).
 
     ``jobs`` worker processes (0: parse here), used when the input is at
     least ``min_bytes`` (default ``MIN_PARALLEL_BYTES``). Workers are plain
     child processes running ``python -m kcna_cli.pipeline`` (see ``_Worker``).
+    ``known_hash``: a file whose bytes it knows is answered without parsing.
     """
     sources = list(sources)
     floor = MIN_PARALLEL_BYTES if min_bytes is None else min_bytes
     if jobs <= 0 or sum(s.size for s in sources) < floor:
         for src in sources:
-            yield from _parse_here(src)
+            yield from _parse_here(src, known_hash)
         return
-    yield from _parse_in_workers(sources, jobs)
+    yield from _parse_in_workers(sources, jobs, known_hash)
 
 
-def _parse_here(src: Source) -> Iterator[Parsed]:
+def _whole(src: Source, limit: int) -> bool:
+    """Is this source a regular file read whole, in one piece? (Standard input,
+    a pipe or a device is read with a byte limit, a page at a time.)"""
+    if src.path == "-" or src.error:
+        return False
+    try:
+        regular, size = src.kind()
+    except InputError:
+        return False  # told when it is read
+    return regular and size <= limit
+
+
+def _read_hashed(src: Source, known_hash: KnownHash | None) -> tuple[bytes | None, Parsed]:
+    """A small file's bytes, or (when it cannot be read, or its bytes are known) its answer."""
+    try:
+        data = src.read()
+    except InputError as exc:
+        return None, Parsed(src, [], str(exc))
+    sha = file_hash(data)
+    if known_hash is not None and (pages := known_hash(sha)) is not None:
+        return None, Parsed(src, [], sha=sha, known=pages)
+    return data, Parsed(src, [], sha=sha)
+
+
+def _parse_here(src: Source, known_hash: KnownHash | None = None) -> Iterator[Parsed]:
     """One source, in this process, a batch of pages at a time."""
+    sha, data = None, None
+    if _whole(src, inputs.STREAM_CHUNK):
+        data, answer = _read_hashed(src, known_hash)
+        if data is None:
+            yield answer
+            return
+        sha = answer.sha
     batch: list[Page] = []
     try:
-        for page in parse_pages(iter_page_texts(src)):
+        texts = iter_page_texts(src) if data is None else bounded_pages(read_pages(data))
+        for page in parse_pages(texts):
             batch.append(page)
             if len(batch) >= BATCH_PAGES:
                 yield Parsed(src, batch, final=False)
                 batch = []
     except InputError as exc:
-        yield Parsed(src, batch, str(exc))
+        yield Parsed(src, batch, str(exc), sha=sha)
         return
     except (MemoryError, RecursionError, ValueError, LookupError, UnicodeError) as exc:
         # one input that cannot be read fails alone, never the whole ingest
-        yield Parsed(src, batch, f"cannot read this input ({type(exc).__name__}: {exc})")
+        yield Parsed(src, batch, f"cannot read this input ({type(exc).__name__}: {exc})", sha=sha)
         return
-    yield Parsed(src, batch)
+    yield Parsed(src, batch, sha=sha)
 
 
-def _work(task: tuple) -> tuple[bytes, str | None]:
-    """In a worker: ("file", path), ("range", path, start, end) or ("texts", [page texts], first number).
+def _work(task: tuple) -> tuple[bytes, str | None] | list[tuple[bytes, str | None]]:
+    """In a worker: ("files", [file contents]), ("range", path, start, end) or
+    ("texts", [page texts], first number).
 
-    Returns the prepared pages in ``to_wire`` form, and an error or None.
+    Returns the prepared pages in ``to_wire`` form, and an error or None
+    (for "files", a list of those, one per file).
     """
+    if task[0] == "files":
+        return [_work(("blob", data)) for data in task[1]]  # type: ignore[misc]  # one answer per file
     out: list[Page] = []
     error = None
     try:
         texts: Iterable[str]
         if task[0] == "range":
             texts, first = bounded_pages(split_pages(_read_range(*task[1:]))), 1
-        elif task[0] == "file":
-            texts, first = iter_page_texts(Source(task[1])), 1
+        elif task[0] == "blob":
+            texts, first = bounded_pages(read_pages(task[1])), 1
         else:
             texts, first = [_refused(t[1]) if isinstance(t, tuple) else t for t in task[1]], task[2]
         for page in parse_pages(texts, first):
@@ -257,18 +327,40 @@ def _starts_page(fh, at: int) -> bool:
     return previous is None or dates.read_capture_line(previous) is None
 
 
-def _tasks(sources: list[Source]) -> Iterator[tuple[Source, tuple | None, bool]]:
-    """(source, task or None for "parse here", final part of the source?)."""
+#: an entry of the window of tasks in flight: ("batch", [(source, answer)], task),
+#: ("part", source, task, final part?), or ("here", source) to parse in this process
+_Entry = tuple
+
+
+def _tasks(sources: list[Source], known_hash: KnownHash | None) -> Iterator[_Entry]:
+    """The work for the workers, in input order (see ``_Entry``)."""
+    batch: list[tuple[Source, Parsed]] = []
+    blobs: list[bytes] = []
+    size = 0
+
+    def flush() -> Iterator[_Entry]:
+        nonlocal batch, blobs, size
+        if batch:
+            yield "batch", batch, ("files", blobs) if blobs else None
+        batch, blobs, size = [], [], 0
+
     for src in sources:
-        size = src.size  # 0 for anything but a regular file
-        if src.path == "-" or src.error or size == 0:
+        if _whole(src, FILE_TASK_BYTES):
+            data, answer = _read_hashed(src, known_hash)
+            batch.append((src, answer))
+            if data is not None and answer is not None and answer.error is None:
+                blobs.append(data)
+                size += len(data)
+            if size >= FILE_TASK_BYTES or len(batch) >= BATCH_FILES:
+                yield from flush()
+            continue
+        yield from flush()
+        if src.path == "-" or src.error or src.size == 0:
             # standard input, a pipe or a device (read with a byte limit), or a failure: here
-            yield src, None, True
-        elif size <= FILE_TASK_BYTES:
-            yield src, ("file", src.path), True
-        elif (cuts := _cuts_or_none(src.path, size)) is not None:
+            yield "here", src
+        elif (cuts := _cuts_or_none(src.path, src.size)) is not None:
             for k, (a, b) in enumerate(zip(cuts, cuts[1:], strict=False)):
-                yield src, ("range", src.path, a, b), k == len(cuts) - 2
+                yield "part", src, ("range", src.path, a, b), k == len(cuts) - 2
         else:
             texts: list[str | tuple[str, str]] = []  # a page's text, or ("refused", why)
             number = 1
@@ -277,13 +369,14 @@ def _tasks(sources: list[Source]) -> Iterator[tuple[Source, tuple | None, bool]]
                     refused = getattr(text, "error", None)  # a page not read: why, sent as such
                     texts.append(("refused", refused) if refused else str(text))
                     if len(texts) >= BATCH_PAGES:
-                        yield src, ("texts", texts, number), False
+                        yield "part", src, ("texts", texts, number), False
                         number += len(texts)
                         texts = []
             except InputError as exc:
-                yield src, ("error", str(exc)), True
+                yield "part", src, ("error", str(exc)), True
                 continue
-            yield src, ("texts", texts, number), True
+            yield "part", src, ("texts", texts, number), True
+    yield from flush()
 
 
 def _cuts_or_none(path: str, size: int) -> list[int] | None:
@@ -293,22 +386,31 @@ def _cuts_or_none(path: str, size: int) -> list[int] | None:
         return None
 
 
-def _parse_in_workers(sources: list[Source], jobs: int) -> Iterator[Parsed]:
+def _parse_in_workers(sources: list[Source], jobs: int, known_hash: KnownHash | None = None) -> Iterator[Parsed]:
     workers = [_Worker() for _ in range(jobs)]
     # tasks go to the workers in turn; each answers its own in order, so
     # reading the oldest task's worker gives the results in input order
-    window: deque[tuple[Source, _Worker | None, tuple | None, bool]] = deque()
+    window: deque[tuple[_Entry, _Worker | None]] = deque()
     limit = 2 * jobs  # tasks in flight: each worker has the next one waiting
     numbered: dict[str, int] = {}  # pages of each source given out so far
     turn = 0
 
-    def ready(entry) -> Iterator[Parsed]:
-        src, worker, task, final = entry
-        if task is None:
-            yield from _parse_here(src)
-        elif task[0] == "error":
-            yield Parsed(src, [], task[1], final)
+    def ready(entry: _Entry, worker: _Worker | None) -> Iterator[Parsed]:
+        if entry[0] == "here":
+            yield from _parse_here(entry[1])
+        elif entry[0] == "batch":
+            answers = iter(worker.result() if worker else ())
+            for _src, answer in entry[1]:
+                if answer.known is None and answer.error is None:  # parsed by the worker
+                    wire, error = next(answers)
+                    answer.pages, answer.error = from_wire(wire), error
+                yield answer
         else:
+            _, src, task, final = entry
+            if task[0] == "error":
+                yield Parsed(src, [], task[1], final)
+                return
+            assert worker is not None  # every task but "error" went to a worker
             wire, error = worker.result()
             pages = from_wire(wire)
             if task[0] == "range":  # numbered from 1 in each range: number them in the file
@@ -320,17 +422,18 @@ def _parse_in_workers(sources: list[Source], jobs: int) -> Iterator[Parsed]:
 
     done = False
     try:
-        for src, task, final in _tasks(sources):
+        for entry in _tasks(sources, known_hash):
+            task = entry[2] if entry[0] in ("batch", "part") else None
             worker = None
             if task is not None and task[0] != "error":
                 worker = workers[turn % jobs]
                 turn += 1
                 worker.submit(task)
-            window.append((src, worker, task, final))
+            window.append((entry, worker))
             while len(window) > limit:
-                yield from ready(window.popleft())
+                yield from ready(*window.popleft())
         while window:
-            yield from ready(window.popleft())
+            yield from ready(*window.popleft())
         done = True
     finally:
         for w in workers:
@@ -388,7 +491,7 @@ class _Worker:
     def submit(self, task: tuple) -> None:
         self.tasks.put(task)
 
-    def result(self) -> tuple[bytes, str | None]:
+    def result(self):  # the answer of ``_work`` to the oldest task
         data = _receive(self.proc.stdout)
         if data is None:
             raise RuntimeError(f"a parse worker stopped (exit status {self.proc.wait()})")

@@ -44,8 +44,9 @@ from importlib.abc import Traversable
 from .dates import DATELINE
 from .errors import UsageError
 from .grams import fold_hangul
+from .sitedates import read_dateline
 from .spans import Covered, Sentences
-from .text import strip_accents
+from .text import strip_accents, whole_words
 
 UNIT_WORDS = {
     "province": "province",
@@ -196,6 +197,8 @@ _UNIT_AHEAD = r"(?!(?:Count(?:y|ies)|Cit(?:y|ies)|Districts?|Provinces?|Areas?|P
 _NAME = r"[A-Z][a-z]+(?:[ -]" + _UNIT_AHEAD + r"[A-Z][a-z]+){0,2}"
 #: names in one list ("Kujang, Unsan and Jangphung counties"); real lists have under 15
 MAX_LIST = 30
+#: every match of the unit pattern holds one of these (a superset, found in one C scan)
+_UNIT_HINT = re.compile(r"[Pp]rovinc|[Cc]ount|[Cc]it|[Dd]istrict|[Aa]rea|Municipal")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'“‘])|\n+")
 #: datelines in Korean ``(평양 1월 5일발 조선중앙통신)``, Japanese ``【平壌1月5日発朝鮮中央通信】``,
 #: Chinese ``(朝中社平壤1月5日电)``, Russian ``Пхеньян, 5 января /ЦТАК/``
@@ -211,9 +214,14 @@ def strip_dateline(text: str) -> str:
     m = DATELINE.match(text)
     if not m and not text.isascii():
         m = _CJK_DATELINE.match(text)
-    if not m:
-        return text
-    return " " * m.end() + text[m.end() :]
+    if m:
+        return " " * m.end() + text[m.end() :]
+    # the other languages' datelines (Spanish, French, German, Czech, Russian)
+    head = text[:300]
+    read = read_dateline(head)
+    if read is None or (not head.isascii() and unicodedata.normalize("NFKC", head) != head):
+        return text  # no dateline, or positions that NFKC would move
+    return " " * read.end + text[read.end :]
 
 
 def _csv_rows(path: Traversable) -> list[dict[str, str]]:
@@ -262,8 +270,7 @@ class Gazetteer:
                     if p.level == "province" and re.fullmatch(r"(North |South )?[A-Z][a-z]+", alias):
                         self._add(self._bare, alias, p.id)
         self._index_cjk()
-        bare = sorted(self._bare, key=len, reverse=True)
-        self._bare_re = re.compile(r"\b(" + "|".join(map(re.escape, bare)) + r")\b(?![ -]?(?:ri|dong|gu)\b)")
+        self._bare_re = whole_words(self._bare, after=r"(?![ -]?(?:ri|dong|gu)\b)")
         # at most MAX_LIST names in a list: a match is tried at every name, and a
         # long run of names with no unit word after it must not be walked from each
         self._unit_re = re.compile(
@@ -390,7 +397,8 @@ class Gazetteer:
         self._sentences = Sentences(text, _SENTENCE_END)
         found: list[Mention] = []
         taken: list[tuple[int, int]] = []
-        for m in self._unit_re.finditer(text):
+        units = self._unit_re.finditer(text) if _UNIT_HINT.search(text) else ()  # none without a unit word
+        for m in units:
             unit_word = m.group("unit").lower()
             names_text = m.group("names")
             base = m.start("names")

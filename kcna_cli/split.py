@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 
 from . import dates
-from .text import clean_lines
+from .text import PAGE_START_CANDIDATE, clean_lines
 
 _LABEL_LINE = re.compile(r"^KCNA\s+(?P<label>\S.*)$")
 #: lines ``split_pages`` looks at (a capture-date or a ``KCNA <label>`` line), in
 #: cleaned lines joined by newlines; a superset of what those readers accept
-_CANDIDATE_LINE = re.compile(r"(?m)^(?:KCNA[^\n]*|[^\W\d_][^\n]*\d)$")
+_CANDIDATE_LINE = PAGE_START_CANDIDATE  # see ``text.PAGE_START_CANDIDATE``
 
 
 class PageText(str):
@@ -146,5 +146,3 @@ def _prev_nonblank(lines: list[str], start: int) -> int | None:
         if lines[j]:
             return j
     return None
-
-

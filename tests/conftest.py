@@ -20,6 +20,9 @@ def _isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("KCNA_DB", str(tmp_path / "kcna.db"))
     monkeypatch.delenv("KCNA_FORMAT", raising=False)
     monkeypatch.delenv("KCNA_DEBUG", raising=False)
+    from kcna_cli import options
+
+    monkeypatch.setitem(options.DEBUG, "on", False)  # a --debug run in-process must not carry over
     monkeypatch.setenv("NO_COLOR", "1") if os.environ.get("CI") else None
     yield
 

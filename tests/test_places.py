@@ -153,3 +153,22 @@ def test_place_filter_gives_the_same_items_whichever_way_it_is_run(corpus, monke
         results.append(([i["id"] for i in page.items], page.total, [i["id"] for i in every.items]))
     assert results[0] == results[1]
     assert results[0][1] == len(results[0][2])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pyongyang, 21 de julio (ACNC) -- Se terminó una granja en la ciudad de Jongju.",
+        "Pyongyang, le 21 juillet (KCNA) -- Une ferme a été achevée dans la ville de Jongju.",
+        "Pjöngjang, 21. Juli (KCNA) -- Eine Fischzucht wurde in der Stadt Jongju fertiggestellt.",
+        "Пхеньян, 21 июля. /ЦТАК/ -- В городе Чонджу завершено строительство рыбной фермы.",
+    ],
+)
+def test_a_dateline_in_any_language_is_not_a_mention(text):
+    from kcna_cli.places import strip_dateline
+
+    stripped = strip_dateline(text)
+    assert len(stripped) == len(text)  # positions kept
+    assert not stripped.lstrip().startswith(("Pyongyang", "Pjöngjang", "Пхеньян"))
+    names = {m.place_id for m in Gazetteer.load().extract(stripped)}
+    assert not any(Gazetteer.load().by_id[p].name == "Pyongyang" for p in names)

@@ -28,8 +28,18 @@ def orchard(corpus):
     return item_id
 
 
+def as_schema_6(db) -> None:
+    """Make a database written by this kcna look as schema 6 left it (no file index)."""
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TABLE files")
+    conn.execute("PRAGMA user_version = 6")
+    conn.commit()
+    conn.close()
+
+
 def as_schema_5(db) -> None:
     """Make a database written by this kcna look as schema 5 left it (no search forms, no Hangul places)."""
+    as_schema_6(db)  # no file index
     conn = sqlite3.connect(db)
     conn.execute("DROP TRIGGER items_ad")
     conn.execute("DROP TABLE items_fts")

@@ -333,7 +333,7 @@ def test_schema_5_database_is_migrated_in_place(tmp_path, ids):
     assert conn.execute("SELECT count(*) FROM item_places WHERE surface = '김화군'").fetchone()[0] == 0
     conn.close()
     with Corpus(db) as corpus:
-        assert corpus.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+        assert corpus.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION  # and on
         korean = {it["title"] for it in search(corpus, Filters(words="김화군"), limit=0).items}
         placed = {it["title"] for it in search(corpus, Filters(places=["Kimhwa"]), limit=0).items}
         hangul = corpus.conn.execute("SELECT name_ko FROM places WHERE id = 'geonames:1875980'").fetchone()[0]

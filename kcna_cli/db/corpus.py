@@ -200,11 +200,22 @@ class Corpus:
 
         return self.ingest_pages(((path, p) for p in parse_text(text)), report)
 
-    def index_places(self, item_id: int, title: str | None, lede: str | None, body: str | None) -> None:
-        """(Re)compute the places one item names."""
+    def index_places(
+        self,
+        item_id: int,
+        title: str | None,
+        lede: str | None,
+        body: str | None,
+        *,
+        new: bool = False,
+        date: str | None = None,
+    ) -> None:
+        """(Re)compute the places one item names. ``new``: the item was just
+        inserted, with ``date`` (nothing to delete, no date to read back)."""
         from ..places import strip_dateline
 
-        self.conn.execute("DELETE FROM item_places WHERE item_id = ?", (item_id,))
+        if not new:
+            self.conn.execute("DELETE FROM item_places WHERE item_id = ?", (item_id,))
         rows = []
         texts = [("title", title)]
         texts.append(("body", body) if body else ("lede", lede))
@@ -219,7 +230,8 @@ class Corpus:
             self.conn.executemany("INSERT OR IGNORE INTO item_places VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         # the filter tokens of the full-text index follow the places (the
         # caller keeps the index in step, as for the text)
-        date = self.conn.execute("SELECT date FROM items WHERE id = ?", (item_id,)).fetchone()[0]
+        if not new:
+            date = self.conn.execute("SELECT date FROM items WHERE id = ?", (item_id,)).fetchone()[0]
         self.conn.execute(
             "UPDATE items SET facets = ? WHERE id = ?", (facets(date, [r[1] for r in rows], self.gazetteer), item_id)
         )
@@ -227,7 +239,9 @@ class Corpus:
         if self.track_people:
             from .people import index_people
 
-            index_people(self.conn, item_id, title, lede, body, date, self.gazetteer, ahead=self._persons_ahead)
+            index_people(
+                self.conn, item_id, title, lede, body, date, self.gazetteer, fresh=new, ahead=self._persons_ahead
+            )
 
     def reparse(self, *, progress: Callable[[int, int], None] | None = None) -> dict:
         """Re-read every stored dump with the current parser, in one transaction.

@@ -199,7 +199,7 @@ def new_item(w: Writer, rec: Record, capture: str, *, partial: bool) -> tuple[in
     if rec.date is None and rec.lede_key:
         w.undated().add(rec.lede_key)
     w.report.items_new += 1
-    w.corpus.index_places(item_id, rec.title, rec.lede, rec.body)
+    w.corpus.index_places(item_id, rec.title, rec.lede, rec.body, new=True, date=rec.date)
     version_id = None
     if rec.kind == "teaser":  # the capture its lede is from
         w.conn.execute("UPDATE items SET version_capture = ? WHERE id = ?", (capture, item_id))

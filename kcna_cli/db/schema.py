@@ -22,7 +22,7 @@ from ..versions import fingerprint
 if TYPE_CHECKING:
     from ..places import Gazetteer
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 SCHEMA = """
 CREATE TABLE dumps (
@@ -245,6 +245,30 @@ def store_places(conn: sqlite3.Connection, g: Gazetteer) -> None:
     )
 
 
+#: the file index (``db.files``): each file read whole by an ingest,
+#: as it was on disk then, so that the next ingest skips it unread
+FILES_SCHEMA = """
+CREATE TABLE files (
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    ctime_ns INTEGER NOT NULL,
+    inode INTEGER NOT NULL,
+    sha256 TEXT,
+    pages INTEGER NOT NULL,
+    reader TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX files_sha256 ON files(sha256);
+"""
+SCHEMA += FILES_SCHEMA
+
+
+def _migrate_files(conn: sqlite3.Connection) -> None:
+    """Add the file index (empty: the next ingest reads every file once more)."""
+    for stmt in _statements(FILES_SCHEMA):
+        conn.execute(stmt)
+
+
 #: MIGRATIONS[n] upgrades a database from schema version n to n + 1: SQL, or a
 #: function of the connection (run inside the upgrade's transaction).
 MIGRATIONS: dict[int, str | Callable] = {
@@ -253,6 +277,7 @@ MIGRATIONS: dict[int, str | Callable] = {
     3: _MIGRATE_3,
     4: _migrate_4,
     5: _migrate_5,
+    6: _migrate_files,
 }
 
 

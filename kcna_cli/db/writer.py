@@ -201,9 +201,24 @@ class Writer:
         report.dumps_new += 1
         for w in page.dump.warnings:
             report.warnings.append({"path": where, "warning": w})
+        self._step()
+
+    def _step(self) -> None:
+        """One more change in the open transaction; end it when it is long enough."""
         self.count += 1
         if self.count >= BATCH_DUMPS or time.monotonic() - self.started > BATCH_SECONDS:
             self.commit()
+
+    def record_file(self, row: tuple) -> None:
+        """A file whose every page is stored (``files.FileIndex.row``): in the
+        same transaction as its last page, or a later one, never an earlier one."""
+        self._begin()
+        self.conn.execute(
+            "INSERT OR REPLACE INTO files (path, size, mtime_ns, ctime_ns, inode, sha256, pages, reader)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            row,
+        )
+        self._step()
 
     def _store(self, path: str, page: Page, sha: str) -> None:
         dump: Dump = page.dump  # type: ignore[assignment]

@@ -1,0 +1,211 @@
+"""The file index: files an ingest has read, so that the next one skips them unread.
+
+Users keep every capture in one folder tree and ingest the whole folder
+again each day. Today's answer for a file already ingested came from
+reading, splitting and hashing every page of it; the file index answers
+from the file's status alone:
+
+- a file whose path, size, modification time, change time and inode are
+  those recorded is known: its pages count as read and known, and it is
+  not opened;
+- any other file is read; when the hash of its bytes is recorded (a file
+  touched, copied or renamed without a change) it is known all the same,
+  and not parsed; else it is parsed and stored as before, and recorded
+  once every page of it is stored (in the same write transaction as its
+  last page, so kill -9 never leaves a file recorded whose pages are not);
+- a file with a page that failed is not recorded: it is read, and the
+  failure reported, every time, as before;
+- ``verify=True`` (``kcna ingest --verify``) trusts nothing recorded:
+  every file is read, every page hashed, and the records refreshed.
+
+The counts of an ingest (``dumps_read``, ``dumps_known``, ...) and the
+database are the same as reading every file would give. A record also
+names the reader (``READER``: a hash of the code that turns a file's bytes
+into pages); a kcna whose reader differs reads every file again once.
+"""
+
+from __future__ import annotations
+
+import os
+import stat as _stat
+import sys
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from ..inputs import FileStat, Source
+from ..pipeline import Parsed, parsed_sources
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from .corpus import Corpus, IngestReport
+
+#: the modules whose code decides how a file's bytes are cut into pages
+READER_MODULES = ("inputs.py", "parse.py", "text.py", "dates.py")
+#: paths looked up in one query
+LOOKUP_CHUNK = 500
+
+
+def reader_version() -> str:
+    """A hash of the code that reads files into pages (``READER_MODULES``)."""
+    global _READER
+    if _READER is None:
+        import hashlib
+        from importlib import resources
+
+        h = hashlib.sha256()
+        try:
+            for name in READER_MODULES:
+                h.update((resources.files("kcna_cli") / name).read_bytes())
+        except OSError:  # installed without its sources
+            from .. import __version__
+
+            h.update(f"{__version__} {sys.version_info[:2]}".encode())
+        _READER = h.hexdigest()[:16]
+    return _READER
+
+
+_READER: str | None = None
+
+
+def indexable(src: Source) -> bool:
+    """A regular file, listed with its status (standard input and failures are not)."""
+    return src.stat is not None and not src.error and src.path != "-" and _stat.S_ISREG(src.stat.st_mode)
+
+
+def stat_key(st: FileStat) -> tuple[int, int, int, int]:
+    """What must not have changed for a recorded file to be known unread."""
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+
+
+class FileIndex:
+    """Look-ups in the ``files`` table (writes go through ``writer.Writer.record_file``)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.reader = reader_version()
+
+    def unchanged(self, files: list[tuple[str, FileStat]]) -> dict[str, int]:
+        """Of these (stored path, status), those recorded with that status: path -> pages."""
+        out: dict[str, int] = {}
+        wanted = {path: stat_key(st) for path, st in files}
+        paths = list(wanted)
+        for k in range(0, len(paths), LOOKUP_CHUNK):
+            chunk = paths[k : k + LOOKUP_CHUNK]
+            rows = self.conn.execute(
+                "SELECT path, size, mtime_ns, ctime_ns, inode, pages FROM files"
+                f" WHERE reader = ? AND path IN ({','.join('?' * len(chunk))})",
+                (self.reader, *chunk),
+            )
+            for path, size, mtime, ctime, inode, pages in rows:
+                if wanted[path] == (size, mtime, ctime, inode):
+                    out[path] = pages
+        return out
+
+    def pages_of_hash(self, sha: str) -> int | None:
+        """The pages of a recorded file with these bytes, or None."""
+        row = self.conn.execute(
+            "SELECT pages FROM files WHERE sha256 = ? AND reader = ? LIMIT 1", (sha, self.reader)
+        ).fetchone()
+        return row[0] if row else None
+
+    def row(self, path: str, st: FileStat, sha: str | None, pages: int) -> tuple:
+        """The ``files`` row of a file whose every page is stored."""
+        return (path, *stat_key(st), sha, pages, self.reader)
+
+
+def stored_path(src: Source, cwd: str | None = None) -> str:
+    """A source's path as ``dumps.path`` and ``files.path`` keep it (absolute);
+    ``cwd``: the current folder, read once by a caller with many paths."""
+    if src.path == "-":
+        return src.path
+    if cwd is None:
+        return os.path.abspath(src.path)
+    return os.path.normpath(os.path.join(cwd, src.path))
+
+
+def with_stat(src: Source) -> Source:
+    """A source with its status (a file named on the command line or by a glob has none yet)."""
+    if src.stat is not None or src.error or src.path == "-":
+        return src
+    try:
+        return Source(src.path, None, FileStat.of(os.stat(src.path)))
+    except OSError:
+        return src  # reading it will say why
+
+
+def ingest_sources(
+    corpus: Corpus,
+    sources: Iterable[Source],
+    report: IngestReport | None = None,
+    *,
+    jobs: int = 0,
+    min_bytes: int | None = None,
+    verify: bool = False,
+    on_part: Callable[[Parsed], None] | None = None,
+    progress: Callable[[IngestReport], None] | None = None,
+) -> IngestReport:
+    """Ingest files (``inputs.expand``), skipping those the file index knows.
+
+    ``jobs`` and ``min_bytes`` are those of ``pipeline.parsed_sources``;
+    ``on_part`` sees every part read (known files as a part with ``known``
+    pages and none parsed) before its pages are stored; ``progress`` is
+    called with the report after each page.
+    """
+    from .corpus import IngestReport
+    from .writer import Writer
+
+    report = report or IngestReport()
+    index = FileIndex(corpus.conn)
+    todo: list[Source] = []
+    listed = [with_stat(s) for s in sources]
+    cwd = os.getcwd()
+    for k in range(0, len(listed), LOOKUP_CHUNK):
+        chunk = listed[k : k + LOOKUP_CHUNK]
+        paths = [stored_path(s, cwd) for s in chunk]
+        pairs = list(zip(paths, chunk, strict=True))
+        known = {} if verify else index.unchanged([(p, s.stat) for p, s in pairs if s.stat and indexable(s)])
+        for path, src in pairs:
+            pages = known.get(path)
+            if pages is None:
+                todo.append(src)
+                continue
+            report.dumps_read += pages
+            report.dumps_known += pages
+            report.files_read += 1
+            if on_part:
+                on_part(Parsed(src, [], known=pages))
+            if progress:
+                progress(report)
+    del listed
+    writer = Writer(corpus, report)
+    try:
+        current: Source | None = None
+        failures = pages_read = 0
+        parts = parsed_sources(todo, jobs=jobs, min_bytes=min_bytes, known_hash=None if verify else index.pages_of_hash)
+        for part in parts:
+            src = part.source
+            if src is not current:
+                current, failures, pages_read = src, len(report.failed), 0
+            stored = stored_path(src, cwd)
+            if on_part:
+                on_part(part)
+            if part.known is not None:
+                report.dumps_read += part.known
+                report.dumps_known += part.known
+                pages_read += part.known
+            for page in part.pages:
+                report.dumps_read += 1
+                writer.add(stored, page)
+                if progress:
+                    progress(report)
+            pages_read += len(part.pages)
+            if part.error:
+                report.fail(src.path, part.error)
+            if part.final:
+                report.files_read += 1
+                if src.stat and indexable(src) and len(report.failed) == failures and pages_read:
+                    writer.record_file(index.row(stored, src.stat, part.sha, pages_read))
+    finally:
+        writer.close()
+    return report

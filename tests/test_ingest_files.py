@@ -1,0 +1,444 @@
+"""One page per file, a folder ingested again every day: the walk, the sniffing, file batches."""
+
+import json
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+import generate
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from kcna_cli import inputs, pipeline
+from kcna_cli.cli import app
+from kcna_cli.db import Corpus, IngestReport
+from kcna_cli.inputs import Source, expand
+
+
+def _looks_binary_reference(text: str) -> bool:
+    """The definition: a NUL, or over 5% control characters, in the first 8192 characters."""
+    sample = text[:8192]
+    if not sample:
+        return False
+    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\n\r\t\f\v")
+    return "\x00" in sample or controls > 0.05 * len(sample)
+
+
+@settings(max_examples=300)
+@given(
+    st.text(
+        alphabet=st.one_of(
+            st.sampled_from("\x00\x01\x07\x08\t\n\x0b\x0c\r\x0e\x1b\x1f \x7f\x80\u00e9\u2019\ud800\U0001f600"),
+            st.characters(),
+        ),
+        max_size=400,
+    ),
+    st.integers(0, 9000),
+)
+def test_binary_sniff_counts_control_characters_as_the_definition_says(text, pad):
+    for t in (text, "a" * pad + text, text * 30):
+        assert inputs._looks_binary(t) == _looks_binary_reference(t)
+
+
+def _walk_reference(root: str) -> list[str]:
+    """What a folder gives, by ``os.walk``: folders and files in name order, hidden skipped."""
+    out = []
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith(".") or os.path.splitext(name)[1].lower() not in inputs.FOLDER_SUFFIXES:
+                continue
+            out.append(os.path.join(folder, name))
+    return out
+
+
+def test_folder_walk_lists_files_in_the_documented_order_once_each(tmp_path):
+    root = tmp_path / "captures"
+    for rel in ["b/2/z.txt", "b/2/a.TXT", "b/10/m.txt", "a/x.html", "a/.hidden.txt", ".git/c.txt", "top.txt",
+                "a/skip.pdf", "a/noext", "b/2/deep/er/f.dump"]:  # fmt: skip
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("x")
+    os.symlink(root / "a" / "x.html", root / "b" / "link.txt")  # the same file twice: listed once
+    os.symlink(root / "a", root / "b" / "alias")  # a folder symlink is not followed
+    os.symlink(root / "gone", root / "b" / "broken.txt")
+    got = list(expand([str(root)]))
+    expected = [p for p in _walk_reference(str(root)) if not p.endswith(("link.txt", "broken.txt"))]
+    assert [s.path for s in got if not s.error] == expected
+    assert [(Path(s.path).name, s.error) for s in got if s.error] == [("broken.txt", "broken symbolic link")]
+    # each file listed with its status, and its size read from it
+    assert all(s.stat is not None and s.size == os.path.getsize(s.path) for s in got if not s.error)
+    # a file named again on the command line, or through its symlink, is read once
+    again = list(expand([str(root), str(root / "top.txt"), str(root / "b" / "link.txt")]))
+    assert len(again) == len(got)
+
+
+def _state(db: Path):
+    conn = sqlite3.connect(db)
+    out = [
+        conn.execute(q).fetchall()
+        for q in (
+            "SELECT sha256, path, page, capture_date, raw_bytes, raw FROM dumps ORDER BY id",
+            "SELECT * FROM items ORDER BY id",
+            "SELECT * FROM sightings ORDER BY item_id, dump_id, role",
+            "SELECT * FROM versions ORDER BY id",
+            "SELECT * FROM item_places ORDER BY item_id, place_id, field, start",
+        )
+    ]
+    conn.close()
+    return out
+
+
+def _ingest(db: Path, paths: list[str], jobs: int) -> dict:
+    report = IngestReport()
+    corpus = Corpus(db)
+
+    def pages():
+        for part in pipeline.parsed_sources(expand(paths), jobs=jobs, min_bytes=0):
+            for page in part.pages:
+                yield part.source.path, page
+            if part.error:
+                report.fail(part.source.path, part.error)
+
+    corpus.ingest_pages(pages(), report)
+    corpus.close()
+    return report.to_dict()
+
+
+def test_one_page_files_go_to_workers_in_batches_and_store_the_same(tmp_path, monkeypatch):
+    folder = tmp_path / "captures"
+    generate.write_captures(150, folder)
+    (folder / "2024" / "bad.txt").write_bytes(b"\x00\x01\x02" * 100)
+    (folder / "2024" / "empty.txt").write_bytes(b"")
+    tasks = []
+    real_submit = pipeline._Worker.submit
+    monkeypatch.setattr(pipeline._Worker, "submit", lambda self, task: tasks.append(task) or real_submit(self, task))
+    monkeypatch.setattr(pipeline, "BATCH_FILES", 40)
+    one = _ingest(tmp_path / "one.db", [str(folder)], jobs=0)
+    two = _ingest(tmp_path / "two.db", [str(folder)], jobs=2)
+    assert one == two
+    assert {f["error"] for f in two["failed"]} == {"binary file, not text", "empty file"}
+    assert _state(tmp_path / "one.db") == _state(tmp_path / "two.db")
+    # 150 files in batches of at most 40, not one task per file
+    assert [t[0] for t in tasks] == ["files"] * 4 and max(len(t[1]) for t in tasks) <= 40
+
+
+@pytest.mark.parametrize("jobs", [0, 2])
+def test_a_file_that_cannot_be_read_is_one_failure_in_a_batch(tmp_path, monkeypatch, jobs):
+    folder = tmp_path / "captures"
+    files = generate.write_captures(30, folder)
+    real = inputs._read_whole
+
+    def locked(path):
+        if path == str(files[7]):
+            raise PermissionError(13, "Permission denied", path)
+        return real(path)
+
+    monkeypatch.setattr(inputs, "_read_whole", locked)
+    report = _ingest(tmp_path / "k.db", [str(folder)], jobs=jobs)
+    assert report["failed"] == [{"path": str(files[7]), "error": "permission denied"}]
+    assert report["dumps_read"] == 29
+
+
+# --- the file index: known files skipped unread, with the counts reading them gives -------------
+
+runner = CliRunner()
+
+
+class Reads:
+    """Counts the files opened and the pages parsed by in-process ingests."""
+
+    def __init__(self, monkeypatch):
+        self.files: list[str] = []
+        self.pages = 0
+        real_read, real_parse = Source.read, pipeline.parse_pages
+
+        def read(src):
+            self.files.append(src.path)
+            return real_read(src)
+
+        def parse(texts, start=1):
+            for page in real_parse(texts, start):
+                self.pages += 1
+                yield page
+
+        monkeypatch.setattr(Source, "read", read)
+        monkeypatch.setattr(pipeline, "parse_pages", parse)
+
+    def reset(self) -> None:
+        self.files, self.pages = [], 0
+
+
+def ingest_json(*args: str) -> dict:
+    r = runner.invoke(app, ["ingest", *args, "--json", "--jobs", "0"])
+    assert r.exit_code in (0, 1), r.output
+    return json.loads(r.stdout)
+
+
+COUNTS = ("dumps_read", "dumps_known", "dumps_new", "items_new", "files_read", "failed", "warnings")
+
+
+def counts(summary: dict) -> dict:
+    return {k: summary[k] for k in COUNTS}
+
+
+@pytest.fixture
+def captures(tmp_path):
+    folder = tmp_path / "captures"
+    files = generate.write_captures(60, folder)
+    (folder / "notes.txt").write_text("Dear diary,\nnothing happened today.\n")  # fails every time
+    return folder, files
+
+
+def test_unchanged_files_are_known_unread_with_the_counts_reading_gives(tmp_path, captures, monkeypatch):
+    folder, files = captures
+    db = str(tmp_path / "k.db")
+    first = ingest_json(str(folder), "--db", db)
+    assert first["dumps_new"] > 0 and first["failed"][0]["error"].startswith("no KCNA Watch article")
+    before = _state(Path(db))
+    reads = Reads(monkeypatch)
+    again = ingest_json(str(folder), "--db", db)
+    # only the file that failed is read again (and fails again); the 60 captures are not opened
+    assert reads.files == [str(folder / "notes.txt")] and reads.pages == 1
+    reads.reset()
+    verified = ingest_json(str(folder), "--db", db, "--verify")
+    assert len(reads.files) == 61 and reads.pages == 61
+    assert counts(again) == counts(verified)
+    assert again["dumps_read"] == again["dumps_known"] + 1 == 61 and again["files_read"] == 61
+    assert _state(Path(db)) == before
+
+
+def test_touched_and_renamed_files_are_read_but_known_by_their_bytes(tmp_path, captures, monkeypatch):
+    folder, files = captures
+    db = str(tmp_path / "k.db")
+    ingest_json(str(folder), "--db", db)
+    before = _state(Path(db))
+    for f in files[:5]:
+        os.utime(f, ns=(f.stat().st_atime_ns, f.stat().st_mtime_ns + 10**9))  # touched: same bytes
+    (folder / "renamed").mkdir()
+    for f in files[5:8]:
+        f.rename(folder / "renamed" / f"copy-{f.name}")
+    reads = Reads(monkeypatch)
+    again = ingest_json(str(folder), "--db", db)
+    assert len(reads.files) == 1 + 5 + 3 and reads.pages == 1  # read and hashed; only notes.txt parsed
+    assert again["dumps_known"] == 60 and again["dumps_new"] == 0 and again["files_read"] == 61
+    assert _state(Path(db)) == before
+    reads.reset()
+    assert counts(ingest_json(str(folder), "--db", db)) == counts(again)
+    assert reads.files == [str(folder / "notes.txt")]  # their new names and times are recorded
+    reads.reset()
+    assert counts(ingest_json(str(folder), "--db", db, "--verify")) == counts(again)
+
+
+def test_a_changed_file_is_read_and_its_new_page_stored(tmp_path, captures):
+    folder, files = captures
+    db = str(tmp_path / "k.db")
+    ingest_json(str(folder), "--db", db)
+    text = files[3].read_text()
+    files[3].write_text(text.replace("More From KCNA.kp (En)\n", "More From KCNA.kp (En)  \n", 1))  # new bytes
+    again = ingest_json(str(folder), "--db", db)
+    assert again["dumps_new"] == 0 and again["dumps_known"] == 60  # a trailing space: the same page
+    files[4].write_text(files[4].read_text().replace(" the officials", " the county officials", 1))
+    again = ingest_json(str(folder), "--db", db)
+    assert again["dumps_new"] == 1 and again["dumps_known"] == 59
+
+
+def test_a_file_replaced_with_the_same_size_and_time_is_caught_by_verify(tmp_path, captures):
+    folder, files = captures
+    db = str(tmp_path / "k.db")
+    ingest_json(str(folder), "--db", db)
+    f = files[10]
+    st = f.stat()
+    text = f.read_text()
+    new = text.replace(" the officials", " the Officials", 1)
+    assert new != text and len(new) == len(text)
+    f.write_text(new)
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (f.stat().st_size, f.stat().st_mtime_ns, f.stat().st_ino) == (st.st_size, st.st_mtime_ns, st.st_ino)
+    # on a file system that keeps the change time, the replacement shows there
+    conn = sqlite3.connect(db)
+    recorded = conn.execute("SELECT ctime_ns FROM files WHERE path = ?", (str(f),)).fetchone()[0]
+    assert recorded != f.stat().st_ctime_ns
+    # where it would not: the index trusts its record, and --verify reads it all the same
+    conn.execute("UPDATE files SET ctime_ns = ? WHERE path = ?", (f.stat().st_ctime_ns, str(f)))
+    conn.commit()
+    conn.close()
+    trusted = ingest_json(str(folder), "--db", db)
+    assert trusted["dumps_new"] == 0
+    verified = ingest_json(str(folder), "--db", db, "--verify")
+    assert verified["dumps_new"] == 1 and verified["dumps_known"] == 59
+    r = runner.invoke(app, ["search", "Officials", "--db", db, "--json", "--limit", "0"])
+    assert r.exit_code == 0 and json.loads(r.stdout)
+
+
+def test_the_index_of_another_reader_is_not_trusted(tmp_path, captures, monkeypatch):
+    from kcna_cli.db import files as fileindex
+
+    folder, files = captures
+    db = str(tmp_path / "k.db")
+    ingest_json(str(folder), "--db", db)
+    monkeypatch.setattr(fileindex, "_READER", "a-changed-parser")
+    reads = Reads(monkeypatch)
+    again = ingest_json(str(folder), "--db", db)
+    # every file read, and parsed once per distinct content (a copy is known by its bytes)
+    distinct = len({f.read_bytes() for f in files})
+    assert distinct < 60 and len(reads.files) == 61 and reads.pages == distinct + 1
+    assert again["dumps_known"] == 60
+
+
+def test_workers_and_one_process_record_the_same_index(tmp_path, captures, monkeypatch):
+    folder, _ = captures
+    big = folder / "2024" / "many-pages.txt"
+    big.write_text("".join(generate.generate(80, seed=9)))
+    monkeypatch.setattr(pipeline, "FILE_TASK_BYTES", 64 * 1024)  # the big file is cut into ranges
+    rows = []
+    for jobs in ("0", "2"):
+        db = str(tmp_path / f"j{jobs}.db")
+        r = runner.invoke(app, ["ingest", str(folder), "--db", db, "--json", "--jobs", jobs])
+        assert r.exit_code == 1
+        conn = sqlite3.connect(db)
+        rows.append(conn.execute("SELECT path, size, pages FROM files ORDER BY path").fetchall())
+        # one-page files are read whole, so known by their bytes too (the big one: when read whole)
+        assert conn.execute("SELECT count(*) FROM files WHERE sha256 IS NULL AND pages = 1").fetchone()[0] == 0
+        conn.close()
+    assert rows[0] == rows[1]
+    assert len(rows[0]) == 61 and (str(big), big.stat().st_size, 80) in rows[0]
+    again = runner.invoke(app, ["ingest", str(folder), "--db", db, "--json", "--jobs", "2"])
+    assert json.loads(again.stdout)["dumps_known"] == 140
+
+
+def test_schema_6_database_gets_the_file_index(tmp_path, captures):
+    from test_schema import as_schema_6
+
+    from kcna_cli.db import SCHEMA_VERSION
+
+    folder, _ = captures
+    db = tmp_path / "v6.db"
+    ingest_json(str(folder), "--db", str(db))
+    as_schema_6(db)
+    first = ingest_json(str(folder), "--db", str(db))
+    with Corpus(db) as corpus:
+        assert corpus.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
+        assert corpus.conn.execute("SELECT count(*) FROM files").fetchone()[0] == 60
+    assert first["dumps_known"] == 60 and counts(ingest_json(str(folder), "--db", str(db))) == counts(first)
+
+
+def _pages_stored(db: Path) -> bool:
+    """Every page of every recorded file is in ``dumps`` (what a record promises)."""
+    from kcna_cli.parse import content_hash, split_pages
+
+    conn = sqlite3.connect(db)
+    stored = {r[0] for r in conn.execute("SELECT sha256 FROM dumps")}
+    paths = [r[0] for r in conn.execute("SELECT path FROM files")]
+    conn.close()
+    return all(content_hash(p) in stored for path in paths for p in split_pages(Path(path).read_text()))
+
+
+def _recorded(db: Path) -> int:
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)  # never creates it
+        try:
+            return conn.execute("SELECT count(*) FROM files").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.OperationalError:  # no database or no schema yet
+        return 0
+
+
+@pytest.mark.parametrize("jobs", ["0", "1"])
+def test_kill_9_never_leaves_a_file_recorded_whose_pages_are_not_stored(tmp_path, jobs):
+    import signal
+    import subprocess
+    import time
+
+    folder = tmp_path / "captures"
+    generate.write_captures(1500, folder)
+    reference = tmp_path / "ref.db"
+    subprocess.run([sys.executable, "-m", "kcna_cli", "ingest", str(folder), "--db", str(reference), "-q"], check=True)
+    db = tmp_path / "killed.db"
+    killed = []
+    for target in (20, 300, 800):  # killed once that many files are recorded: mid-ingest, whatever the load
+        p = subprocess.Popen(
+            [sys.executable, "-m", "kcna_cli", "ingest", str(folder), "--db", str(db), "-q", "-j", jobs],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        while p.poll() is None and _recorded(db) < target:
+            time.sleep(0.02)
+        if p.poll() is None:
+            p.send_signal(signal.SIGKILL)
+            killed.append(target)
+        p.wait()
+        assert _pages_stored(db)
+    r = subprocess.run(
+        [sys.executable, "-m", "kcna_cli", "ingest", str(folder), "--db", str(db), "--json"],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0 and _pages_stored(db)
+    assert _state(db)[1:] == _state(reference)[1:]  # items, sightings, versions, places
+    assert killed and _recorded(db) == 1500
+
+
+# --- places on the hot path: the same mentions, found in fewer passes ------------------------------
+
+_WORDS = [
+    "Kimhwa",
+    "County",
+    "counties",
+    "City",
+    "Province",
+    "Provincial",
+    "Municipal",
+    "Pyongyang",
+    "Hamhung",
+    "Hamhungese",
+    "North",
+    "South",
+    "Hwanghae",
+    "Phyongan",
+    "Kangwon",
+    "and",
+    "or",
+    "the",
+    "ri",
+    "-ri",
+    "dong",
+    "Unsan",
+    "Kujang",
+    "Area",
+    "area",
+    "districts",
+    "Sinuiju",
+    "Nampho",
+    "5",
+    "_",
+    "é",
+    "Kim",
+    "Jong",
+]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from([" ", ", ", ". ", "-", "", "\n", " and "]))))
+def test_place_extraction_finds_what_the_flat_patterns_find(parts):
+    import re
+
+    from kcna_cli import places
+    from kcna_cli.places import Gazetteer
+
+    g = Gazetteer.load()
+    text = "".join(w + sep for w, sep in parts)
+    flat = re.compile(
+        r"\b(" + "|".join(map(re.escape, sorted(g._bare, key=len, reverse=True))) + r")\b(?![ -]?(?:ri|dong|gu)\b)"
+    )
+    assert [m.span() for m in g._bare_re.finditer(text)] == [m.span() for m in flat.finditer(text)]
+    found = g.extract(text)
+    hint = places._UNIT_HINT
+    try:
+        places._UNIT_HINT = re.compile("")  # every text: the unit pass always runs
+        assert g.extract(text) == found
+    finally:
+        places._UNIT_HINT = hint
