@@ -1,13 +1,10 @@
 """The ``kcna`` command: options -> library calls -> views; errors -> exit codes.
 
-Thin on purpose: every command parses its own options, gets the shared
-ones (filters, output flags, the ``Env``) from ``options.kcna_command``,
-calls the library (``db``, ``query``, ``stats``, ``revisions``, ``info``)
-and hands plain data to ``views``. Expected failures are ``KcnaError`` and
-print one line on stderr; anything else is a bug and prints one line too,
-unless ``--debug`` asks for the traceback. Heavy modules (sqlite-utils,
-rich tables, the gazetteer) are imported inside the commands, so ``kcna
---help`` and shell completion stay fast.
+Thin on purpose: each command parses its own options, gets the shared ones
+(filters, output flags, ``Env``) from ``options.kcna_command``, calls the
+library and hands plain data to ``views``; errors are mapped in
+``options.guard``. Heavy modules are imported inside the commands, so
+``kcna --help`` and shell completion stay fast.
 """
 
 from __future__ import annotations
@@ -21,6 +18,7 @@ from . import __version__
 from . import cli_daily as daily
 from .errors import ExitCode, KcnaError, UsageError
 from .options import ALL_FILTERS, ALL_FORMATS, DEBUG, DbOpt, KcnaGroup, Run, guard, kcna_command, open_corpus
+from .options import error_line as error_line  # one line on stderr, made safe for a terminal
 
 if TYPE_CHECKING:
     from .db import IngestReport
@@ -153,7 +151,7 @@ def _name_as_given(report: IngestReport, shown: dict[str, str]) -> None:
 
     for f in report.failed:
         f["path"] = as_given(f["path"])
-        sys.stderr.write(f"kcna: {f['path']}: {f['error']}\n")
+        error_line(f"kcna: {f['path']}: {f['error']}")
     for w in report.warnings:
         w["path"] = as_given(w["path"])
 
@@ -420,7 +418,7 @@ def reparse(
             f"{result['items_changed']} changed); {len(result['dumps_unparsable'])} dumps no longer parse",
         )
     for d in result["dumps_unparsable"]:
-        sys.stderr.write(f"kcna: dump {d['dump_id']} ({d['path']}): {d['error']}\n")
+        error_line(f"kcna: dump {d['dump_id']} ({d['path']}): {d['error']}")
 
 
 # --- revisions ---------------------------------------------------------------------------
@@ -514,9 +512,16 @@ def raw(
 ) -> None:
     """Print a stored dump's raw text exactly as it was ingested.
 
+    In a pipe or a file the text is exact; on a terminal its control
+    characters are shown (ESC as ^[), never obeyed.
+
     Example: [bold]kcna raw 1 > page.txt[/bold]
     """
-    run.env.stdout.write(open_corpus(db).raw_text(dump_id))
+    from .terminal import visible
+
+    text = open_corpus(db).raw_text(dump_id)
+    # exact in a pipe or a file; on a terminal, control characters are shown, not obeyed
+    run.env.stdout.write(visible(text) if run.env.stdout_isatty else text)
     run.env.stdout.write("\n")
 
 

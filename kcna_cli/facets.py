@@ -34,3 +34,34 @@ def facets(date: str | None, place_ids: Iterable[str], gazetteer: _Ancestry) -> 
     """``items.facets``: date tokens, then the places named and every place around them (sorted)."""
     around = {p for pid in place_ids for p in (pid, *gazetteer.ancestors(pid))}
     return " ".join(date_facets(date) + sorted(place_facet(p) for p in around))
+
+
+def date_tokens(lo: str, hi: str) -> list[str]:
+    """Fewest ``date_facets`` tokens that cover the ISO days from ``lo`` to ``hi``."""
+    import calendar
+    import datetime as dt
+
+    try:
+        day, end = dt.date.fromisoformat(lo), dt.date.fromisoformat(hi)
+    except ValueError:
+        return []
+    out: list[str] = []
+    last = dt.date.max  # 9999-12-31: a step past it is the end, not an overflow
+
+    def after(d: dt.date) -> dt.date | None:
+        return None if d == last else d + dt.timedelta(days=1)
+
+    cur: dt.date | None = day
+    while cur is not None and cur <= end:
+        year_end = dt.date(cur.year, 12, 31)
+        month_end = dt.date(cur.year, cur.month, calendar.monthrange(cur.year, cur.month)[1])
+        if cur.month == 1 and cur.day == 1 and year_end <= end:
+            out.append(f"d{cur.year:04d}")
+            cur = after(year_end)
+        elif cur.day == 1 and month_end <= end:
+            out.append(f"d{cur.year:04d}{cur.month:02d}")
+            cur = after(month_end)
+        else:
+            out.append(f"d{cur.year:04d}{cur.month:02d}{cur.day:02d}")
+            cur = after(cur)
+    return out

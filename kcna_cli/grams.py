@@ -32,6 +32,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .errors import UsageError
+
 #: characters searched by bigrams: Hangul (syllables, jamo), kana, Han
 _CJK_CLASS = (
     "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
@@ -350,3 +352,19 @@ def _cut(plain: str, hits: list[tuple[int, int]], start: str, end: str, width: i
         pos = e
     out.append(plain[pos:hi])
     return ("…" if lo > 0 else "") + "".join(out) + ("…" if hi < len(plain) else "")
+
+
+def check_raw(words: str) -> None:
+    """Refuse raw FTS5 syntax whose parentheses (outside "strings") do not pair up."""
+    depth, quoted = 0, False
+    for c in words:
+        if c == '"':
+            quoted = not quoted
+        elif not quoted and c == "(":
+            depth += 1
+        elif not quoted and c == ")":
+            depth -= 1
+            if depth < 0:
+                break
+    if depth or quoted:
+        raise UsageError(f"bad full-text query {words!r}: unbalanced parentheses or quotes")

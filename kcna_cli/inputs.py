@@ -13,18 +13,23 @@ from __future__ import annotations
 import glob
 import hashlib
 import os
+import re
 import stat as _stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .urls import ORIGINAL, with_links
-
 #: files taken from a folder (a file named on the command line is always read)
 FOLDER_SUFFIXES = {".txt", ".text", ".htm", ".html", ".dump", ""}
-#: a file larger than this is refused (a dump page is a few kilobytes)
+#: a file larger than this is refused (a dump page is a few kilobytes); input that
+#: is not a regular file (standard input, a pipe, a device) is read up to this many bytes
 MAX_BYTES = 2 * 1024**3
+#: a page longer than this many characters is refused (reported, not stored): the
+#: largest real pages are ~100 KB, and parsing and storing one costs ~20x its size
+MAX_PAGE_CHARS = 2 * 1024 * 1024
+#: seconds to wait for a writer on a named pipe given on the command line
+FIFO_WAIT = 30.0
 
 
 class InputError(Exception):
@@ -56,37 +61,97 @@ class Source:
 
     @property
     def size(self) -> int:
-        """Bytes on disk (0 for standard input, a failed source or one that is gone)."""
+        """Bytes of a regular file (0 for standard input, a pipe, a device, a failed source or one that is gone)."""
         if self.path == "-" or self.error:
             return 0
         if self.stat is not None:
-            return self.stat.st_size
+            return self.stat.st_size if _stat.S_ISREG(self.stat.st_mode) else 0
         try:
-            return os.path.getsize(self.path)
-        except OSError:
+            regular, size = self.kind()
+        except InputError:
             return 0
+        return size if regular else 0
 
     def read(self) -> bytes:
+        """The whole input (at most ``MAX_BYTES``)."""
+        if self.error:
+            raise InputError(self.error)
+        regular, size = self.kind()
+        if regular and size > MAX_BYTES:
+            raise InputError(f"file too large ({size} bytes; the limit is {MAX_BYTES})")
+        if regular and size <= STREAM_CHUNK and self.stat is not None:
+            # a small regular file known from the folder walk: one unbuffered read
+            try:
+                return _read_whole(self.path)
+            except OSError as exc:
+                raise InputError(_reason(exc)) from None
+        with self.open() as fh:
+            try:
+                data = fh.read(MAX_BYTES + 1)
+            except OSError as exc:
+                raise InputError(_reason(exc)) from None
+        if len(data) > MAX_BYTES:
+            raise InputError(f"more than {MAX_BYTES} bytes; not read (the limit for one input)")
+        return data
+
+    def kind(self) -> tuple[bool, int]:
+        """(is it a regular file, its size); standard input counts as not regular."""
+        if self.path == "-":
+            return False, 0
+        if self.stat is not None:  # stat'ed when listed (``_walk``, ``_regular_only``)
+            return _stat.S_ISREG(self.stat.st_mode), self.stat.st_size
+        try:
+            st = os.stat(self.path)
+        except OSError as exc:
+            raise InputError(_reason(exc)) from None
+        if _stat.S_ISDIR(st.st_mode):
+            raise InputError("is a folder")
+        return _stat.S_ISREG(st.st_mode), st.st_size
+
+    def open(self):
+        """A binary stream of the input. A named pipe is opened without waiting
+        forever for a writer (``FIFO_WAIT`` seconds at most)."""
         if self.error:
             raise InputError(self.error)
         if self.path == "-":
-            return sys.stdin.buffer.read()
+            import contextlib
+
+            stdin = getattr(sys.stdin, "buffer", None)  # None when the shell closed it (<&-)
+            if stdin is None or stdin.closed:
+                raise InputError("standard input is closed")
+            return contextlib.nullcontext(stdin)  # read, not closed
         try:
-            if self.stat is not None and _stat.S_ISREG(self.stat.st_mode) and self.stat.st_size <= STREAM_CHUNK:
-                return _read_whole(self.path)
-            size = os.path.getsize(self.path)
-            if size > MAX_BYTES:
-                raise InputError(f"file too large ({size} bytes; the limit is {MAX_BYTES})")
-            with open(self.path, "rb") as fh:
-                return fh.read()
-        except IsADirectoryError:
-            raise InputError("is a folder") from None
-        except PermissionError:
-            raise InputError("permission denied") from None
-        except FileNotFoundError:
-            raise InputError("no such file") from None
+            if _stat.S_ISFIFO(os.stat(self.path).st_mode):
+                return _open_fifo(self.path)
+            return open(self.path, "rb")  # noqa: SIM115 - the caller closes it
         except OSError as exc:
-            raise InputError(exc.strerror or str(exc)) from None
+            raise InputError(_reason(exc)) from None
+
+
+def _reason(exc: OSError) -> str:
+    if isinstance(exc, IsADirectoryError):
+        return "is a folder"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    return exc.strerror or str(exc)
+
+
+def _open_fifo(path: str):
+    """Open a named pipe for reading; fail after ``FIFO_WAIT`` s with no writer or data."""
+    import select
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        ready, _, _ = select.select([fd], [], [], FIFO_WAIT)
+        if not ready:
+            raise InputError(f"named pipe: nothing written to it in {FIFO_WAIT:.0f} s")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def _read_whole(path: str) -> bytes:
@@ -155,7 +220,7 @@ def expand(args: list[str]) -> Iterator[Source]:
                 if os.path.isdir(m):
                     yield from (s for s, real in _walk(m) if s.error or once(s.path, real))
                 elif once(m):
-                    yield Source(m)
+                    yield _regular_only(m)
             continue
         yield Source(arg, "no such file or folder")
 
@@ -201,10 +266,40 @@ def _walk(root: str) -> Iterator[tuple[Source, str | None]]:
                     yield Source(entry.path, "broken symbolic link"), None
                     continue
                 st = None
+            if st is None:
+                yield _regular_only(entry.path), None  # its stat failed: told why
+                continue
+            if not _stat.S_ISREG(st.st_mode):  # a device, named pipe or socket is never opened
+                yield _not_regular(entry.path, st.st_mode), None
+                continue
             yield Source(entry.path, None, st), os.path.realpath(entry.path) if link else os.path.join(real, name)
         stack.extend(reversed(subfolders))
     for error in errors:
         yield error, None
+
+
+def _regular_only(path: str) -> Source:
+    """A file found in a folder or by a glob: read only if it is a regular file
+    (a device, named pipe or socket is reported and never opened)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return Source(path, "broken symbolic link" if os.path.islink(path) else "no such file")
+    except OSError as exc:
+        return Source(path, _reason(exc))
+    if _stat.S_ISREG(st.st_mode):
+        return Source(path, None, FileStat.of(st))
+    return _not_regular(path, st.st_mode)
+
+
+def _not_regular(path: str, mode: int) -> Source:
+    what = (
+        "a named pipe" if _stat.S_ISFIFO(mode)
+        else "a device" if _stat.S_ISCHR(mode) or _stat.S_ISBLK(mode)
+        else "a socket" if _stat.S_ISSOCK(mode)
+        else "not a regular file"
+    )  # fmt: skip
+    return Source(path, f"{what}, not a regular file: skipped (name it alone to read it)")
 
 
 # --- streaming ------------------------------------------------------------------
@@ -217,61 +312,174 @@ STREAM_CHUNK = 2 * 1024 * 1024
 def iter_page_texts(source: Source, *, chunk_bytes: int | None = None) -> Iterator[str]:
     """The page texts of a source, streamed: memory stays near one chunk.
 
-    Small files, stdin and HTML are decoded whole (``decode``); a large
-    file is decoded incrementally in the encoding its start shows, and
-    pages are cut as they complete (the last, possibly unfinished, page is
-    carried over to the next chunk).
+    A regular file up to ``chunk_bytes`` is decoded whole (``decode``, which
+    reads saved HTML too). Anything larger, and standard input, pipes and
+    devices, is read a chunk at a time: each chunk's lines are decoded on
+    their own (UTF-8, else Windows-1252, else Latin-1: no byte is ever
+    replaced), pages are cut as they complete, and reading stops with an
+    error past ``MAX_BYTES``. A page longer than ``MAX_PAGE_CHARS`` is not
+    read: it is yielded as an empty ``PageText`` whose ``error`` says so, and
+    reading goes on at the next page start. Text before the first page
+    start is part of the first page, as in ``split_pages``: none is dropped.
     """
-    from .parse import split_pages
 
     chunk_bytes = chunk_bytes or STREAM_CHUNK
-    if source.path == "-" or source.error:
-        yield from read_pages(source.read())
+    if source.error:
+        raise InputError(source.error)
+    regular, size = source.kind()
+    if regular and size > MAX_BYTES:
+        raise InputError(f"file too large ({size} bytes; the limit is {MAX_BYTES})")
+    if regular and size <= chunk_bytes:
+        yield from bounded_pages(read_pages(source.read()))
         return
-    size = source.size
-    if size <= chunk_bytes:
-        yield from read_pages(source.read())
-        return
-    import codecs
+    with source.open() as fh:
+        yield from _stream_pages(fh, chunk_bytes)
 
+
+def bounded_pages(pages: Iterable[str]) -> Iterator[str]:
+    """Pages, each longer than ``MAX_PAGE_CHARS`` replaced by a refusal (see ``iter_page_texts``)."""
+    for page in pages:
+        yield _too_large(len(page)) if len(page) > MAX_PAGE_CHARS else page
+
+
+def _too_large(chars: int, more: bool = False) -> str:
+    from .parse import PageText
+
+    refused = PageText("")
+    size = f"more than {chars:,}" if more else f"{chars:,}"
+    refused.error = f"page of {size} characters, over the limit of {MAX_PAGE_CHARS:,}: not read"
+    return refused
+
+
+def _read_full(fh, n: int) -> bytes:
+    """Up to ``n`` bytes (less only at the end of the input)."""
     try:
-        fh = open(source.path, "rb")  # noqa: SIM115 - closed below
+        return fh.read(n)
     except OSError as exc:
-        raise InputError(exc.strerror or str(exc)) from None
-    with fh:
-        head = fh.read(chunk_bytes)
-        sample = decode(head[:65536]) if head.strip() else ""
-        if _looks_html(sample):
-            raise InputError("HTML file too large to read as one page")
-        if head.startswith(b"\xef\xbb\xbf"):
-            codec, head = "utf-8", head[3:]
-        elif head.startswith((b"\xff\xfe", b"\xfe\xff")):
-            codec = "utf-16"
-        else:
-            try:
-                head[:65536].decode("utf-8")
-                codec = "utf-8"
-            except UnicodeDecodeError as exc:
-                codec = "utf-8" if exc.start > 65530 else "cp1252"
-        decoder = codecs.getincrementaldecoder(codec)(errors="replace")
-        carry = ""
-        chunk = head
-        while chunk:
-            text = carry + decoder.decode(chunk)
-            if _looks_binary(text[:8192]):
-                raise InputError("binary file, not text")
-            pages = split_pages(text)
-            # the last page may go on in the next chunk; cut at a line end
-            if pages:
-                carry = pages.pop()
-                tail_start = text.rfind(carry[:200]) if carry else len(text)
-                carry = text[tail_start:] if tail_start >= 0 else carry
-            else:
-                carry = text
-            yield from pages
-            chunk = fh.read(chunk_bytes)
-        rest = carry + decoder.decode(b"", final=True)
-        yield from split_pages(rest)
+        raise InputError(_reason(exc)) from None
+
+
+def _stream_pages(fh, chunk_bytes: int) -> Iterator[str]:
+    from .split import first_page_start, split_pages, split_pages_open
+
+    head = _read_full(fh, chunk_bytes)
+    if len(head) < chunk_bytes:  # all of it: read as a whole file is
+        yield from bounded_pages(read_pages(head))
+        return
+    if _looks_html(_lines_decode(head[:65536])):
+        raise InputError(f"HTML page larger than {chunk_bytes:,} bytes: not read")
+    decoder = _stream_decoder(head)
+    total = 0
+    carry = ""  # text from the last page start on, cut at a line end
+    skipping = False  # inside a page too large to read, until the next page start
+    chunk = head
+    while True:
+        total += len(chunk)
+        if total > MAX_BYTES:
+            raise InputError(f"more than {MAX_BYTES:,} bytes; the rest is not read (the limit for one input)")
+        final = not chunk
+        new = decoder.decode(chunk, final)
+        if _looks_binary(new[:8192]):
+            raise InputError("binary file, not text")
+        text = carry + new.replace("\r\n", "\n").replace("\r", "\n")
+        cut = len(text) if final else text.rfind("\n") + 1
+        work, tail = text[:cut], text[cut:]
+        if skipping:
+            at = first_page_start(work)
+            if at is None:
+                if final:
+                    return
+                # still inside the refused page; keep the last lines (a page start may need them)
+                keep = work[-4096:]
+                carry = (keep[keep.find("\n") + 1 :] if len(work) > 4096 else keep) + tail[-4096:]
+                chunk = _read_full(fh, chunk_bytes)
+                continue
+            work, skipping = work[at:], False
+        if final:
+            yield from bounded_pages(split_pages(work))
+            return
+        pages, rest, _ = split_pages_open(work)
+        yield from bounded_pages(pages)
+        carry = rest + tail
+        if len(carry) > MAX_PAGE_CHARS:
+            yield _too_large(MAX_PAGE_CHARS, more=True)
+            skipping = True
+            keep = carry[-4096:]
+            carry = keep[keep.find("\n") + 1 :]
+        chunk = _read_full(fh, chunk_bytes)
+
+
+class _LineDecoder:
+    """Bytes -> text a chunk at a time, each line in its own encoding (``_lines_decode``)."""
+
+    def __init__(self, skip: int = 0) -> None:
+        self.pending = b""
+        self.skip = skip  # a byte order mark
+
+    def decode(self, chunk: bytes, final: bool = False) -> str:
+        data = self.pending + chunk
+        if self.skip:
+            data, self.skip = data[self.skip :], 0
+        if final:
+            self.pending = b""
+            return _lines_decode(data)
+        cut = data.rfind(b"\n") + 1
+        if not cut and len(data) > 4 * STREAM_CHUNK:
+            # a line longer than any page kcna reads: cut it before a UTF-8 lead byte
+            cut = len(data)
+            while cut > len(data) - 4 and 0x80 <= data[cut - 1] < 0xC0:
+                cut -= 1
+            cut = cut - 1 if data[cut - 1] >= 0xC0 else cut
+        self.pending = data[cut:]
+        return _lines_decode(data[:cut])
+
+
+class _IncrementalDecoder:
+    def __init__(self, codec: str) -> None:
+        import codecs
+
+        self.inner = codecs.getincrementaldecoder(codec)(errors="replace")
+
+    def decode(self, chunk: bytes, final: bool = False) -> str:
+        return self.inner.decode(chunk, final)
+
+
+def _stream_decoder(head: bytes):
+    if head.startswith(b"\xef\xbb\xbf"):
+        return _LineDecoder(skip=3)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _IncrementalDecoder("utf-16")
+    if b"\x00" in head[:8192]:
+        sample = head[:4096]
+        even_zero, odd_zero, half = sample[0::2].count(0), sample[1::2].count(0), len(sample) / 2
+        if odd_zero > 0.3 * half and even_zero < 0.05 * half:
+            return _IncrementalDecoder("utf-16-le")
+        if even_zero > 0.3 * half and odd_zero < 0.05 * half:
+            return _IncrementalDecoder("utf-16-be")
+        raise InputError("binary file, not text")
+    return _LineDecoder()
+
+
+def _lines_decode(data: bytes) -> str:
+    """Bytes of text -> str, each line in the encoding it was saved in.
+
+    UTF-8 when the whole text is; otherwise line by line: UTF-8, else
+    Windows-1252 (curly quotes saved by Windows tools), else Latin-1. A file
+    put together from pages saved by different tools keeps every character,
+    a page reads the same whatever file it is in, and no byte is replaced:
+    the bytes can be had back by encoding each line again.
+    """
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    out = []
+    for line in data.split(b"\n"):
+        try:
+            out.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            out.append(_legacy(line))
+    return "\n".join(out)
 
 
 def read_pages(data: bytes) -> list[str]:
@@ -345,10 +553,7 @@ def decode(data: bytes) -> str:
                 raise InputError("binary file, not text")
             text = utf16
         else:
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError:
-                text = _legacy(data)
+            text = _lines_decode(data)
     text = text.lstrip("\ufeff")
     if _looks_binary(text):
         raise InputError("binary file, not text")
@@ -405,77 +610,31 @@ def _looks_binary(text: str) -> bool:
     return controls > 0 and (b"\x00" in data or controls > 0.05 * len(sample))
 
 
+#: a line of the first 2 KB that opens an HTML document
+_HTML_START = re.compile(r"(?im)^\s*<(?:!doctype\s+html|html)[\s>]")
+#: an element that only an HTML document has
+_HTML_TAG = re.compile(r"(?i)<(?:html|head|body|!doctype\s+html)[\s>]")
+
+
 def _looks_html(text: str) -> bool:
-    head = text[:2048].lstrip().lower()
-    return head.startswith(("<!doctype html", "<html", "<?xml")) or ("<html" in head and "</" in text[:200000].lower())
+    """Is this a saved HTML page (not a text dump that mentions ``<html>``)?
+
+    HTML when the text starts with markup naming an HTML document (``<!DOCTYPE
+    html>``, ``<html>``, ``<?xml ...><html>``, a comment then ``<html>``), or a
+    line of its first 2 KB opens one and the document is closed further on.
+    """
+    head = text[:2048].lstrip("\ufeff \t\r\n").lower()
+    if head.startswith("<") and (head.startswith("<?xml") or _HTML_TAG.search(head)):
+        return True
+    return bool(_HTML_START.search(head)) and ("</html>" in text[-65536:].lower() or "</body>" in text.lower())
 
 
 def html_to_text(html: str) -> str:
-    """The visible text of a saved HTML page, one block element per line."""
-    from html.parser import HTMLParser
+    """The visible text of a saved HTML page, one block element per line (see ``htmltext``)."""
+    from .htmltext import HtmlError
+    from .htmltext import html_to_text as convert
 
-    blocks = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section"}
-    blocks |= {"article", "header", "footer", "title", "hr", "blockquote", "pre", "main", "nav", "aside", "dd", "dt"}
-
-    class _Text(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__(convert_charrefs=True)
-            self.out: list[str] = []
-            self.skip = 0
-            #: the item's addresses (kcna_cli.links): the original-site link and the canonical one
-            self.original: str | None = None
-            self.canonical: str | None = None
-            self.href: str | None = None
-            self.anchor: list[str] = []
-
-        def handle_starttag(self, tag, attrs):
-            a = dict(attrs)
-            if tag == "link" and "canonical" in (a.get("rel") or "").lower().split() and a.get("href"):
-                self.canonical = self.canonical or a["href"]
-            elif tag == "meta" and (a.get("property") or "").lower() == "og:url" and a.get("content"):
-                self.canonical = self.canonical or a["content"]
-            elif tag == "a":
-                self.href, self.anchor = a.get("href"), []
-            if tag in ("script", "style", "noscript", "template", "head"):
-                self.skip += 1
-            elif tag in blocks:
-                self.out.append("\n")
-
-        def handle_endtag(self, tag):
-            if tag == "a" and self.href and self.original is None:
-                if ORIGINAL.lower() in " ".join("".join(self.anchor).split()).lower():
-                    self.original = self.href
-                self.href = None
-            if tag in ("script", "style", "noscript", "template", "head"):
-                self.skip = max(0, self.skip - 1)
-            elif tag in blocks:
-                self.out.append("\n")
-
-        def handle_data(self, data):
-            if not self.skip:
-                self.out.append(data.replace("\n", " "))
-                if self.href is not None:
-                    self.anchor.append(data)
-
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    lines = [" ".join(ln.split()) for ln in "".join(parser.out).split("\n")]
-    out: list[str] = []
-    linked = not (parser.original or parser.canonical)
-    for ln in lines:
-        if ln:
-            if not linked and ln.startswith("Date:"):
-                ln, linked = with_links(ln, _absolute(parser.original, parser.canonical), parser.canonical), True
-            out.append(ln)
-            out.append("")
-    return "\n".join(out)
-
-
-def _absolute(href: str | None, base: str | None) -> str | None:
-    """A link as an absolute address (saved pages keep relative ones now and then)."""
-    if not href or "://" in href or not base:
-        return href if href and "://" in href else None
-    from urllib.parse import urljoin
-
-    return urljoin(base, href)
+    try:
+        return convert(html)
+    except HtmlError as exc:
+        raise InputError(str(exc)) from None

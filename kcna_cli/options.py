@@ -258,7 +258,8 @@ def open_corpus(db: Path | None, *, create: bool = False, quiet: bool = False) -
     """
     from .db import Corpus, default_db_path
 
-    path = db or default_db_path()
+    # KCNA_DB reaches --db through typer, unexpanded: ~ is the home folder there too
+    path = Path(db).expanduser() if db else default_db_path()
     if str(path) != ":memory:" and not path.exists():
         if not create:
             from .inputs import display_path
@@ -350,15 +351,40 @@ def kcna_command(
     return wrap
 
 
+def error_line(line: str) -> None:
+    """One line on stderr; file names and dump text in it cannot steer the terminal."""
+    from .terminal import visible
+
+    sys.stderr.write(visible(line) + "\n")
+
+
+class _ClosedStream:
+    """Standard output or error closed by the shell (``>&-``): a write is an error with a reason."""
+
+    def write(self, text: str) -> int:
+        raise KcnaError("standard output is closed")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
 @contextmanager
 def guard() -> Iterator[None]:
     """Expected failures -> one line and an exit code; bugs -> one line unless --debug."""
+    if sys.stdout is None:
+        sys.stdout = _ClosedStream()
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - nowhere to tell anything
     try:
         yield
+        sys.stdout.flush()  # a failing write (disk full, /dev/full) is told here, not at exit
     except typer.Exit:
         raise
     except KcnaError as exc:
-        sys.stderr.write(f"kcna: error: {exc.message}\n")
+        error_line(f"kcna: error: {exc.message}")
         raise typer.Exit(int(exc.exit_code)) from None
     except KeyboardInterrupt:
         sys.stderr.write("kcna: interrupted\n")
@@ -366,6 +392,9 @@ def guard() -> Iterator[None]:
     except BrokenPipeError:
         quiet_stdout()
         raise typer.Exit(0) from None
+    except OverflowError:
+        error_line("kcna: error: a number is too large (ids and limits go up to 9223372036854775807)")
+        raise typer.Exit(int(ExitCode.USAGE)) from None
     except Exception as exc:
         import sqlite3
 
@@ -374,7 +403,16 @@ def guard() -> Iterator[None]:
         if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
             sys.stderr.write("kcna: error: the database is busy (another kcna is writing); try again\n")
             raise typer.Exit(int(ExitCode.FAILED)) from None
-        sys.stderr.write(f"kcna: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)\n")
+        if isinstance(exc, sqlite3.Error):
+            from .db.failures import explain
+
+            error_line(f"kcna: error: {explain(exc)}")
+            raise typer.Exit(int(ExitCode.FAILED)) from None
+        if isinstance(exc, OSError) and exc.errno is not None:  # writing the output: /dev/full, a closed stream
+            quiet_stdout()
+            error_line(f"kcna: error: cannot write the output: {exc.strerror}")
+            raise typer.Exit(int(ExitCode.FAILED)) from None
+        error_line(f"kcna: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)")
         raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
 

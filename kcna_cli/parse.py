@@ -28,9 +28,11 @@ from dataclasses import asdict, dataclass, field
 
 from . import captures, dates, sitedates, urls
 from . import language as languages
-from .text import PAGE_START_CANDIDATE, clean_line, clean_lines, cut_end_mark, fold, normalize
+from .split import _CANDIDATE_LINE, _LABEL_LINE, PageText, split_pages  # noqa: F401 - _CANDIDATE_LINE: as before
+from .text import clean_line, clean_lines, cut_end_mark, fold, normalize
 
-__all__ = ["clean_line", "clean_lines", "fold", "normalize"]  # re-exported: the text rules of identity
+# re-exported: the text rules of identity, and the page splitting of ``split``
+__all__ = ["PageText", "clean_line", "clean_lines", "fold", "normalize", "split_pages"]
 
 # --- source labels --------------------------------------------------------------
 
@@ -208,16 +210,14 @@ _FOOTER_TEXT = r"(Get North Korea headlines delivered to your inbox|Subscribe to
 _FOOTER = re.compile(r"(?i)^" + _FOOTER_TEXT)
 _NOISE = re.compile(r"(?i)^(Share Button|Share|Join the NK Pro team|Print|Tweet)$")
 
-_LABEL_LINE = re.compile(r"^KCNA\s+(?P<label>\S.*)$")
-
 
 #: every line the four patterns above can match starts so: one test skips them all
 _SPECIAL_START = re.compile(r"(?i)^(?:More |Get North|Subscribe|Sign up|Share|Join the|Print|Tweet)")
 
 #: a page of the old layout has a "Share Button" or a footer line (one pass over its joined lines)
 _OLD_LAYOUT_LINE = re.compile(r"(?im)^(?:Share Button$|" + _FOOTER_TEXT + ")")
-#: lines ``split_pages`` looks at, in cleaned lines joined by newlines (see ``text.PAGE_START_CANDIDATE``)
-_CANDIDATE_LINE = PAGE_START_CANDIDATE
+#: lines ``split_pages`` looks at (a capture-date or a ``KCNA <label>`` line), in
+#: cleaned lines joined by newlines; a superset of what those readers accept
 
 
 def _is_noise(line: str) -> bool:
@@ -227,15 +227,6 @@ def _is_noise(line: str) -> bool:
 def _maybe_date(line: str) -> bool:
     """Cheap pre-test of date and capture lines (a month name ... a year)."""
     return line[-1:].isdigit() and line[:1].isalpha()
-
-
-class PageText(str):
-    """A page's raw text, carrying its cleaned non-blank lines from ``split_pages``.
-
-    ``parse_page`` uses them instead of cleaning the same lines a second time.
-    """
-
-    lines: list[str] | None = None
 
 
 def _similar(a: str, b: str) -> bool:
@@ -251,79 +242,6 @@ def _dateline(paragraph: str | None) -> tuple[str | None, int | None, int | None
     """``Pyongyang, February 10 (KCNA) --`` -> (city, month, day), in every language of ``sitedates``."""
     d = sitedates.read_dateline(normalize(paragraph[:300])) if paragraph else None
     return (d.city, d.month, d.day) if d else (None, None, None)
-
-
-# --- splitting a file into pages ------------------------------------------------
-
-
-def _nonblank(lines: list[str], start: int) -> int | None:
-    for j in range(start, len(lines)):
-        if lines[j]:
-            return j
-    return None
-
-
-def split_pages(text: str) -> list[str]:
-    """Cut a text holding one or several pages into one text per page.
-
-    A page starts at its capture-date line (glued long+short form, or the
-    long form followed by a ``KCNA <label>`` line). Pages without a capture
-    line (old layout) start at a ``KCNA <label>`` line followed by a title
-    and a ``Date:`` line. Text before the first start belongs to the first
-    page.
-    """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    raw = text.split("\n")
-    lines = clean_lines(raw, text)
-    starts: list[int] = []
-    n = len(lines)
-    # only lines that may be a capture-date or a label line are looked at,
-    # found by one regex pass over the cleaned lines (numbered by counting newlines)
-    joined = "\n".join(lines)
-    candidates = []
-    line_no = pos = 0
-    for m in _CANDIDATE_LINE.finditer(joined):
-        line_no += joined.count("\n", pos, m.start())
-        pos = m.start()
-        candidates.append(line_no)
-    after_start = -1  # a page's label line is not another page's start
-    for i in candidates:
-        if i <= after_start:
-            continue
-        line = lines[i]
-        cap = dates.read_capture_line(line) if line[-1:].isdigit() else None
-        if cap is not None:
-            nxt = _nonblank(lines, i + 1)
-            if cap[1] or (nxt is not None and _LABEL_LINE.match(lines[nxt])):
-                starts.append(i)
-                after_start = nxt if nxt is not None else n
-        elif _LABEL_LINE.match(line):
-            nxt = _nonblank(lines, i + 1)
-            after = _nonblank(lines, nxt + 1) if nxt is not None else None
-            if after is not None and dates.DATE_LINE.match(lines[after]):
-                prev = _prev_nonblank(lines, i - 1)
-                if prev is None or dates.read_capture_line(lines[prev]) is None:
-                    starts.append(i)
-    if not starts or starts[0] != 0:
-        # leading text (blank lines, or a page without a recognized start)
-        if not starts or any(lines[: starts[0]]):
-            starts.insert(0, 0)
-        else:
-            starts[0] = 0
-    pages: list[str] = []
-    for a, b in zip(starts, starts[1:] + [n], strict=True):
-        chunk = PageText("\n".join(raw[a:b]).strip("\n"))
-        if chunk.strip():
-            chunk.lines = [ln for ln in lines[a:b] if ln]
-            pages.append(chunk)
-    return pages
-
-
-def _prev_nonblank(lines: list[str], start: int) -> int | None:
-    for j in range(start, -1, -1):
-        if lines[j]:
-            return j
-    return None
 
 
 # --- parsing one page ----------------------------------------------------------------
@@ -639,10 +557,16 @@ def parse_pages(texts, start: int = 1):
     for n, chunk in enumerate(texts, start):
         # Page.text is a plain str: the cleaned lines a PageText carries are
         # parse_page's business only (and would be pickled with the page)
+        refused = getattr(chunk, "error", None)
+        if refused:
+            yield Page(n, "", None, refused)
+            continue
         try:
             yield Page(n, str(chunk), parse_page(chunk))
         except NotADump as exc:
             yield Page(n, str(chunk), None, str(exc))
+        except Exception as exc:  # a parser bug: this page fails alone, never the batch
+            yield Page(n, str(chunk), None, f"cannot parse this page (internal error: {type(exc).__name__}: {exc})")
 
 
 def parse_text(text: str) -> list[Page]:

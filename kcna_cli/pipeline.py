@@ -30,7 +30,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 
 from . import inputs
-from .inputs import InputError, Source, _looks_binary, file_hash, iter_page_texts, read_pages
+from .inputs import (
+    MAX_PAGE_CHARS,
+    InputError,
+    Source,
+    _lines_decode,
+    _looks_binary,
+    bounded_pages,
+    file_hash,
+    iter_page_texts,
+    read_pages,
+)
 from .packing import prepare
 from .parse import Dump, Page, Record, parse_pages, split_pages
 
@@ -105,8 +115,15 @@ def parsed_sources(
 
 
 def _whole(src: Source, limit: int) -> bool:
-    """Is this source a file read whole, in one piece?"""
-    return src.path != "-" and not src.error and src.size <= limit
+    """Is this source a regular file read whole, in one piece? (Standard input,
+    a pipe or a device is read with a byte limit, a page at a time.)"""
+    if src.path == "-" or src.error:
+        return False
+    try:
+        regular, size = src.kind()
+    except InputError:
+        return False  # told when it is read
+    return regular and size <= limit
 
 
 def _read_hashed(src: Source, known_hash: KnownHash | None) -> tuple[bytes | None, Parsed]:
@@ -132,7 +149,7 @@ def _parse_here(src: Source, known_hash: KnownHash | None = None) -> Iterator[Pa
         sha = answer.sha
     batch: list[Page] = []
     try:
-        texts = iter_page_texts(src) if data is None else read_pages(data)
+        texts = iter_page_texts(src) if data is None else bounded_pages(read_pages(data))
         for page in parse_pages(texts):
             batch.append(page)
             if len(batch) >= BATCH_PAGES:
@@ -140,6 +157,10 @@ def _parse_here(src: Source, known_hash: KnownHash | None = None) -> Iterator[Pa
                 batch = []
     except InputError as exc:
         yield Parsed(src, batch, str(exc), sha=sha)
+        return
+    except (MemoryError, RecursionError, ValueError, LookupError, UnicodeError) as exc:
+        # one input that cannot be read fails alone, never the whole ingest
+        yield Parsed(src, batch, f"cannot read this input ({type(exc).__name__}: {exc})", sha=sha)
         return
     yield Parsed(src, batch, sha=sha)
 
@@ -158,16 +179,26 @@ def _work(task: tuple) -> tuple[bytes, str | None] | list[tuple[bytes, str | Non
     try:
         texts: Iterable[str]
         if task[0] == "range":
-            texts, first = split_pages(_read_range(*task[1:])), 1
+            texts, first = bounded_pages(split_pages(_read_range(*task[1:]))), 1
         elif task[0] == "blob":
-            texts, first = read_pages(task[1]), 1
+            texts, first = bounded_pages(read_pages(task[1])), 1
         else:
-            texts, first = task[1], task[2]
+            texts, first = [_refused(t[1]) if isinstance(t, tuple) else t for t in task[1]], task[2]
         for page in parse_pages(texts, first):
             out.append(prepare(page))
     except InputError as exc:
         error = str(exc)
+    except Exception as exc:  # in a worker too, one input fails alone (and without a traceback)
+        error = f"cannot read this input ({type(exc).__name__}: {exc})"
     return to_wire(out), error
+
+
+def _refused(error: str) -> str:
+    from .parse import PageText
+
+    page = PageText("")
+    page.error = error
+    return page
 
 
 _record_tuple = operator.attrgetter(*(f.name for f in fields(Record)))
@@ -208,7 +239,7 @@ def _read_range(path: str, start: int, end: int) -> str:
     try:
         with open(path, "rb") as fh:
             fh.seek(start)
-            text = fh.read(end - start).decode("utf-8", "replace")
+            text = _lines_decode(fh.read(end - start))
     except OSError as exc:
         raise InputError(exc.strerror or str(exc)) from None
     if _looks_binary(text[:8192]):
@@ -223,6 +254,7 @@ def cut_points(path: str, size: int, every: int | None = None) -> list[int] | No
     The file is scanned in chunks (memory stays small whatever its size).
     """
     every = every or FILE_TASK_BYTES
+    longest = MAX_PAGE_CHARS  # a longer stretch without a page start: stream the file instead
     with open(path, "rb") as fh:
         head = fh.read(65536)
         if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
@@ -244,34 +276,52 @@ def cut_points(path: str, size: int, every: int | None = None) -> list[int] | No
             buf += chunk
             # only whole lines are scanned; the rest waits for the next chunk
             end = buf.rfind(b"\n") + 1
-            for m in _GLUED_CAPTURE.finditer(buf, 0, end):
+            if not end and len(buf) > longest:
+                return None
+            last = cuts[-1]
+            for m in _CAPTURE.finditer(buf, 0, end):
                 at = offset + m.start()
-                if at - cuts[-1] >= every and _starts_page(fh, at):
-                    cuts.append(at)
+                if at - last > longest:
+                    return None
+                if _starts_page(fh, at):
+                    last = at
+                    if at - cuts[-1] >= every:
+                        cuts.append(at)
             offset += end
             buf = buf[end:]
+        if size - last > longest:
+            return None
         cuts.append(size)
         return cuts
 
 
 #: bytes read at a time when looking for cut points
 SCAN_BYTES = 4 * 1024 * 1024
-# a glued capture-date line ("March 06, 2026Mar 06, 2026") always starts a page,
-# unless it directly follows another capture-date line (checked by _starts_page)
+# a glued capture-date line ("March 06, 2026Mar 06, 2026"), or the long form
+# followed by a "KCNA <label>" line, starts a page, unless it directly follows
+# another capture-date line (both checked by _starts_page)
 _DATE = rb"[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2},[ \t]*\d{4}"
-_GLUED_CAPTURE = re.compile(rb"(?m)^[ \t]*" + _DATE + rb"[ \t]*" + _DATE + rb"[ \t]*\r?$")
+_CAPTURE = re.compile(
+    rb"(?m)^[ \t]*" + _DATE + rb"[ \t]*(?:" + _DATE + rb"[ \t]*\r?$|\r?\n(?:[ \t]*\r?\n)*[ \t]*KCNA[ \t])"
+)
 
 
 def _starts_page(fh, at: int) -> bool:
     """Is the capture-date line at byte ``at`` a page start (not right after another one)?"""
     from . import dates
+    from .parse import _LABEL_LINE
 
     back = min(at, 4096)
-    data = os.pread(fh.fileno(), back + 256, at - back)
-    line = data[back:].split(b"\n", 1)[0].decode("utf-8", "replace").strip()
-    cap = dates.read_capture_line(line)
-    if cap is None or not cap[1]:
+    data = os.pread(fh.fileno(), back + 4096, at - back)
+    line, _, after = data[back:].partition(b"\n")
+    cap = dates.read_capture_line(line.decode("utf-8", "replace").strip())
+    if cap is None:
         return False
+    if not cap[1]:  # the long form: a label line must follow (as split_pages wants)
+        following = [ln.strip() for ln in after.decode("utf-8", "replace").split("\n")]
+        nxt = next((ln for ln in following[:-1] if ln), None)  # the last may be cut short
+        if nxt is None or not _LABEL_LINE.match(nxt):
+            return False
     before = [ln.strip() for ln in data[:back].decode("utf-8", "replace").split("\n")]
     previous = next((ln for ln in reversed(before) if ln), None)
     return previous is None or dates.read_capture_line(previous) is None
@@ -305,17 +355,19 @@ def _tasks(sources: list[Source], known_hash: KnownHash | None) -> Iterator[_Ent
                 yield from flush()
             continue
         yield from flush()
-        if src.path == "-" or src.error:
+        if src.path == "-" or src.error or src.size == 0:
+            # standard input, a pipe or a device (read with a byte limit), or a failure: here
             yield "here", src
         elif (cuts := _cuts_or_none(src.path, src.size)) is not None:
             for k, (a, b) in enumerate(zip(cuts, cuts[1:], strict=False)):
                 yield "part", src, ("range", src.path, a, b), k == len(cuts) - 2
         else:
-            texts: list[str] = []
+            texts: list[str | tuple[str, str]] = []  # a page's text, or ("refused", why)
             number = 1
             try:
                 for text in iter_page_texts(src):
-                    texts.append(str(text))
+                    refused = getattr(text, "error", None)  # a page not read: why, sent as such
+                    texts.append(("refused", refused) if refused else str(text))
                     if len(texts) >= BATCH_PAGES:
                         yield "part", src, ("texts", texts, number), False
                         number += len(texts)

@@ -44,6 +44,7 @@ from importlib.abc import Traversable
 from .errors import UsageError
 from .grams import fold_hangul
 from .sitedates import strip_dateline as strip_dateline  # re-exported: where places are not
+from .spans import Covered, Sentences
 from .text import strip_accents, whole_words
 
 UNIT_WORDS = {
@@ -193,6 +194,10 @@ _UNIT_AHEAD = r"(?!(?:Count(?:y|ies)|Cit(?:y|ies)|Districts?|Provinces?|Areas?|P
 #: a place name before its unit word: one to three capitalized words (``Kimhwa``, ``South
 #: Phyongan``, ``Kim Jong Suk``: counties named after people are three words long)
 _NAME = r"[A-Z][a-z]+(?:[ -]" + _UNIT_AHEAD + r"[A-Z][a-z]+){0,2}"
+#: names in one list ("Kujang, Unsan and Jangphung counties"); real lists have under 15
+MAX_LIST = 30
+#: every match of the unit pattern holds one of these (a superset, found in one C scan)
+_UNIT_HINT = re.compile(r"[Pp]rovinc|[Cc]ount|[Cc]it|[Dd]istrict|[Aa]rea|Municipal")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'“‘])|\n+")
 
 
@@ -243,8 +248,10 @@ class Gazetteer:
                         self._add(self._bare, alias, p.id)
         self._index_cjk()
         self._bare_re = whole_words(self._bare, after=r"(?![ -]?(?:ri|dong|gu)\b)")
+        # at most MAX_LIST names in a list: a match is tried at every name, and a
+        # long run of names with no unit word after it must not be walked from each
         self._unit_re = re.compile(
-            r"\b(?P<names>" + _NAME + r"(?:(?:\s*,\s*|\s*,?\s+and\s+|\s+or\s+)" + _NAME + r")*)"
+            r"\b(?P<names>" + _NAME + r"(?:(?:\s*,\s*|\s*,?\s+and\s+|\s+or\s+)" + _NAME + rf"){{0,{MAX_LIST - 1}}})"
             r"\s+(?P<unit>[Pp]rovinces?|[Cc]ount(?:y|ies)|[Cc]it(?:y|ies)|[Dd]istricts?|[Aa]reas?|Provincial|Municipal)\b"
         )
 
@@ -364,10 +371,10 @@ class Gazetteer:
         """Places named in ``text`` (strip a dateline first), in text order."""
         if not text:
             return []
+        self._sentences = Sentences(text, _SENTENCE_END)
         found: list[Mention] = []
         taken: list[tuple[int, int]] = []
-        # a unit-word mention needs a unit word: text without one skips that pass
-        units = self._unit_re.finditer(text) if _UNIT_HINT.search(text) else ()
+        units = self._unit_re.finditer(text) if _UNIT_HINT.search(text) else ()  # none without a unit word
         for m in units:
             unit_word = m.group("unit").lower()
             names_text = m.group("names")
@@ -414,9 +421,10 @@ class Gazetteer:
                     surface = text[s : m.end()] if part is parts[-1] else part.group(0)
                     found.extend(self._mentions(ids, s, e, surface, text))
                     taken.append((s, m.end() if part is parts[-1] else e))
+        covered = Covered(taken)
         for m in self._bare_re.finditer(text):
             s, e = m.span()
-            if any(a <= s < b for a, b in taken):
+            if covered(s):
                 continue
             ids = self._bare[m.group(1)]
             found.extend(self._mentions(ids, s, e, m.group(0), text))
@@ -483,8 +491,11 @@ class Gazetteer:
         if len(ids) == 1:
             return [Mention(ids[0], s, e, surface)]
         # ambiguous: a province named in the same sentence decides
-        sentence = _sentence_around(text, s)
-        named = {pid for m in self._bare_re.finditer(sentence) for pid in self._bare[m.group(1)]}
+        sentences = getattr(self, "_sentences", None)
+        if sentences is None or sentences.text is not text:
+            sentences = self._sentences = Sentences(text, _SENTENCE_END)
+        bare, bare_re = self._bare, self._bare_re
+        named = sentences.named(s, lambda sentence: {p for m in bare_re.finditer(sentence) for p in bare[m.group(1)]})
         chosen = [i for i in ids if self.province_of(i) in named]
         if len(chosen) == 1:
             return [Mention(chosen[0], s, e, surface)]
@@ -614,19 +625,3 @@ def _longest(text: str, pos: int, end: int, index: dict, prefixes: set[str]):
             best = (piece, hit)
         k += 1
     return best
-
-
-#: every match of the unit pattern holds one of these (a superset, found in one C scan)
-_UNIT_HINT = re.compile(r"[Pp]rovinc|[Cc]ount|[Cc]it|[Dd]istrict|[Aa]rea|Municipal")
-
-
-def _sentence_around(text: str, pos: int) -> str:
-    start = 0
-    end = len(text)
-    for m in _SENTENCE_END.finditer(text):
-        if m.end() <= pos:
-            start = m.end()
-        elif m.start() >= pos:
-            end = m.start()
-            break
-    return text[start:end]

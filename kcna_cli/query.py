@@ -26,9 +26,11 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from .dates import user_range
 from .errors import UsageError
+from .facets import date_tokens as _date_tokens
 from .facets import place_facet
 from .filtering import check_sources, like_prefix, new_item_conditions, typed_day
 from .grams import TEXT_COLUMNS as TEXT_COLUMNS
+from .grams import check_raw as _check_raw
 from .grams import cjk_terms, match_query, snippet
 from .language import codes as language_codes
 from .showing import place_spans as place_spans
@@ -323,7 +325,11 @@ def _match(f: Filters) -> str | None:
     if not f.has_words:
         return None
     if f.raw:
-        return f"({f.words})"
+        # the user's FTS5 syntax as one unit, over the text columns only: it can
+        # neither close the group to reach the filters after it nor match the
+        # filter tokens (facets : d2014)
+        _check_raw(f.words or "")
+        return f"{TEXT_COLUMNS} : ({f.words})"
     return match_query(f.words) or NOTHING
 
 
@@ -347,31 +353,6 @@ def _date_match(corpus: Corpus, lo: str | None, hi: str | None) -> str | None:
     return "facets : (" + " OR ".join(tokens) + ")" if tokens else "facets : d0"
 
 
-def _date_tokens(lo: str, hi: str) -> list[str]:
-    """Fewest ``date_facets`` tokens that cover the ISO days from ``lo`` to ``hi``."""
-    import datetime as dt
-
-    try:
-        day, end = dt.date.fromisoformat(lo), dt.date.fromisoformat(hi)
-    except ValueError:
-        return []
-    out: list[str] = []
-    end = min(end, dt.date(9999, 11, 30))  # no step past the last date Python knows
-    while day <= end:
-        year_end = dt.date(day.year, 12, 31)
-        nxt_month = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
-        if day.month == 1 and day.day == 1 and year_end <= end:
-            out.append(f"d{day.year:04d}")
-            day = year_end + dt.timedelta(days=1)
-        elif day.day == 1 and nxt_month - dt.timedelta(days=1) <= end:
-            out.append(f"d{day.year:04d}{day.month:02d}")
-            day = nxt_month
-        else:
-            out.append(f"d{day.year:04d}{day.month:02d}{day.day:02d}")
-            day += dt.timedelta(days=1)
-    return out
-
-
 _COLUMNS = (
     "items.id, items.kind, items.title, items.date, items.source, items.outlet,"
     " items.language, items.dateline, items.lede, items.body, items.date_note,"
@@ -390,6 +371,8 @@ def search(
     """One page of matching items, newest first (best match first with words)."""
     if limit < 0:
         raise UsageError("--limit must be 0 (all) or more")
+    if max(limit, offset) > 2**63 - 1:
+        raise UsageError("a number is too large (ids and limits go up to 9223372036854775807)")
     match = _match(f)
     sort = (sort or ("relevance" if match else "date")).strip().lower()
     if sort not in ("date", "relevance"):

@@ -13,11 +13,12 @@ PACKAGE = ROOT / "kcna_cli"
 
 #: lowest first; a module may import its own layer or a lower one, never a higher one
 LAYERS = [
-    ["errors", "text", "dates", "facets", "grams", "language", "sitedates", "paths"],  # rules with no kcna imports
+    # rules with no kcna imports
+    ["errors", "text", "dates", "facets", "grams", "language", "sitedates", "paths", "terminal", "spans"],
     # text -> records; shared pure rules
-    ["parse", "captures", "sitepage", "reposts", "sites", "places", "versions", "urls"],
+    ["split", "parse", "captures", "sitepage", "reposts", "sites", "places", "versions", "urls"],
     ["names", "people", "activities"],
-    ["inputs", "packing", "pipeline"],  # bytes -> page texts -> parsed pages
+    ["inputs", "htmltext", "packing", "pipeline", "readahead"],  # bytes -> page texts -> parsed pages
     ["db"],  # records -> rows
     ["query", "counts", "revisions", "info", "peoplequery", "links", "filtering", "showing", "watches", "cite", "geo"],
     ["views"],  # dicts -> output

@@ -21,7 +21,8 @@ from ..errors import ExitCode, KcnaError
 from ..facets import facets
 from ..packing import unpack
 from ..parse import Page
-from .schema import check_header, ensure_schema
+from .failures import check_place, explain
+from .schema import check_header, check_readonly_schema, ensure_schema, rollback
 from .writer import Writer
 
 if TYPE_CHECKING:
@@ -34,6 +35,32 @@ BUSY_TIMEOUT = 60.0
 #: page cache per connection (KiB); at 60,000 dumps 32 and 64 MiB measured alike
 #: (benchmarks/RESULTS.md), and the memory figures there include it
 CACHE_KIB = 32 * 1024
+
+
+def _writable(path: Path) -> bool:
+    """May this process write the database and the files SQLite keeps beside it (-wal, -shm)?"""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
+def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
+    if not readonly:
+        return sqlite3.connect(str(path), timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
+    from urllib.parse import quote
+
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise
+        # a WAL database in a folder this process cannot write: no -shm can be made, so
+        # it is read as it stands (nobody can be writing it: the folder is read-only)
+        conn.close()
+        conn = sqlite3.connect(
+            uri + "&immutable=1", uri=True, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
+        )
+    return conn
 
 
 def default_db_path() -> Path:
@@ -70,36 +97,37 @@ class Corpus:
 
     def __init__(self, path: str | os.PathLike, *, create: bool = True, readonly: bool = False):
         self.path = Path(path)
-        if str(path) != ":memory:":
-            if not self.path.exists():
-                if not create:
-                    raise KcnaError(f"no database at {self.path} (run 'kcna ingest' first, or pass --db)")
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            elif self.path.is_dir():
-                raise KcnaError(f"{self.path} is a folder, not a database file")
+        memory = str(path) == ":memory:"
+        if not memory:
+            check_place(self.path, create=create)
+            # a file or folder this process may not write to is opened read-only: reading works
+            readonly = readonly or (self.path.exists() and not _writable(self.path))
+        #: opened read-only: commands that write fail with "the database is read-only"
+        self.readonly = readonly
         #: keep text versions (README "Revisions"); off only to measure what they cost
         self.track_versions = True
         #: find persons and the leader's activities at ingest; off only to measure what they cost
         self.track_people = True
         check_header(self.path)
         try:
-            self.conn = sqlite3.connect(
-                str(path),
-                timeout=BUSY_TIMEOUT,
-                isolation_level=None,
-                check_same_thread=False,
-            )
+            self.conn = _connect(self.path, readonly=readonly and not memory)
             self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
-            if str(path) != ":memory:" and not readonly:
+            if not memory and not readonly:
                 mode = self.conn.execute("PRAGMA journal_mode").fetchone()[0]
                 if mode.lower() != "wal":
                     self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-            ensure_schema(self.conn, self.path)
+            if readonly:
+                check_readonly_schema(self.conn, self.path)
+            else:
+                ensure_schema(self.conn, self.path, create=create)
         except sqlite3.DatabaseError as exc:
-            raise KcnaError(f"{self.path}: not a kcna database ({exc})") from None
+            raise KcnaError(explain(exc, self.path)) from None
         self._gazetteer: Gazetteer | None = None
+        #: places of the long texts of the batch being stored, found before its transaction
+        self._places_ahead: dict[str, list] = {}
+        self._persons_ahead: dict[tuple[str, bool], list] = {}
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -140,15 +168,26 @@ class Corpus:
         short transactions). A page already stored (same content hash) is
         counted as known and skipped.
         """
+        from ..readahead import batches, persons_ahead, places_ahead
+
         report = report or IngestReport()
         writer = Writer(self, report)
         try:
-            for path, page in pages:
-                report.dumps_read += 1
-                writer.add(path, page)
-                if progress:
-                    progress(report)
+            # pages are parsed, and the places of long texts found, with no transaction open
+            for batch in batches(pages, report.failed):
+                self._places_ahead = places_ahead(self.gazetteer, batch)
+                self._persons_ahead = persons_ahead(batch) if self.track_people else {}
+                for failures, pair in batch:
+                    report.failed.extend(failures)
+                    if pair is None:
+                        continue
+                    report.dumps_read += 1
+                    writer.add(*pair)
+                    if progress:
+                        progress(report)
+                writer.close()  # commit before reading more
         finally:
+            self._places_ahead, self._persons_ahead = {}, {}
             writer.close()
         return report
 
@@ -177,10 +216,12 @@ class Corpus:
         rows = []
         texts = [("title", title)]
         texts.append(("body", body) if body else ("lede", lede))
+        ahead = self._places_ahead
         for name, text in texts:
             if not text:
                 continue
-            for m in self.gazetteer.extract(strip_dateline(text)):
+            found = ahead.get(text)
+            for m in found if found is not None else self.gazetteer.extract(strip_dateline(text)):
                 rows.append((item_id, m.place_id, name, m.start, m.end, m.surface, int(m.ambiguous)))
         if rows:
             self.conn.executemany("INSERT OR IGNORE INTO item_places VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
@@ -195,7 +236,9 @@ class Corpus:
         if self.track_people:
             from .people import index_people
 
-            index_people(self.conn, item_id, title, lede, body, date, self.gazetteer, fresh=new)
+            index_people(
+                self.conn, item_id, title, lede, body, date, self.gazetteer, fresh=new, ahead=self._persons_ahead
+            )
 
     def reparse(self, *, progress: Callable[[int, int], None] | None = None) -> dict:
         """Re-read every stored dump with the current parser, in one transaction.
@@ -243,7 +286,7 @@ class Corpus:
             conn.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            rollback(conn)
             raise
         after = self.counts()
         new_ids = dict(conn.execute("SELECT key, id FROM items"))

@@ -157,10 +157,12 @@ def index_people(
     gazetteer,
     *,
     fresh: bool = False,
+    ahead: dict[tuple[str, bool], list] | None = None,
 ) -> None:
     """(Re)compute the persons an item names and the leader activities it reports.
 
     ``fresh``: the item has no rows yet (a new item), so nothing is deleted first.
+    ``ahead``: persons of long texts found before the write transaction (``readahead``).
     """
     from ..activities import find_events
     from ..people import find_persons
@@ -176,7 +178,9 @@ def index_people(
         if not text:
             continue
         plain = strip_dateline(text) if field != "title" else text
-        found = find_persons(plain, title=field == "title")
+        found = (ahead or {}).get((plain, field == "title"))
+        if found is None:
+            found = find_persons(plain, title=field == "title")
         if field != "title":
             found_in_text = found
         for m in found:

@@ -328,6 +328,22 @@ def _statements(script: str) -> list[str]:
     return out
 
 
+#: page sizes a SQLite header may give (1 stands for 65536)
+_PAGE_SIZES = {1, *(2**k for k in range(9, 16))}
+
+
+def check_readonly_schema(conn: sqlite3.Connection, path: Path) -> None:
+    """A database opened read-only must be a kcna database of this schema already."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version == 0:
+        raise KcnaError(f"{path} holds no kcna database")
+    if version != SCHEMA_VERSION:
+        raise KcnaError(
+            f"{path} is read-only and holds schema {version}, not {SCHEMA_VERSION}: kcna cannot upgrade it;"
+            " make it writable once"
+        )
+
+
 def check_header(path: Path) -> None:
     """Refuse a newer database, or a file that is not SQLite, before anything writes to it."""
     if str(path) == ":memory:" or not path.exists():
@@ -341,6 +357,10 @@ def check_header(path: Path) -> None:
         return
     if not header.startswith(b"SQLite format 3\x00"):
         raise KcnaError(f"{path} is not a SQLite database")
+    page_size = int.from_bytes(header[16:18], "big")
+    if len(header) < 100 or page_size not in _PAGE_SIZES or header[21:24] != b"\x40\x20\x20":
+        # the start of a SQLite file, then something else
+        raise KcnaError(f"{path}: not a kcna database (the file is damaged: its SQLite header is not valid)")
     version = int.from_bytes(header[60:64], "big")
     if version > SCHEMA_VERSION:
         raise KcnaError(
@@ -349,7 +369,28 @@ def check_header(path: Path) -> None:
         )
 
 
-def ensure_schema(conn: sqlite3.Connection, path: Path) -> None:
+def rollback(conn: sqlite3.Connection, savepoint: str | None = None) -> None:
+    """Undo the open transaction (or back to ``savepoint``) if there still is one.
+
+    SQLite ends a transaction itself on some errors (disk full, a file size
+    limit, a damaged index), and a Ctrl-C may come just after COMMIT: a
+    ROLLBACK then fails with "cannot rollback - no transaction is active",
+    which would hide the real cause. Called while an exception is handled,
+    this never raises one of its own.
+    """
+    if not conn.in_transaction:
+        return
+    try:
+        if savepoint:
+            conn.execute(f"ROLLBACK TO {savepoint}")
+            conn.execute(f"RELEASE {savepoint}")
+        else:
+            conn.execute("ROLLBACK")
+    except sqlite3.Error:
+        pass
+
+
+def ensure_schema(conn: sqlite3.Connection, path: Path, *, create: bool = True) -> None:
     """Create the schema in a new database, or migrate an older one, in one transaction."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version == SCHEMA_VERSION:
@@ -361,11 +402,13 @@ def ensure_schema(conn: sqlite3.Connection, path: Path) -> None:
             tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
             if tables:
                 raise KcnaError(f"{path} is a SQLite database, but not a kcna one")
+            if not create:  # a command that only reads never writes a schema into a file
+                raise KcnaError(f"{path} holds no kcna database yet (run 'kcna ingest --db {path} DUMPS')")
             for stmt in _statements(SCHEMA):
                 conn.execute(stmt)
-            from .people import create
+            from .people import create as create_people
 
-            create(conn)
+            create_people(conn)
             load_places(conn)
         elif version > SCHEMA_VERSION:  # raced with a newer kcna
             raise KcnaError(f"{path} was written by a newer kcna (schema {version})")
@@ -381,7 +424,7 @@ def ensure_schema(conn: sqlite3.Connection, path: Path) -> None:
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        rollback(conn)
         raise
 
 

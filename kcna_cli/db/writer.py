@@ -21,6 +21,7 @@ from ..packing import pack
 from ..parse import Dump, Page
 from ..text import version_text
 from .merge import renumber, upsert
+from .schema import rollback
 from .settle import absorb, settle
 
 if TYPE_CHECKING:
@@ -86,9 +87,21 @@ class Writer:
 
     def commit(self) -> None:
         if self.in_tx:
-            self._flush_fts()
-            self.conn.execute("COMMIT")
+            try:
+                self._flush_fts()
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self._ended_by_sqlite()
+                raise
             self.in_tx = False
+
+    def _ended_by_sqlite(self) -> None:
+        """After an error: if SQLite ended the transaction itself (disk full, I/O error),
+        there is nothing left to commit or roll back."""
+        if not self.conn.in_transaction:
+            self.in_tx = False
+            self.fts_new.clear()
+            self.fts_old.clear()
 
     def touch(self, item_id: int) -> None:
         """Before the indexed text of an existing item changes: keep what the index holds
@@ -151,7 +164,7 @@ class Writer:
             try:
                 self.commit()
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                rollback(self.conn)
                 self.in_tx = False
                 self.fts_new.clear()
                 self.fts_old.clear()
@@ -176,8 +189,8 @@ class Writer:
             self._store(path, page, sha)
         except BaseException as exc:
             # the dump is undone whole, and so are its counts
-            self.conn.execute("ROLLBACK TO dump")
-            self.conn.execute("RELEASE dump")
+            rollback(self.conn, "dump")
+            self._ended_by_sqlite()
             for k, v in before.items():
                 setattr(report, k, v)
             if isinstance(exc, sqlite3.IntegrityError):  # stored by another process meanwhile

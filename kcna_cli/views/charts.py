@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .formats import Env
+from ..terminal import visible
+from .formats import Env, safe_text
 
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 
@@ -29,12 +30,19 @@ def bar_chart(env: Env, rows: list[dict], by: str, *, title: str | None = None, 
         console.print(Text(f"no matching {count}", style="dim"))
         return
     none = "(no date)" if by in ("month", "year") else "(unknown)"
-    labels = [none if r[by] is None else str(r[by]) for r in rows]
+    labels = [none if r[by] is None else visible(str(r[by])) for r in rows]
     top = max(r[count] for r in rows)
     label_w = max(len(x) for x in labels)
     num_w = len(str(top))
     width = max(10, min(60, console.width - label_w - num_w - 6))
-    table = Table(box=None, show_header=False, pad_edge=False, title=title, title_justify="left", title_style="bold")
+    table = Table(
+        box=None,
+        show_header=False,
+        pad_edge=False,
+        title=safe_text(title) if title else None,
+        title_justify="left",
+        title_style="bold",
+    )
     table.add_column(no_wrap=True)
     table.add_column(justify="right", no_wrap=True, style="cyan")
     table.add_column(no_wrap=True, style="green")
@@ -42,7 +50,7 @@ def bar_chart(env: Env, rows: list[dict], by: str, *, title: str | None = None, 
         if gap:
             table.add_row(Text("⋮", style="dim"), "", Text(f"{gap} empty {by}s", style="dim"))
         else:
-            table.add_row(label, str(r[count]), _bar(r[count], top, width))
+            table.add_row(Text(label), str(r[count]), _bar(r[count], top, width))
     console.print(table)
     total = sum(r[count] for r in rows)
     noun = f"{by} mentions" if by in ("place", "person") else count

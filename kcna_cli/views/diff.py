@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import difflib
 
-from ..revisions import trimmed_ops
+from ..revisions import WORD_BUDGET, trimmed_ops
+from ..terminal import visible
 from ..text import normalize_paragraphs
-from .formats import Env
+from .formats import Env, safe_text
 
 
 def revisions_table(env: Env, rows: list[dict], *, total: int | None = None) -> None:
@@ -34,13 +35,13 @@ def revisions_table(env: Env, rows: list[dict], *, total: int | None = None) -> 
     table.add_column("names removed", ratio=2, overflow="fold", min_width=14, style="red")
     for r in rows:
         table.add_row(
-            str(r["id"]),
-            r["date"] or "—",
-            r["title"] or "(untitled)",
-            str(r["versions"]),
-            r["last_capture"] or "?",
+            safe_text(r["id"]),
+            safe_text(r["date"] or "—"),
+            safe_text(r["title"] or "(untitled)"),
+            safe_text(r["versions"]),
+            safe_text(r["last_capture"] or "?"),
             f"-{r['words_deleted']} +{r['words_inserted']}",
-            ", ".join(r["names_removed"]),
+            safe_text(", ".join(r["names_removed"])),
         )
     console.print(table)
     if total is not None:
@@ -68,17 +69,19 @@ def show_diff(env: Env, rev: dict) -> None:
     console = env.console()
     a = rev["versions"][rev["from"] - 1]
     b = rev["versions"][rev["to"] - 1]
-    console.print(Text(rev["title"] or "(untitled)", style="bold"))
-    console.print(Text(f"#{rev['id']} · {rev['date'] or 'no date'} · {rev['outlet'] or ''}", style="dim"))
-    console.print(Text("- " + _label(a), style="red"))
-    console.print(Text("+ " + _label(b), style="green"))
+    console.print(safe_text(rev["title"] or "(untitled)", "bold"))
+    console.print(safe_text(f"#{rev['id']} · {rev['date'] or 'no date'} · {rev['outlet'] or ''}", "dim"))
+    console.print(safe_text("- " + _label(a), "red"))
+    console.print(safe_text("+ " + _label(b), "green"))
     if rev.get("title_change"):
-        console.print(Text(f"title: {rev['title_change']['old']!r} → {rev['title_change']['new']!r}", style="yellow"))
+        console.print(safe_text(f"title: {rev['title_change']['old']!r} → {rev['title_change']['new']!r}", "yellow"))
     if rev["names_removed"]:
-        console.print(Text("names removed: " + ", ".join(rev["names_removed"]), style="bold red"))
+        console.print(safe_text("names removed: " + ", ".join(rev["names_removed"]), "bold red"))
     console.print(
         Text(f"{rev['words_deleted']} words deleted, {rev['words_inserted']} inserted", style="dim"),
     )
+    if rev.get("diff_note"):
+        console.print(Text("note: " + rev["diff_note"], style="yellow"))
     console.print()
     if not rev["changes"]:
         console.print(Text("no change in the text (only in what was captured)", style="dim"))
@@ -88,8 +91,8 @@ def show_diff(env: Env, rev: dict) -> None:
     out = Text()
     ops = trimmed_ops(a["text"], b["text"], old_is_lede=a["kind"] == "lede", new_is_lede=b["kind"] == "lede")
     for tag, old, new in ops:
-        old_text = "".join(w + s for w, s in old)
-        new_text = "".join(w + s for w, s in new)
+        old_text = visible("".join(w + s for w, s in old))
+        new_text = visible("".join(w + s for w, s in new))
         if tag == "equal":
             out.append(old_text)
             continue
@@ -117,6 +120,11 @@ def unified(rev: dict) -> str:
     head = []
     if rev["names_removed"]:
         head.append(f"# names removed: {', '.join(rev['names_removed'])}\n")
+    if rev.get("diff_note"):
+        head.append(f"# note: {rev['diff_note']}\n")
+    if len(old) * len(new) > WORD_BUDGET:  # too many paragraphs to match in reasonable time
+        head.append("# note: too many paragraphs to match; the old text, then the new\n")
+        old, new = ["\n".join(old)], ["\n".join(new)]
     lines = difflib.unified_diff(
         old,
         new,
@@ -125,4 +133,5 @@ def unified(rev: dict) -> str:
         lineterm="",
         n=1,
     )
-    return "".join(head) + "".join(line + "\n" for line in lines)
+    # text for people (a pager, a terminal): control characters made visible
+    return visible("".join(head) + "".join(line + "\n" for line in lines))

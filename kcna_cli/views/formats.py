@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
 from ..errors import UsageError
+from ..terminal import dumps, visible, visible_data
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -121,21 +122,25 @@ def choose_format(
 
 
 def write_json(env: Env, value: Any) -> None:
-    env.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+    # control characters are escaped (C1 and DEL too): the value is the same, no terminal obeys them
+    env.stdout.write(dumps(value, indent=2) + "\n")
 
 
 def write_jsonl(env: Env, rows: Iterable[Mapping[str, Any]]) -> None:
     for row in rows:
-        env.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        env.stdout.write(dumps(row) + "\n")
 
 
 def write_csv(env: Env, rows: Iterable[Mapping[str, Any]], fields: Sequence[str]) -> None:
+    """CSV rows; on a terminal, control characters in the values are made visible
+    (``terminal.visible``); in a pipe or a file the values are exact."""
     if env.bom:
         env.stdout.write("\ufeff")
     writer = csv.DictWriter(env.stdout, fieldnames=list(fields), extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
+    shown: Callable[[Any], Any] = visible_data if env.stdout_isatty else (lambda v: v)
     for row in rows:
-        writer.writerow({k: _csv_cell(v) for k, v in row.items()})
+        writer.writerow({k: shown(_csv_cell(v)) for k, v in row.items()})
 
 
 def _csv_cell(value: Any) -> Any:
@@ -156,7 +161,8 @@ def emit(
     *,
     table: Callable[[list[Any]], None] | None = None,
 ) -> None:
-    """Rows in a data format, or drawn by ``table(rows)`` for the table format."""
+    """Rows in a data format, or drawn by ``table(rows)`` for the table format
+    (which gets the rows with their text made safe for a terminal)."""
     if fmt == "json":
         write_json(env, list(rows))
     elif fmt == "jsonl":
@@ -164,7 +170,7 @@ def emit(
     elif fmt == "csv":
         write_csv(env, rows, fields)
     elif table is not None:
-        table(list(rows))
+        table([visible_data(r) for r in rows])
     else:
         raise ValueError(f"no table drawer given for format {fmt!r}")
 
@@ -181,10 +187,18 @@ def cut_note(env: Env, fmt: str, shown: int, total: int, noun: str = "matching i
 
 
 def message(env: Env, text: str, *, style: str = "") -> None:
-    """A line for people, on stderr."""
+    """A line for people, on stderr (control characters made visible)."""
+    text = visible(text)
     if env.stderr_isatty and style:
         from rich.text import Text
 
         env.console(stderr=True).print(Text(text, style=style))
     else:
         env.stderr.write(text + "\n")
+
+
+def safe_text(value: Any, style: str = ""):
+    """Dump-derived text as a rich ``Text``: controls made visible, never read as markup."""
+    from rich.text import Text
+
+    return Text(visible("" if value is None else str(value)), style=style)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..inputs import display_path
-from .formats import Env
+from ..terminal import visible
+from .formats import Env, safe_text
 
 
 def _highlight(snippet: str):
@@ -51,9 +52,8 @@ def _id_width(items: list[dict]) -> int:
 
 
 def _title(it: dict):
-    from rich.text import Text
 
-    return Text(it["title"]) if it["title"] else Text((it.get("lede") or "")[:80], style="italic")
+    return safe_text(it["title"]) if it["title"] else safe_text((it.get("lede") or "")[:80], "italic")
 
 
 def _wide_table(items: list[dict]):
@@ -71,11 +71,17 @@ def _wide_table(items: list[dict]):
     else:
         table.add_column("places", ratio=1, overflow="ellipsis", no_wrap=True)
     for it in items:
-        row = [str(it["id"]), it["date"] or "—", it["kind"], it["outlet"] or "", _title(it)]
+        row = [
+            safe_text(it["id"]),
+            safe_text(it["date"] or "—"),
+            safe_text(it["kind"]),
+            safe_text(it["outlet"]),
+            _title(it),
+        ]
         if with_snippet:
-            row.append(_highlight(it.get("snippet") or ""))
+            row.append(_highlight(visible(it.get("snippet") or "")))
         else:
-            row.append(", ".join(it.get("places") or []))
+            row.append(safe_text(", ".join(it.get("places") or [])))
         table.add_row(*row)
     return table
 
@@ -84,7 +90,6 @@ def _narrow_table(items: list[dict], *, under: bool):
     """An 80-column terminal: the title gets the room (40+ characters), the snippet or
     places wrap under it (dim), teasers are marked in the title cell."""
     from rich.table import Table
-    from rich.text import Text
 
     table = Table(show_lines=False, expand=True, pad_edge=False, header_style="bold")
     table.add_column("id", justify="right", style="cyan", no_wrap=True, min_width=_id_width(items))
@@ -95,12 +100,14 @@ def _narrow_table(items: list[dict], *, under: bool):
         cell = _title(it)
         if it["kind"] == "teaser":
             cell.append(" (teaser)", style="dim")
-        extra = _highlight(it["snippet"]) if it.get("snippet") else Text(", ".join(it.get("places") or []))
+        extra = (
+            _highlight(visible(it["snippet"])) if it.get("snippet") else safe_text(", ".join(it.get("places") or []))
+        )
         if under and extra.plain:
             extra.stylize("dim")
             cell.append("\n")
             cell.append_text(extra)
-        table.add_row(str(it["id"]), it["date"] or "—", it["outlet"] or "", cell)
+        table.add_row(safe_text(it["id"]), safe_text(it["date"] or "—"), safe_text(it["outlet"]), cell)
     return table
 
 
@@ -111,7 +118,7 @@ def kv_table(env: Env, rows: list[tuple[str, Any]], title: str | None = None) ->
     table.add_column(style="bold")
     table.add_column()
     for k, v in rows:
-        table.add_row(k, "" if v is None else str(v))
+        table.add_row(safe_text(k), safe_text(v))
     env.console().print(table)
 
 

@@ -1,25 +1,20 @@
 """People and appearances drawn on a terminal: tables, a profile, charts. No SQL here.
 
 Every name, post and object came from a dump: it is drawn as plain ``Text``
-(never read as rich markup) with control characters removed.
+(never read as rich markup) with control characters made visible, as everywhere else.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from .charts import bar_chart
-from .formats import Env
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from .formats import Env, safe_text
 
 
 def _t(value: Any, style: str = ""):
-    """Untrusted text as a rich ``Text``: no markup, no control characters."""
-    from rich.text import Text
-
-    return Text(_CONTROL.sub("", "" if value is None else str(value)), style=style)
+    """Untrusted text as a rich ``Text``: no markup, control characters made visible (``terminal.visible``)."""
+    return safe_text(value, style)
 
 
 def people_table(env: Env, rows: list[dict], *, title: str | None = None) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .formats import Env
+from .formats import Env, safe_text
 
 
 def places_table(env: Env, rows: list[dict], *, flat: bool = False) -> None:
@@ -15,9 +15,8 @@ def places_table(env: Env, rows: list[dict], *, flat: bool = False) -> None:
         for col in ("place", "Korean", "level", "in", "items", "with inside"):
             table.add_column(col, justify="right" if col in ("items", "with inside") else "left")
         for r in rows:
-            table.add_row(
-                r["name"], r["name_ko"] or "", r["level"], r["parent"] or "", str(r["items"]), str(r["items_within"])
-            )
+            cells = [safe_text(r["name"]), safe_text(r["name_ko"]), safe_text(r["level"]), safe_text(r["parent"])]
+            table.add_row(*cells, str(r["items"]), str(r["items_within"]))
         console.print(table)
         return
     by_name = {r["name"]: r for r in rows}
@@ -27,11 +26,17 @@ def places_table(env: Env, rows: list[dict], *, flat: bool = False) -> None:
         children.setdefault(parent, []).append(r)
     tree = Tree(f"[bold]places[/bold] ({len(rows)})")
 
-    def label(r: dict) -> str:
+    def label(r: dict):
         extra = f", {r['items_within']} with places inside" if r["items_within"] != r["items"] else ""
         count = f"{r['items']} item{'s' if r['items'] != 1 else ''}"
-        korean = f" {r['name_ko']}" if r["name_ko"] else ""
-        return f"{r['name']}{korean} [dim]{r['level'].replace('_', ' ')}[/dim] · {count}{extra}"
+        out = safe_text(r["name"])
+        if r["name_ko"]:
+            out.append(" ")
+            out.append(safe_text(r["name_ko"]))
+        out.append(" ")
+        out.append(safe_text(r["level"].replace("_", " "), "dim"))
+        out.append(f" · {count}{extra}")
+        return out
 
     def add(node, parent_name):
         for r in sorted(children.get(parent_name, []), key=lambda r: (-r["items_within"], r["name"])):

@@ -8,16 +8,23 @@ date and its note, outlet, places highlighted in the text (at the spans
 from __future__ import annotations
 
 from ..inputs import display_path
+from ..terminal import visible
 from .formats import Env
 
 
 def _marked(text: str, spans: list[tuple[int, int]]):
+    """Text with the place spans highlighted; control characters made visible
+    piece by piece, so the spans (offsets in the stored text) stay in place."""
     from rich.text import Text
 
-    out = Text(text)
-    for start, end in spans:
-        if 0 <= start < end <= len(text):
-            out.stylize("bold green underline", start, end)
+    out = Text()
+    pos = 0
+    for start, end in sorted(spans):
+        if pos <= start < end <= len(text):
+            out.append(visible(text[pos:start]))
+            out.append(visible(text[start:end]), style="bold green underline")
+            pos = end
+    out.append(visible(text[pos:]))
     return out
 
 
@@ -34,19 +41,18 @@ def show_items(env: Env, items: list[dict], spans_of: dict[int, dict[str, list[t
         console.print(_marked(title, spans.get("title", [])), style="bold")
         meta = Text()
         meta.append(f"#{item['id']} · {item['kind']} · ", style="dim")
-        meta.append(item["date"] or "no date")
-        meta.append(f" · {item['source'] or item['outlet'] or 'unknown source'}", style="dim")
+        meta.append(visible(item["date"] or "no date"))
+        meta.append(visible(f" · {item['source'] or item['outlet'] or 'unknown source'}"), style="dim")
         if item.get("dateline"):
-            meta.append(f" · filed from {item['dateline']}", style="dim")
+            meta.append(visible(f" · filed from {item['dateline']}"), style="dim")
         console.print(meta)
         if item.get("date_note"):
-            console.print(Text(f"date note: {item['date_note']}", style="yellow"))
+            console.print(Text(visible(f"date note: {item['date_note']}"), style="yellow"))
         if item.get("places"):
-            console.print(Text("places: " + ", ".join(item["places"]), style="green"))
+            console.print(Text(visible("places: " + ", ".join(item["places"])), style="green"))
         for other in item.get("other_languages") or []:
-            console.print(
-                Text(f"in {other['language']}: #{other['id']} {other['title'] or '(untitled)'}", style="cyan")
-            )
+            line = f"in {other['language']}: #{other['id']} {other['title'] or '(untitled)'}"
+            console.print(Text(visible(line), style="cyan"))
         if item.get("versions", 0) > 1:
             console.print(Text(f"{item['versions']} text versions (kcna revisions {item['id']})", style="magenta"))
         console.print()
@@ -64,9 +70,5 @@ def show_items(env: Env, items: list[dict], spans_of: dict[int, dict[str, list[t
             where = display_path(s["path"])
             if s["page"] and s["page"] > 1:
                 where += f" (page {s['page']})"
-            console.print(
-                Text(
-                    f"  dump {s['dump_id']} · captured {s['capture_date'] or 'unknown'} · as {s['role']} · {where}",
-                    style="dim",
-                )
-            )
+            line = f"  dump {s['dump_id']} · captured {s['capture_date'] or 'unknown'} · as {s['role']} · {where}"
+            console.print(Text(visible(line), style="dim"))

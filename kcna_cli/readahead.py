@@ -1,0 +1,100 @@
+"""Work done before a write transaction opens, so that none is done while it is held.
+
+An ingest pulls parsed pages from a generator: parsing (here or waiting for
+a worker) happened while the writer held its transaction, and so did finding
+the places of a long text. A concurrent ``kcna ingest`` waits for that
+transaction (up to 60 s, then "database is busy"). ``batches`` gathers pages
+with no transaction open; ``places_ahead`` finds the places of every long
+text of a batch the same way. The writer then only writes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+
+#: texts at least this long have their places found before the transaction
+#: (shorter ones cost microseconds, and most records are known duplicates
+#: whose places are never looked for)
+AHEAD_CHARS = 4096
+
+
+def batches(
+    pages: Iterable, failed: list, *, most: int = 500, seconds: float = 0.5, chars: int = 8 * 1024 * 1024
+) -> Iterator[list[tuple[list, tuple | None]]]:
+    """``(path, Page)`` pairs in lists of at most ``most`` pages, ``chars``
+    characters of page text, or what ``seconds`` of reading gave.
+
+    Each pair comes as ``(failures, pair)``: the failures the producer
+    added to ``failed`` (a report's list) while producing that pair, taken
+    out of the list so the writer puts them back just before storing it;
+    the order of failures stays the order of the input. The last entry may
+    be ``(failures, None)``: what was added after the last pair.
+    """
+    it = iter(pages)
+    batch: list[tuple[list, tuple | None]] = []
+    size = 0
+    started = time.monotonic()
+    while True:
+        mark = len(failed)
+        try:
+            pair = next(it)
+        except StopIteration:
+            pair = None
+        except BaseException:
+            # the producer failed (a worker died, Ctrl-C): what it gave before is stored first
+            errors = failed[mark:]
+            del failed[mark:]
+            if batch or errors:
+                yield batch + [(errors, None)]
+            raise
+        errors = failed[mark:]
+        del failed[mark:]
+        if pair is None:
+            if errors:
+                batch.append((errors, None))
+            if batch:
+                yield batch
+            return
+        batch.append((errors, pair))
+        size += pair[1].chars
+        if len(batch) >= most or size >= chars or time.monotonic() - started >= seconds:
+            yield batch
+            batch, size, started = [], 0, time.monotonic()
+
+
+def persons_ahead(batch: list) -> dict[tuple[str, bool], list]:
+    """(text, is it a title) -> persons found in it (``people.find_persons``, after
+    ``strip_dateline`` for a body or lede), for every text at least ``AHEAD_CHARS`` long."""
+    from .people import find_persons
+    from .places import strip_dateline
+
+    out: dict[tuple[str, bool], list] = {}
+    for _, pair in batch:
+        page = pair[1] if pair else None
+        if page is None or page.dump is None:
+            continue
+        for rec in page.dump.records:
+            for text, is_title in ((rec.title, True), (rec.lede, False), (rec.body, False)):
+                if text and len(text) >= AHEAD_CHARS:
+                    plain = text if is_title else strip_dateline(text)
+                    if (plain, is_title) not in out:
+                        out[plain, is_title] = find_persons(plain, title=is_title)
+    return out
+
+
+def places_ahead(gazetteer, batch: list) -> dict[str, list]:
+    """text -> places found in it (``Gazetteer.extract`` after ``strip_dateline``),
+    for every title, lede and body of the batch at least ``AHEAD_CHARS`` long."""
+    from .places import strip_dateline
+
+    out: dict[str, list] = {}
+    for _, pair in batch:
+        page = pair[1] if pair else None
+        if page is None or page.dump is None:
+            continue
+        for rec in page.dump.records:
+            for text in (rec.title, rec.lede, rec.body):
+                if text and len(text) >= AHEAD_CHARS and text not in out:
+                    out[text] = gazetteer.extract(strip_dateline(text))
+    return out
