@@ -19,6 +19,28 @@ FIXTURES = ROOT / "fixtures"
 
 runner = CliRunner()
 
+#: the item fields every command prints, in order (README "Output")
+ITEM_KEYS = [
+    "id",
+    "kind",
+    "title",
+    "date",
+    "source",
+    "outlet",
+    "language",
+    "dateline",
+    "places",
+    "lede",
+    "body",
+    "date_note",
+    "first_seen",
+    "seen_in",
+    "source_note",
+    "first_capture",
+    "added_at",
+    "url",
+]
+
 
 def kcna(*args: str, input: str | None = None):
     """``kcna ARGS`` in-process; the result has ``exit_code``, ``stdout``, ``stderr``, ``output``."""

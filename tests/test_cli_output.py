@@ -6,31 +6,10 @@ import json
 import subprocess
 import sys
 
-from support import FIXTURES, kcna, run_kcna
+from support import FIXTURES, ITEM_KEYS, kcna, run_kcna
 
 from kcna_cli.cli import app
 from kcna_cli.entry import COMMANDS, OPTIONS, help_text
-
-ITEM_KEYS = [
-    "id",
-    "kind",
-    "title",
-    "date",
-    "source",
-    "outlet",
-    "language",
-    "dateline",
-    "places",
-    "lede",
-    "body",
-    "date_note",
-    "first_seen",
-    "seen_in",
-    "source_note",
-    "first_capture",
-    "added_at",
-    "url",
-]
 
 
 def test_default_output_when_piped_is_jsonl(two_dumps):

@@ -8,34 +8,13 @@ import generate  # noqa: E402
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import FIXTURES, kcna
+from support import FIXTURES, ITEM_KEYS, kcna
 from typer.testing import CliRunner
 
 from kcna_cli import query
 from kcna_cli.cli import app
 from kcna_cli.db import Corpus
 from kcna_cli.query import Filters, fts_query, search
-
-ITEM_KEYS = [
-    "id",
-    "kind",
-    "title",
-    "date",
-    "source",
-    "outlet",
-    "language",
-    "dateline",
-    "places",
-    "lede",
-    "body",
-    "date_note",
-    "first_seen",
-    "seen_in",
-    "source_note",
-    "first_capture",
-    "added_at",
-    "url",
-]
 
 DAYS = [None, "2024", "2024-01", "2024-01-02", "2024-01-03", "2024-01-05", "2024-02", "2025", "2025-02-10", "2026"]
 

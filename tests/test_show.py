@@ -2,28 +2,7 @@
 
 import json
 
-from support import kcna
-
-ITEM_KEYS = [
-    "id",
-    "kind",
-    "title",
-    "date",
-    "source",
-    "outlet",
-    "language",
-    "dateline",
-    "places",
-    "lede",
-    "body",
-    "date_note",
-    "first_seen",
-    "seen_in",
-    "source_note",
-    "first_capture",
-    "added_at",
-    "url",
-]
+from support import ITEM_KEYS, kcna
 
 
 def test_show_json_is_an_array_whatever_the_number_of_ids(two_dumps):
