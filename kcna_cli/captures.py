@@ -27,16 +27,25 @@ import re
 from . import dates
 from .text import normalize
 
-#: the upsell a paywalled KCNA Watch page prints where the article is cut
-_PAYWALL = re.compile(
-    r"(?i)^(?:Upgrade to NK\s*PRO\b.*|.*\bfull access to this content\b.*|.*\busers based in South Korea\b.*"
-    r"|Join the NK\s*Pro team\b.*|Already an NK\s*PRO member\b.*)$"
-)
+#: the upsell a paywalled KCNA Watch page prints where the article is cut: a line
+#: starting so, or holding one of the phrases of ``_PAYWALL_WITHIN`` anywhere
+_PAYWALL_START = re.compile(r"(?i)Upgrade to NK\s*PRO\b|Join the NK\s*Pro team\b|Already an NK\s*PRO member\b")
+_PAYWALL_WITHIN = re.compile(r"(?i)\b(?:full access to this content|users based in South Korea)\b")
 
 
 def is_paywall(line: str) -> bool:
-    """A line of the subscription upsell (not article text)."""
-    return bool(_PAYWALL.match(line))
+    """A line of the subscription upsell (not article text).
+
+    Every line of the body is tested: a ``.*phrase.*`` pattern would retry
+    the phrase at each position of a long paragraph, so the phrases are
+    first looked for as lower-case substrings (one C-speed scan each).
+    """
+    if _PAYWALL_START.match(line):
+        return True
+    low = line.lower()
+    if "full access to this content" not in low and "users based in south korea" not in low:
+        return False
+    return _PAYWALL_WITHIN.search(line) is not None
 
 
 #: a paragraph ends here when it ends so (after closing quotes and brackets)

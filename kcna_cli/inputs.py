@@ -624,6 +624,8 @@ def _looks_html(text: str) -> bool:
     line of its first 2 KB opens one and the document is closed further on.
     """
     head = text[:2048].lstrip("\ufeff \t\r\n").lower()
+    if "<" not in head:  # the usual text dump: no regex scan
+        return False
     if head.startswith("<") and (head.startswith("<?xml") or _HTML_TAG.search(head)):
         return True
     return bool(_HTML_START.search(head)) and ("</html>" in text[-65536:].lower() or "</body>" in text.lower())

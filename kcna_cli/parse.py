@@ -216,8 +216,18 @@ _SPECIAL_START = re.compile(r"(?i)^(?:More |Get North|Subscribe|Sign up|Share|Jo
 
 #: a page of the old layout has a "Share Button" or a footer line (one pass over its joined lines)
 _OLD_LAYOUT_LINE = re.compile(r"(?im)^(?:Share Button$|" + _FOOTER_TEXT + ")")
+#: lower-case words one of which every line ``_OLD_LAYOUT_LINE`` matches holds
+_OLD_LAYOUT_WORDS = ("share button", "get north korea headlines", "subscribe to", "sign up for")
 #: lines ``split_pages`` looks at (a capture-date or a ``KCNA <label>`` line), in
 #: cleaned lines joined by newlines; a superset of what those readers accept
+
+
+def _old_layout(lines: list[str]) -> bool:
+    """Does the page hold a Share Button or footer line? (A multi-line ``^`` search
+    tries every position of the page: its words are looked for first, in C.)"""
+    joined = "\n".join(lines)
+    low = joined.lower()
+    return any(w in low for w in _OLD_LAYOUT_WORDS) and _OLD_LAYOUT_LINE.search(joined) is not None
 
 
 def _is_noise(line: str) -> bool:
@@ -311,7 +321,7 @@ def parse_page(text: str) -> Dump:
         title = lines[idx]
         body_start = idx + 1
 
-    if _OLD_LAYOUT_LINE.search("\n".join(lines)):  # a Share Button or footer line, in one pass
+    if _old_layout(lines):
         rendering = "old"
     if title is None and date_line is None and label is None and capture_date is None:
         rendering = "body-only"

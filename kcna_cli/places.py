@@ -209,6 +209,9 @@ def _csv_rows(path: Traversable) -> list[dict[str, str]]:
 class Gazetteer:
     """All known places, indexed for extraction and for user input."""
 
+    #: the sentences of the text being read, found when a mention is ambiguous (``_mentions``)
+    _sentences: Sentences | None = None
+
     def __init__(self, places: list[Place]):
         self.places = places
         self.by_id = {p.id: p for p in places}
@@ -371,7 +374,7 @@ class Gazetteer:
         """Places named in ``text`` (strip a dateline first), in text order."""
         if not text:
             return []
-        self._sentences = Sentences(text, _SENTENCE_END)
+        self._sentences = None  # cut into sentences only if a name is ambiguous
         found: list[Mention] = []
         taken: list[tuple[int, int]] = []
         units = self._unit_re.finditer(text) if _UNIT_HINT.search(text) else ()  # none without a unit word
@@ -491,7 +494,7 @@ class Gazetteer:
         if len(ids) == 1:
             return [Mention(ids[0], s, e, surface)]
         # ambiguous: a province named in the same sentence decides
-        sentences = getattr(self, "_sentences", None)
+        sentences = self._sentences
         if sentences is None or sentences.text is not text:
             sentences = self._sentences = Sentences(text, _SENTENCE_END)
         bare, bare_re = self._bare, self._bare_re
