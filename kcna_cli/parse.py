@@ -119,7 +119,10 @@ class Record:
 
     @property
     def lede_prefix(self) -> str:
-        return fold(self.lede or "")[:80]
+        prefix = self.__dict__.get("_lede_prefix")  # computed once, as ``key``
+        if prefix is None:
+            prefix = self.__dict__["_lede_prefix"] = fold(self.lede or "")[:80]
+        return prefix
 
     def to_dict(self) -> dict:
         return asdict(self)

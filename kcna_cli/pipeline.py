@@ -214,7 +214,7 @@ def to_wire(pages: list[Page]) -> bytes:
         if d is None:
             flat.append((p.number, p.text, p.error, None, None))
             continue
-        recs = [_record_tuple(r) for r in d.records]
+        recs = [(*_record_tuple(r), r.key) for r in d.records]  # the key, worked out here once
         head = (d.rendering, d.capture_date, d.source, d.warnings, d.complete, d.article is not None)
         flat.append((p.number, p.text, p.error, p.prepared, (head, recs)))
     return marshal.dumps(flat)
@@ -228,7 +228,11 @@ def from_wire(data: bytes) -> list[Page]:
             pages.append(Page(number, text, None, error, prepared))
             continue
         (rendering, capture_date, source, warnings, complete, has_article), recs = dump
-        records = [Record(*r) for r in recs]
+        records = []
+        for r in recs:
+            rec = Record(*r[:-1])
+            rec.__dict__["_key"] = r[-1]  # as ``Record.key`` caches it
+            records.append(rec)
         article = records.pop(0) if has_article else None
         d = Dump(rendering, capture_date, source, article, records, warnings, complete)
         pages.append(Page(number, text, d, error, prepared))

@@ -119,7 +119,15 @@ def cut_end_mark(line: str) -> str:
     """
     if line[-1:] not in ("-", ")"):
         return line
-    return END_MARKS.sub("", line)
+    # the mark is the line's last three characters: the search starts just before
+    # them (a lookbehind still sees what precedes), then takes the spaces before it
+    m = END_MARKS.search(line, max(0, len(line) - 8))
+    if m is None:
+        return line
+    start = m.start()
+    while start and line[start - 1].isspace():
+        start -= 1
+    return line[:start]
 
 
 def without_end_mark(text: str) -> str:
