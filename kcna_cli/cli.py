@@ -104,7 +104,7 @@ def ingest(
     [bold]kcna ingest ~/dumps/today/ --report[/bold]
     """
     from .db import IngestReport
-    from .inputs import expand
+    from .listing import expand, totals
     from .views import ingest as view
     from .views.formats import write_json
 
@@ -112,15 +112,14 @@ def ingest(
     report = IngestReport()
     corpus = open_corpus(db, create=True, quiet=quiet)
 
-    sources = list(expand(paths))
-    shown: dict[str, str] = {}  # stored (absolute) path -> as the user gave it
+    shown: dict[str, str] = {}  # stored (absolute) path -> as the user gave it, for files with a problem
     done = {"bytes": 0, "files": 0, "whole": 0}
     if env.stderr_isatty and not quiet:
-        total = sum(s.size for s in sources)
-        with view.progress_bar(env, total_bytes=total, files=len(sources), done=done) as tick:
-            _ingest_all(corpus, sources, report, jobs, verify, done, shown, tick)
+        total, files = totals(paths)  # listed once more as they are read: never held whole
+        with view.progress_bar(env, total_bytes=total, files=files, done=done) as tick:
+            _ingest_all(corpus, expand(paths), report, jobs, verify, done, shown, tick)
     else:
-        _ingest_all(corpus, sources, report, jobs, verify, done, shown)
+        _ingest_all(corpus, expand(paths), report, jobs, verify, done, shown)
     corpus.close()
 
     _name_as_given(report, shown)
@@ -164,8 +163,8 @@ def _ingest_all(corpus, sources, report, jobs: int | None, verify: bool, done: d
 
     def seen(part) -> None:
         src = part.source
-        if part.pages or part.error:  # a known file has no failure or warning to name
-            shown[stored_path(src)] = src.path
+        if part.error or any(page.dump is None or page.dump.warnings for page in part.pages):
+            shown[stored_path(src)] = src.path  # a failure or warning will name it
         done["bytes"] += sum(page.chars for page in part.pages)
         if part.final:
             done["files"] += 1

@@ -10,7 +10,6 @@ saved HTML pages into their visible text. Anything that is not text raises
 
 from __future__ import annotations
 
-import glob
 import hashlib
 import os
 import re
@@ -190,116 +189,10 @@ def display_path(path: str | None) -> str:
 
 
 def expand(args: list[str]) -> Iterator[Source]:
-    """Files, folders (recursive), globs and ``-`` -> sources, each once."""
-    seen: set[str] = set()
+    """Files, folders (recursive), globs and ``-`` -> sources, each once (``listing.expand``)."""
+    from .listing import expand as listed
 
-    def once(path: str, real: str | None = None) -> bool:
-        key = real or (os.path.realpath(path) if path != "-" else "-")
-        if key in seen:
-            return False
-        seen.add(key)
-        return True
-
-    for arg in args:
-        if arg == "-":
-            if once("-"):
-                yield Source("-")
-            continue
-        if os.path.isdir(arg):
-            yield from (s for s, real in _walk(arg) if s.error or once(s.path, real))
-            continue
-        if os.path.lexists(arg):
-            if once(arg):
-                yield Source(arg)
-            continue
-        if glob.has_magic(arg):
-            matches = sorted(glob.glob(arg, recursive=True))
-            if not matches:
-                yield Source(arg, "no file matches this pattern")
-            for m in matches:
-                if os.path.isdir(m):
-                    yield from (s for s, real in _walk(m) if s.error or once(s.path, real))
-                elif once(m):
-                    yield _regular_only(m)
-            continue
-        yield Source(arg, "no such file or folder")
-
-
-def _walk(root: str) -> Iterator[tuple[Source, str | None]]:
-    """The files of a folder tree, folders and files in name order, each folder's
-    files before its subfolders; hidden names skipped, folder symlinks not followed.
-
-    Each file is stat'ed once, here (``Source.stat``). Yields (source, the
-    real path that deduplicates it): for a file that is not a symbolic link,
-    its path under the folder's real path, with no ``realpath`` of its own.
-    """
-    errors: list[Source] = []
-    stack = [(root, os.path.realpath(root))]
-    while stack:
-        folder, real = stack.pop()
-        try:
-            with os.scandir(folder) as it:
-                entries = sorted(it, key=lambda e: e.name)
-        except OSError as exc:
-            errors.append(Source(os.fsdecode(exc.filename or folder), f"cannot read folder: {exc.strerror}"))
-            continue
-        subfolders = []
-        for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            try:
-                is_dir = entry.is_dir()
-            except OSError:
-                is_dir = False
-            if is_dir:
-                if not entry.is_symlink():
-                    subfolders.append((entry.path, os.path.join(real, name)))
-                continue
-            if os.path.splitext(name)[1].lower() not in FOLDER_SUFFIXES:
-                continue
-            link = entry.is_symlink()
-            try:
-                st: FileStat | None = FileStat.of(entry.stat())
-            except OSError:
-                if link:
-                    yield Source(entry.path, "broken symbolic link"), None
-                    continue
-                st = None
-            if st is None:
-                yield _regular_only(entry.path), None  # its stat failed: told why
-                continue
-            if not _stat.S_ISREG(st.st_mode):  # a device, named pipe or socket is never opened
-                yield _not_regular(entry.path, st.st_mode), None
-                continue
-            yield Source(entry.path, None, st), os.path.realpath(entry.path) if link else os.path.join(real, name)
-        stack.extend(reversed(subfolders))
-    for error in errors:
-        yield error, None
-
-
-def _regular_only(path: str) -> Source:
-    """A file found in a folder or by a glob: read only if it is a regular file
-    (a device, named pipe or socket is reported and never opened)."""
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return Source(path, "broken symbolic link" if os.path.islink(path) else "no such file")
-    except OSError as exc:
-        return Source(path, _reason(exc))
-    if _stat.S_ISREG(st.st_mode):
-        return Source(path, None, FileStat.of(st))
-    return _not_regular(path, st.st_mode)
-
-
-def _not_regular(path: str, mode: int) -> Source:
-    what = (
-        "a named pipe" if _stat.S_ISFIFO(mode)
-        else "a device" if _stat.S_ISCHR(mode) or _stat.S_ISBLK(mode)
-        else "a socket" if _stat.S_ISSOCK(mode)
-        else "not a regular file"
-    )  # fmt: skip
-    return Source(path, f"{what}, not a regular file: skipped (name it alone to read it)")
+    return listed(args)
 
 
 # --- streaming ------------------------------------------------------------------

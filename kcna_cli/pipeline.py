@@ -21,6 +21,7 @@ workers a batch of pages at a time. Standard input is read here.
 
 from __future__ import annotations
 
+import itertools
 import marshal
 import operator
 import os
@@ -105,13 +106,21 @@ def parsed_sources(
     child processes running ``python -m kcna_cli.pipeline`` (see ``_Worker``).
     ``known_hash``: a file whose bytes it knows is answered without parsing.
     """
-    sources = list(sources)
     floor = MIN_PARALLEL_BYTES if min_bytes is None else min_bytes
-    if jobs <= 0 or sum(s.size for s in sources) < floor:
-        for src in sources:
+    it = iter(sources)
+    ahead: list[Source] = []  # listed until they make ``floor`` bytes: a stream is never held whole
+    size = 0
+    if jobs > 0:
+        for src in it:
+            ahead.append(src)
+            size += src.size
+            if size >= floor:
+                break
+    if jobs <= 0 or size < floor:
+        for src in itertools.chain(ahead, it):
             yield from _parse_here(src, known_hash)
         return
-    yield from _parse_in_workers(sources, jobs, known_hash)
+    yield from _parse_in_workers(itertools.chain(ahead, it), jobs, known_hash)
 
 
 def _whole(src: Source, limit: int) -> bool:
@@ -336,7 +345,7 @@ def _starts_page(fh, at: int) -> bool:
 _Entry = tuple
 
 
-def _tasks(sources: list[Source], known_hash: KnownHash | None) -> Iterator[_Entry]:
+def _tasks(sources: Iterable[Source], known_hash: KnownHash | None) -> Iterator[_Entry]:
     """The work for the workers, in input order (see ``_Entry``)."""
     batch: list[tuple[Source, Parsed]] = []
     blobs: list[bytes] = []
@@ -390,7 +399,7 @@ def _cuts_or_none(path: str, size: int) -> list[int] | None:
         return None
 
 
-def _parse_in_workers(sources: list[Source], jobs: int, known_hash: KnownHash | None = None) -> Iterator[Parsed]:
+def _parse_in_workers(sources: Iterable[Source], jobs: int, known_hash: KnownHash | None = None) -> Iterator[Parsed]:
     workers = [_Worker() for _ in range(jobs)]
     # tasks go to the workers in turn; each answers its own in order, so
     # reading the oldest task's worker gives the results in input order

@@ -29,7 +29,8 @@ from __future__ import annotations
 import os
 import stat as _stat
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from ..inputs import FileStat, Source
@@ -134,6 +135,12 @@ def with_stat(src: Source) -> Source:
         return src  # reading it will say why
 
 
+def _chunks(items: Iterable[Source], size: int) -> Iterator[list[Source]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
 def ingest_sources(
     corpus: Corpus,
     sources: Iterable[Source],
@@ -157,32 +164,33 @@ def ingest_sources(
 
     report = report or IngestReport()
     index = FileIndex(corpus.conn)
-    todo: list[Source] = []
-    listed = [with_stat(s) for s in sources]
     cwd = os.getcwd()
-    for k in range(0, len(listed), LOOKUP_CHUNK):
-        chunk = listed[k : k + LOOKUP_CHUNK]
-        paths = [stored_path(s, cwd) for s in chunk]
-        pairs = list(zip(paths, chunk, strict=True))
-        known = {} if verify else index.unchanged([(p, s.stat) for p, s in pairs if s.stat and indexable(s)])
-        for path, src in pairs:
-            pages = known.get(path)
-            if pages is None:
-                todo.append(src)
-                continue
-            report.dumps_read += pages
-            report.dumps_known += pages
-            report.files_read += 1
-            if on_part:
-                on_part(Parsed(src, [], known=pages))
-            if progress:
-                progress(report)
-    del listed
+
+    def unknown() -> Iterator[Source]:
+        """The sources the file index does not know, as the listing streams them (nothing
+        is kept per file: a folder of a million is never held in memory)."""
+        for chunk in _chunks(sources, LOOKUP_CHUNK):
+            pairs = [(stored_path(s, cwd), s) for s in map(with_stat, chunk)]
+            known = {} if verify else index.unchanged([(p, s.stat) for p, s in pairs if s.stat and indexable(s)])
+            for path, src in pairs:
+                pages = known.get(path)
+                if pages is None:
+                    yield src
+                    continue
+                report.dumps_read += pages
+                report.dumps_known += pages
+                report.files_read += 1
+                if on_part:
+                    on_part(Parsed(src, [], known=pages))
+                if progress:
+                    progress(report)
+
     writer = Writer(corpus, report)
     try:
         current: Source | None = None
         failures = pages_read = 0
-        parts = parsed_sources(todo, jobs=jobs, min_bytes=min_bytes, known_hash=None if verify else index.pages_of_hash)
+        known_hash = None if verify else index.pages_of_hash
+        parts = parsed_sources(unknown(), jobs=jobs, min_bytes=min_bytes, known_hash=known_hash)
         for part in parts:
             src = part.source
             if src is not current:
