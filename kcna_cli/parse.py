@@ -216,6 +216,8 @@ _NOISE = re.compile(r"(?i)^(Share Button|Share|Join the NK Pro team|Print|Tweet)
 
 #: every line the four patterns above can match starts so: one test skips them all
 _SPECIAL_START = re.compile(r"(?i)^(?:More |Get North|Subscribe|Sign up|Share|Join the|Print|Tweet)")
+#: the first characters of those lines (a set test before the regex)
+_SPECIAL_FIRST = frozenset("MGSJPTmgsjpt\u017f")  # \u017f: long s, which (?i) matches as s
 
 #: a page of the old layout has a "Share Button" or a footer line (one pass over its joined lines)
 _OLD_LAYOUT_LINE = re.compile(r"(?im)^(?:Share Button$|" + _FOOTER_TEXT + ")")
@@ -512,13 +514,14 @@ def _parse_teasers(lines: list[str], label: str | None, warnings: list[str]) -> 
     i = 0
     while i < len(lines):
         line = lines[i]
-        if _SPECIAL_START.match(line):
+        if line[:1] in _SPECIAL_FIRST and _SPECIAL_START.match(line):
             if _MORE_ARTICLES.match(line) or _FOOTER.match(line):
                 break
             if _is_noise(line) or _MORE_FROM.match(line):
                 i += 1
                 continue
-        is_date = _maybe_date(line) and dates.LONG_DATE.match(line) is not None
+        # a date line: a month name ... a year (``_maybe_date``, inline: this runs on every line)
+        is_date = line[-1:].isdigit() and line[:1].isalpha() and dates.LONG_DATE.match(line) is not None
         if is_date and buf:
             d = dates.read_long_date(line)
             lede = buf[-1]

@@ -76,10 +76,8 @@ def persons_ahead(batch: list) -> dict[tuple[str, bool], list]:
             continue
         for rec in page.dump.records:
             for text, is_title in ((rec.title, True), (rec.lede, False), (rec.body, False)):
-                if text and len(text) >= AHEAD_CHARS:
-                    plain = text if is_title else strip_dateline(text)
-                    if (plain, is_title) not in out:
-                        out[plain, is_title] = find_persons(plain, title=is_title)
+                if text and len(text) >= AHEAD_CHARS and (text, is_title) not in out:
+                    out[text, is_title] = find_persons(text if is_title else strip_dateline(text), title=is_title)
     return out
 
 
@@ -98,3 +96,75 @@ def places_ahead(gazetteer, batch: list) -> dict[str, list]:
                 if text and len(text) >= AHEAD_CHARS and text not in out:
                     out[text] = gazetteer.extract(strip_dateline(text))
     return out
+
+
+# --- in a parse worker ---------------------------------------------------------------------
+
+#: article texts a worker has found places and persons in (``hash``), oldest first
+_SENT: dict[int, None] = {}
+#: how many it remembers: recaptures of a page come close together in a collection
+SENT_MAX = 20_000
+
+
+def article_found(dump) -> tuple | None:
+    """In a parse worker: the places and persons of a page's article, as the writer's
+    ``index_places`` and ``index_people`` would find them in its title and body, for a
+    new item or a changed one: ``((places, persons) of the title, of the body)``, each
+    mention a plain tuple (``marshal``). None when the page has no article body, or
+    when this worker sent the same title and body lately (a recapture: the writer only
+    needs them when the text is new to it, and finds them itself otherwise).
+
+    The finding moves from the one process that writes to the workers, for the
+    distinct articles only, so the total work stays the same.
+    """
+    from .people import find_persons
+    from .places import Gazetteer, strip_dateline
+
+    rec = dump.article if dump is not None else None
+    if rec is None or not rec.body:
+        return None
+    seen = hash((rec.title, rec.body))
+    if seen in _SENT:
+        return None
+    _SENT[seen] = None
+    if len(_SENT) > SENT_MAX:
+        del _SENT[next(iter(_SENT))]
+    gazetteer = Gazetteer.load()
+    out: list[tuple | None] = []
+    for text, is_title in ((rec.title, True), (rec.body, False)):
+        if not text:
+            out.append(None)
+            continue
+        plain = strip_dateline(text)
+        places = [_fields(m) for m in gazetteer.extract(plain)]
+        persons = [_fields(m) for m in find_persons(text if is_title else plain, title=is_title)]
+        out.append((places, persons))
+    return tuple(out)
+
+
+def _fields(mention) -> tuple:
+    """A mention's fields in order (``Mention`` and ``PersonMention`` are flat dataclasses)."""
+    return tuple(getattr(mention, f) for f in mention.__dataclass_fields__)
+
+
+def install_found(corpus, rec, found: tuple) -> list:
+    """In the writer: put what ``article_found`` sent for ``rec`` where ``index_places`` and
+    ``index_people`` look first; returns the keys to take out once the page is stored."""
+    from .people import PersonMention
+    from .places import Mention
+
+    keys = []
+    for text, is_title, got in ((rec.title, True, found[0]), (rec.body, False, found[1])):
+        if got is None or not text:
+            continue
+        places, persons = got
+        corpus._places_ahead[text] = [Mention(*m) for m in places]
+        corpus._persons_ahead[text, is_title] = [PersonMention(*m) for m in persons]
+        keys.append((text, is_title))
+    return keys
+
+
+def remove_found(corpus, keys: list) -> None:
+    for text, is_title in keys:
+        corpus._places_ahead.pop(text, None)
+        corpus._persons_ahead.pop((text, is_title), None)

@@ -107,19 +107,19 @@ def _page(raw: list[str], lines: list[str], a: int, b: int) -> PageText | None:
     return chunk
 
 
+def _letter(c: str) -> bool:
+    r"""``[^\W\d_]``: a word character that is not a digit or ``_`` (as ``re`` reads them)."""
+    return c.isalnum() and not c.isdecimal() and c != "_"
+
+
 def _page_starts(lines: list[str]) -> list[int]:
     """Indexes of the lines that start a page (see ``split_pages``)."""
     starts: list[int] = []
     n = len(lines)
-    # only lines that may be a capture-date or a label line are looked at,
-    # found by one regex pass over the cleaned lines (numbered by counting newlines)
-    joined = "\n".join(lines)
-    candidates = []
-    line_no = pos = 0
-    for m in _CANDIDATE_LINE.finditer(joined):
-        line_no += joined.count("\n", pos, m.start())
-        pos = m.start()
-        candidates.append(line_no)
+    # only lines that may be a capture-date or a label line are looked at: the lines
+    # ``_CANDIDATE_LINE`` matches, found by two string tests a line (a multi-line
+    # regex pass tries every character of the page)
+    candidates = [i for i, ln in enumerate(lines) if (ln[-1:].isdecimal() and _letter(ln[:1])) or ln[:4] == "KCNA"]
     after_start = -1  # a page's label line is not another page's start
     for i in candidates:
         if i <= after_start:

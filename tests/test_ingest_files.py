@@ -140,6 +140,10 @@ def _state(db: Path):
             "SELECT * FROM sightings ORDER BY item_id, dump_id, role",
             "SELECT * FROM versions ORDER BY id",
             "SELECT * FROM item_places ORDER BY item_id, place_id, field, start",
+            "SELECT * FROM persons ORDER BY id",
+            "SELECT * FROM person_mentions ORDER BY item_id, field, start, person_id",
+            "SELECT * FROM events ORDER BY id",
+            "SELECT * FROM event_reports ORDER BY item_id, ordinal",
         )
     ]
     conn.close()

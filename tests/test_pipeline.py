@@ -40,6 +40,10 @@ def state(db: Path):
             "SELECT * FROM sightings ORDER BY item_id, dump_id, role",
             "SELECT * FROM versions ORDER BY id",
             "SELECT * FROM item_places ORDER BY item_id, place_id, field, start",
+            "SELECT * FROM persons ORDER BY id",
+            "SELECT * FROM person_mentions ORDER BY item_id, field, start, person_id",
+            "SELECT * FROM events ORDER BY id",
+            "SELECT * FROM event_reports ORDER BY item_id, ordinal",
         )
     ]
     conn.close()
@@ -157,3 +161,28 @@ def test_a_worker_that_dies_stops_the_ingest_in_one_line_and_keeps_what_was_stor
     monkeypatch.setattr(pipeline._Worker, "command", None)
     again = CliRunner().invoke(app, ["ingest", *map(str, files), "--db", str(db), "--json", "--jobs", "1"])
     assert again.exit_code == 0, again.output
+
+
+def test_workers_find_the_places_and_persons_of_articles_once(tmp_path, monkeypatch):
+    """With a parse worker, the writer does not look for places or persons in an article's
+    body (the worker found them, once per distinct text); in one process it does. Either
+    way the database is the same (``test_workers_store_the_same_as_one_process``)."""
+    from kcna_cli.db.files import ingest_sources
+    from kcna_cli.places import Gazetteer, strip_dateline
+
+    files = generate.write_captures(120, tmp_path / "captures")
+    read: list[str] = []
+    extract = Gazetteer.extract
+    monkeypatch.setattr(Gazetteer, "extract", lambda self, text: read.append(text) or extract(self, text))
+
+    def bodies_read_here(jobs: int, db: Path) -> int:
+        read.clear()
+        corpus = Corpus(db)
+        ingest_sources(corpus, expand([str(f) for f in files]), jobs=jobs, min_bytes=0)
+        bodies = {strip_dateline(b) for (b,) in corpus.conn.execute("SELECT body FROM items WHERE body IS NOT NULL")}
+        corpus.close()
+        return sum(1 for text in read if text in bodies)
+
+    assert bodies_read_here(0, tmp_path / "one.db") > 30
+    assert bodies_read_here(1, tmp_path / "two.db") == 0
+    assert state(tmp_path / "one.db") == state(tmp_path / "two.db")

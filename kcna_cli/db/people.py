@@ -162,7 +162,7 @@ def index_people(
     """(Re)compute the persons an item names and the leader activities it reports.
 
     ``fresh``: the item has no rows yet (a new item), so nothing is deleted first.
-    ``ahead``: persons of long texts found before the write transaction (``readahead``).
+    ``ahead``: (text, is it a title) -> persons found before the write transaction (``readahead``).
     """
     from ..activities import find_events
     from ..people import find_persons
@@ -177,10 +177,9 @@ def index_people(
     for field, text in texts:
         if not text:
             continue
-        plain = strip_dateline(text) if field != "title" else text
-        found = (ahead or {}).get((plain, field == "title"))
+        found = (ahead or {}).get((text, field == "title"))
         if found is None:
-            found = find_persons(plain, title=field == "title")
+            found = find_persons(strip_dateline(text) if field != "title" else text, title=field == "title")
         if field != "title":
             found_in_text = found
         for m in found:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from ..grams import item_forms
 from ..packing import pack
 from ..parse import Dump, Page
+from ..readahead import install_found, remove_found
 from ..text import version_text
 from .merge import renumber, upsert
 from .schema import rollback
@@ -243,7 +244,12 @@ class Writer:
             ),
         )
         assert cur.lastrowid is not None
-        self.store_records(cur.lastrowid, dump)
+        found = page.prepared.get("found") if page.prepared else None
+        keys = install_found(self.corpus, dump.article, found) if found and dump.article else []
+        try:
+            self.store_records(cur.lastrowid, dump)
+        finally:
+            remove_found(self.corpus, keys)
 
     def store_records(self, dump_id: int, dump: Dump) -> None:
         """Items and sightings of one parsed dump already in ``dumps``."""
