@@ -350,23 +350,24 @@ def parse_page(text: str) -> Dump:
     j = body_start
     while j < len(lines):
         line = lines[j]
-        if _FOOTER.match(line) or _MORE_ARTICLES.match(line):
+        special = line[:1] in _SPECIAL_FIRST  # footer, "More ..." and noise lines start so
+        if special and (_FOOTER.match(line) or _MORE_ARTICLES.match(line)):
             stop = reached_end = True
             break
         if body and not ended and captures.is_paywall(line):
             paywalled = True
             j += 1
             continue
-        if _is_noise(line):
+        if special and _is_noise(line):
             j += 1
             continue
-        mf = _MORE_FROM.match(line)
+        mf = _MORE_FROM.match(line) if special else None
         if mf:
             more_from_label = mf.group("label").strip() or None
             reached_end = True
             j += 1
             break
-        st = dates.read_stamp(line)
+        st = dates.read_stamp(line) if line[-1:] == ")" else None  # a stamp ends so
         if st is not None:
             stamp_seen = True
             if st[0] is None:
@@ -376,7 +377,12 @@ def parse_page(text: str) -> Dump:
             ended = True
             j += 1
             continue
-        if j + 2 < len(lines) and dates.LONG_DATE.match(lines[j + 1]) and _similar(line, lines[j + 2]):
+        if (
+            j + 2 < len(lines)
+            and _maybe_date(lines[j + 1])
+            and dates.LONG_DATE.match(lines[j + 1])
+            and _similar(line, lines[j + 2])
+        ):
             # teasers without a "More From" line: lede / date / lede, maybe
             # after the title printed twice, which is not body text
             if j - 2 >= body_start and fold(lines[j - 1]) == fold(lines[j - 2]):
