@@ -189,10 +189,17 @@ class _Sql:
         #: the place filter's ids, and whether it is the only filter
         self.place_ids: list[str] = []
         self.place_marks = ""
+        #: the person filter's ids
+        self.person_ids: list[int] = []
+        self.person_marks = ""
 
     @property
     def place_only(self) -> bool:
         return bool(self.place_ids) and len(self.where) == 1
+
+    @property
+    def person_only(self) -> bool:
+        return bool(self.person_ids) and len(self.where) == 1
 
     def add(self, cond: str, *params) -> None:
         self.where.append(cond)
@@ -284,9 +291,17 @@ def _where(corpus: Corpus, f: Filters, match: str | None) -> _Sql:
         from .db.people import person_ids
 
         pids = person_ids(corpus.conn, f.persons)
-        sql.add(
-            f"{ident} IN (SELECT item_id FROM person_mentions WHERE person_id IN ({','.join('?' * len(pids))}))", *pids
-        )
+        marks = ",".join("?" * len(pids))
+        if match is None and _dense(corpus, pids, marks, table="person_mentions", column="person_id"):
+            # a person in many items (the leader): walk items newest first and probe each
+            # by its own mentions ("+": not through the person index, which would read
+            # every mention of the person for each item probed)
+            probe = f"SELECT 1 FROM person_mentions pm WHERE pm.item_id = items.id AND +pm.person_id IN ({marks})"
+            cond = f"EXISTS ({probe})"
+        else:
+            cond = f"{ident} IN (SELECT item_id FROM person_mentions WHERE person_id IN ({marks}))"
+        sql.add(cond, *pids)
+        sql.person_ids, sql.person_marks = pids, marks
     if f.languages:
         codes = language_codes(f.languages)
         sql.add(f"items.language IN ({','.join('?' * len(codes))})", *codes)
@@ -313,9 +328,9 @@ def _where(corpus: Corpus, f: Filters, match: str | None) -> _Sql:
 DENSE_SHARE = 20
 
 
-def _dense(corpus: Corpus, ids: list[str], marks: str) -> bool:
-    """Do the places' mentions make up a large share of the corpus (both read from indexes)?"""
-    mentions = corpus.conn.execute(f"SELECT count(*) FROM item_places WHERE place_id IN ({marks})", ids).fetchone()[0]
+def _dense(corpus: Corpus, ids: list, marks: str, *, table: str = "item_places", column: str = "place_id") -> bool:
+    """Do the places' (or persons') mentions make up a large share of the corpus (both read from indexes)?"""
+    mentions = corpus.conn.execute(f"SELECT count(*) FROM {table} WHERE {column} IN ({marks})", ids).fetchone()[0]
     items = corpus.conn.execute("SELECT coalesce(max(id), 0) FROM items").fetchone()[0]
     return mentions * DENSE_SHARE >= items
 
@@ -397,6 +412,11 @@ def search(
                 total = corpus.conn.execute(
                     f"SELECT count(DISTINCT item_id) FROM item_places WHERE place_id IN ({sql.place_marks})",
                     sql.place_ids,
+                ).fetchone()[0]
+            elif sql.person_only:  # the same in the person index
+                total = corpus.conn.execute(
+                    f"SELECT count(DISTINCT item_id) FROM person_mentions WHERE person_id IN ({sql.person_marks})",
+                    sql.person_ids,
                 ).fetchone()[0]
             else:
                 total = corpus.conn.execute(f"SELECT count(*) FROM items{sql.clause}", sql.params).fetchone()[0]
