@@ -35,6 +35,13 @@ BUSY_TIMEOUT = 60.0
 #: page cache per connection (KiB); at 60,000 dumps 32 and 64 MiB measured alike
 #: (benchmarks/RESULTS.md), and the memory figures there include it
 CACHE_KIB = 32 * 1024
+#: WAL pages before a checkpoint copies them into the database (SQLite's default is
+#: 1,000). In a large corpus one write transaction dirties thousands of pages at
+#: random places (sightings, identity keys, the full-text index), so with the default
+#: every commit checkpointed, writing each page twice and syncing; with this, pages
+#: changed by several transactions are copied once. The WAL file grows to about this
+#: many pages (4 KiB each) during an ingest, and is removed when the last connection closes.
+WAL_CHECKPOINT_PAGES = 32768
 
 
 def _writable(path: Path) -> bool:
@@ -118,6 +125,8 @@ class Corpus:
                     self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            if not readonly:
+                self.conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
             if readonly:
                 check_readonly_schema(self.conn, self.path)
             else:
