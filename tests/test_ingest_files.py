@@ -10,6 +10,7 @@ import generate
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import db_state
 from typer.testing import CliRunner
 
 from kcna_cli import inputs, pipeline
@@ -130,26 +131,6 @@ def test_folder_walks_give_each_file_once_without_remembering_every_file(files, 
         assert len(real) == len(set(real))
 
 
-def _state(db: Path):
-    conn = sqlite3.connect(db)
-    out = [
-        conn.execute(q).fetchall()
-        for q in (
-            "SELECT sha256, path, page, capture_date, raw_bytes, raw FROM dumps ORDER BY id",
-            "SELECT * FROM items ORDER BY id",
-            "SELECT * FROM sightings ORDER BY item_id, dump_id, role",
-            "SELECT * FROM versions ORDER BY id",
-            "SELECT * FROM item_places ORDER BY item_id, place_id, field, start",
-            "SELECT * FROM persons ORDER BY id",
-            "SELECT * FROM person_mentions ORDER BY item_id, field, start, person_id",
-            "SELECT * FROM events ORDER BY id",
-            "SELECT * FROM event_reports ORDER BY item_id, ordinal",
-        )
-    ]
-    conn.close()
-    return out
-
-
 def _ingest(db: Path, paths: list[str], jobs: int) -> dict:
     report = IngestReport()
     corpus = Corpus(db)
@@ -179,7 +160,7 @@ def test_one_page_files_go_to_workers_in_batches_and_store_the_same(tmp_path, mo
     two = _ingest(tmp_path / "two.db", [str(folder)], jobs=2)
     assert one == two
     assert {f["error"] for f in two["failed"]} == {"binary file, not text", "empty file"}
-    assert _state(tmp_path / "one.db") == _state(tmp_path / "two.db")
+    assert db_state(tmp_path / "one.db") == db_state(tmp_path / "two.db")
     # 150 files in batches of at most 40, not one task per file
     assert [t[0] for t in tasks] == ["files"] * 4 and max(len(t[1]) for t in tasks) <= 40
 
@@ -256,7 +237,7 @@ def test_unchanged_files_are_known_unread_with_the_counts_reading_gives(tmp_path
     db = str(tmp_path / "k.db")
     first = ingest_json(str(folder), "--db", db)
     assert first["dumps_new"] > 0 and first["failed"][0]["error"].startswith("no KCNA Watch article")
-    before = _state(Path(db))
+    before = db_state(Path(db))
     reads = Reads(monkeypatch)
     again = ingest_json(str(folder), "--db", db)
     # only the file that failed is read again (and fails again); the 60 captures are not opened
@@ -266,14 +247,14 @@ def test_unchanged_files_are_known_unread_with_the_counts_reading_gives(tmp_path
     assert len(reads.files) == 61 and reads.pages == 61
     assert counts(again) == counts(verified)
     assert again["dumps_read"] == again["dumps_known"] + 1 == 61 and again["files_read"] == 61
-    assert _state(Path(db)) == before
+    assert db_state(Path(db)) == before
 
 
 def test_touched_and_renamed_files_are_read_but_known_by_their_bytes(tmp_path, captures, monkeypatch):
     folder, files = captures
     db = str(tmp_path / "k.db")
     ingest_json(str(folder), "--db", db)
-    before = _state(Path(db))
+    before = db_state(Path(db))
     for f in files[:5]:
         os.utime(f, ns=(f.stat().st_atime_ns, f.stat().st_mtime_ns + 10**9))  # touched: same bytes
     (folder / "renamed").mkdir()
@@ -283,7 +264,7 @@ def test_touched_and_renamed_files_are_read_but_known_by_their_bytes(tmp_path, c
     again = ingest_json(str(folder), "--db", db)
     assert len(reads.files) == 1 + 5 + 3 and reads.pages == 1  # read and hashed; only notes.txt parsed
     assert again["dumps_known"] == 60 and again["dumps_new"] == 0 and again["files_read"] == 61
-    assert _state(Path(db)) == before
+    assert db_state(Path(db)) == before
     reads.reset()
     assert counts(ingest_json(str(folder), "--db", db)) == counts(again)
     assert reads.files == [str(folder / "notes.txt")]  # their new names and times are recorded
@@ -437,7 +418,7 @@ def test_kill_9_never_leaves_a_file_recorded_whose_pages_are_not_stored(tmp_path
         text=True,
     )
     assert r.returncode == 0 and _pages_stored(db)
-    assert _state(db)[1:] == _state(reference)[1:]  # items, sightings, versions, places
+    assert db_state(db)[1:] == db_state(reference)[1:]  # items, sightings, versions, places
     assert killed and _recorded(db) == 1500
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from people_eval import HERE, evaluate_events, evaluate_persons, load_reports, load_sentences
-from support import FIXTURES
+from support import FIXTURES, search_both_ways
 
 from kcna_cli.activities import NOT_APPEARANCES, find_events
 from kcna_cli.people import find_persons, person_key, sentences
@@ -297,17 +297,9 @@ def test_finders_take_time_linear_in_their_input(unit):
 def test_person_filter_gives_the_same_items_whichever_way_it_is_run(corpus, monkeypatch, persons, extra):
     """A person in many items is probed item by item in date order (at a million files the
     set of the leader's items took 0.7 s to read and sort); a rarer one is read as a set."""
-    from kcna_cli import query
-
     for path in sorted(FIXTURES.glob("*.txt")):
         corpus.ingest_text(path.read_text(encoding="utf-8"), path.name)
-    results = []
-    for share in (0, 10**9):  # never dense, always dense
-        monkeypatch.setattr(query, "DENSE_SHARE", share)
-        f = query.Filters(persons=persons, **extra)
-        page = query.search(corpus, f, limit=3)
-        every = query.search(corpus, f, limit=0)
-        results.append(([i["id"] for i in page.items], page.total, [i["id"] for i in every.items]))
+    results = search_both_ways(corpus, monkeypatch, persons=persons, **extra)
     assert results[0] == results[1]
     assert results[0][1] == len(results[0][2])
     if not extra:

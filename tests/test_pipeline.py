@@ -6,7 +6,7 @@ from pathlib import Path
 
 import generate
 import pytest
-from support import FIXTURES
+from support import FIXTURES, db_state
 
 from kcna_cli import pipeline
 from kcna_cli.db import Corpus, IngestReport
@@ -28,26 +28,6 @@ def ingest(db: Path, paths: list[str], jobs: int) -> IngestReport:
     corpus.ingest_pages(pages(), report)
     corpus.close()
     return report
-
-
-def state(db: Path):
-    conn = sqlite3.connect(db)
-    out = [
-        conn.execute(q).fetchall()
-        for q in (
-            "SELECT sha256, path, page, capture_date, raw_bytes, raw FROM dumps ORDER BY id",
-            "SELECT * FROM items ORDER BY id",
-            "SELECT * FROM sightings ORDER BY item_id, dump_id, role",
-            "SELECT * FROM versions ORDER BY id",
-            "SELECT * FROM item_places ORDER BY item_id, place_id, field, start",
-            "SELECT * FROM persons ORDER BY id",
-            "SELECT * FROM person_mentions ORDER BY item_id, field, start, person_id",
-            "SELECT * FROM events ORDER BY id",
-            "SELECT * FROM event_reports ORDER BY item_id, ordinal",
-        )
-    ]
-    conn.close()
-    return out
 
 
 @pytest.fixture
@@ -73,7 +53,7 @@ def test_workers_store_the_same_as_one_process(tmp_path, corpus_files):
         *(str(FIXTURES / "sites" / n) for n in refused),
         corpus_files[-1],
     ]
-    assert state(tmp_path / "one.db") == state(tmp_path / "two.db")
+    assert db_state(tmp_path / "one.db") == db_state(tmp_path / "two.db")
     # the large file was cut into ranges, and its pages are numbered through them
     pages = sqlite3.connect(tmp_path / "two.db").execute("SELECT max(page) FROM dumps").fetchone()[0]
     assert pages > 190
@@ -185,4 +165,4 @@ def test_workers_find_the_places_and_persons_of_articles_once(tmp_path, monkeypa
 
     assert bodies_read_here(0, tmp_path / "one.db") > 30
     assert bodies_read_here(1, tmp_path / "two.db") == 0
-    assert state(tmp_path / "one.db") == state(tmp_path / "two.db")
+    assert db_state(tmp_path / "one.db") == db_state(tmp_path / "two.db")

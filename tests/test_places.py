@@ -4,7 +4,7 @@ import json
 
 import pytest
 from places_eval import CASES, evaluate
-from support import FIXTURES, kcna
+from support import FIXTURES, kcna, search_both_ways
 
 from kcna_cli.errors import UsageError
 from kcna_cli.places import Gazetteer
@@ -140,17 +140,9 @@ def test_reparse_reextracts_places(corpus):
 @pytest.mark.parametrize("extra", [{}, {"since": "2026"}, {"kind": "article"}])
 def test_place_filter_gives_the_same_items_whichever_way_it_is_run(corpus, monkeypatch, places, extra):
     """Dense places are probed item by item in date order, sparse ones read as a set."""
-    from kcna_cli import query
-
     for path in sorted(FIXTURES.glob("*.txt")):
         corpus.ingest_text(path.read_text(encoding="utf-8"), path.name)
-    results = []
-    for share in (0, 10**9):  # never dense, always dense
-        monkeypatch.setattr(query, "DENSE_SHARE", share)
-        f = query.Filters(places=places, **extra)
-        page = query.search(corpus, f, limit=3)
-        every = query.search(corpus, f, limit=0)
-        results.append(([i["id"] for i in page.items], page.total, [i["id"] for i in every.items]))
+    results = search_both_ways(corpus, monkeypatch, places=places, **extra)
     assert results[0] == results[1]
     assert results[0][1] == len(results[0][2])
 
