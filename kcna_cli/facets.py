@@ -2,8 +2,9 @@
 
 A search with words, dates and places is one FTS5 query because each item's
 date and places are also tokens of its index row: the date at three grains
-(``d2025 d202502 d20250210``) and each place it names with every place
-around it (``pkp07015 pkp07``). Written by the store, read by the queries:
+(``d2025 d202502 d20250210``), each place it names with every place
+around it (``pkp07015 pkp07``), and each person it names (``n42``, the
+``persons.id``). Written by the store, read by the queries:
 both import this module, neither imports the other.
 """
 
@@ -30,10 +31,17 @@ def place_facet(place_id: str) -> str:
     return "p" + "".join(c for c in place_id.lower() if c.isalnum())
 
 
-def facets(date: str | None, place_ids: Iterable[str], gazetteer: _Ancestry) -> str:
-    """``items.facets``: date tokens, then the places named and every place around them (sorted)."""
+def person_facet(person_id: int) -> str:
+    """A ``persons.id`` as one index token: ``42`` -> ``n42``."""
+    return f"n{int(person_id)}"
+
+
+def facets(date: str | None, place_ids: Iterable[str], gazetteer: _Ancestry, person_ids: Iterable[int] = ()) -> str:
+    """``items.facets``: date tokens, then the places named and every place around
+    them (sorted), then the persons named (by id)."""
     around = {p for pid in place_ids for p in (pid, *gazetteer.ancestors(pid))}
-    return " ".join(date_facets(date) + sorted(place_facet(p) for p in around))
+    persons = [person_facet(i) for i in sorted(set(person_ids))]
+    return " ".join(date_facets(date) + sorted(place_facet(p) for p in around) + persons)
 
 
 def date_tokens(lo: str, hi: str) -> list[str]:

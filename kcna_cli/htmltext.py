@@ -41,8 +41,6 @@ _NO_DEPTH = frozenset({
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]{0,15})")
 
 
-
-
 class HtmlError(ValueError):
     """The page could not be read as HTML."""
 

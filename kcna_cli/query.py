@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from .dates import user_range
 from .errors import UsageError
 from .facets import date_tokens as _date_tokens
-from .facets import place_facet
+from .facets import person_facet, place_facet
 from .filtering import check_sources, like_prefix, new_item_conditions, typed_day
 from .grams import TEXT_COLUMNS as TEXT_COLUMNS
 from .grams import check_raw as _check_raw
@@ -255,18 +255,13 @@ def _where(corpus: Corpus, f: Filters, match: str | None) -> _Sql:
     # "+": test each match against the set; without it FTS5 would seek every id of the set
     ident = "+items_fts.rowid" if match is not None else "items.id"
     lo, hi = _date_bounds(f)
+    pids: list[int] = []
+    if f.persons:
+        from .db.people import person_ids
+
+        pids = person_ids(corpus.conn, f.persons)  # an unknown name is an error, whatever else is asked
     if match is not None:
-        # dates and places are tokens of the index (items.facets): FTS5
-        # intersects them with the words, before any row is read or scored
-        parts = [match]
-        if (lo or hi) and match is not NOTHING:
-            dated = _date_match(corpus, lo, hi)
-            if dated:
-                parts.append(dated)
-        if f.places and match is not NOTHING:
-            ids = sorted({p.id for name in f.places for p in corpus.gazetteer.resolve(name)})
-            parts.append("facets : (" + " OR ".join(place_facet(i) for i in ids) + ")")
-        sql.add("items_fts MATCH ?", " AND ".join(parts))
+        sql.add("items_fts MATCH ?", _full_match(corpus, f, match, lo, hi, pids))
     else:
         if lo:
             sql.add("items.date >= ?", lo)
@@ -287,12 +282,9 @@ def _where(corpus: Corpus, f: Filters, match: str | None) -> _Sql:
             sql.params.extend([like, like])
         sql.where.append("(" + " OR ".join(conds) + ")")
         sql.needs_items = True
-    if f.persons:
-        from .db.people import person_ids
-
-        pids = person_ids(corpus.conn, f.persons)
+    if f.persons and match is None:
         marks = ",".join("?" * len(pids))
-        if match is None and _dense(corpus, pids, marks, table="person_mentions", column="person_id"):
+        if _dense(corpus, pids, marks, table="person_mentions", column="person_id"):
             # a person in many items (the leader): walk items newest first and probe each
             # by its own mentions ("+": not through the person index, which would read
             # every mention of the person for each item probed)
@@ -322,6 +314,26 @@ def _where(corpus: Corpus, f: Filters, match: str | None) -> _Sql:
         sql.add(cond, *ids)
         sql.place_ids, sql.place_marks = ids, marks
     return sql
+
+
+def _full_match(corpus: Corpus, f: Filters, match: str, lo: str | None, hi: str | None, pids: list[int]) -> str:
+    """The words with the date, place and person filters, as one FTS5 query: those are
+    tokens of the index (``items.facets``), so FTS5 intersects them with the words
+    before any row is read or scored."""
+    if match is NOTHING:
+        return match
+    parts = [match]
+    if lo or hi:
+        dated = _date_match(corpus, lo, hi)
+        if dated:
+            parts.append(dated)
+    if f.places:
+        ids = sorted({p.id for name in f.places for p in corpus.gazetteer.resolve(name)})
+        parts.append("facets : (" + " OR ".join(place_facet(i) for i in ids) + ")")
+    if f.persons:
+        # no person has id 0: an empty list matches nothing
+        parts.append("facets : (" + " OR ".join(person_facet(i) for i in pids or [0]) + ")")
+    return " AND ".join(parts)
 
 
 #: a place is "dense" when its mentions are at least 1/DENSE_SHARE of the items

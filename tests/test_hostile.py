@@ -362,7 +362,6 @@ def test_a_page_too_large_is_refused_and_reading_goes_on(tmp_path, monkeypatch):
     assert summary["failed"] == [{"path": f"{f} (page 3)", "error": got[2].error}]
 
 
-
 @pytest.mark.parametrize("jobs", ["0", "1"])
 def test_a_page_over_the_real_limit_is_refused_with_or_without_workers(tmp_path, jobs):
     before, after = list(generate.generate(3, seed=1)), list(generate.generate(3, seed=2))

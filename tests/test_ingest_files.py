@@ -360,7 +360,7 @@ def test_schema_6_database_gets_the_file_index(tmp_path, captures):
     as_schema_6(db)
     first = ingest_json(str(folder), "--db", str(db))
     with Corpus(db) as corpus:
-        assert corpus.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
+        assert corpus.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
         assert corpus.conn.execute("SELECT count(*) FROM files").fetchone()[0] == 60
     assert first["dumps_known"] == 60 and counts(ingest_json(str(folder), "--db", str(db))) == counts(first)
 

@@ -110,6 +110,23 @@ def assert_no_orphans(corpus: Corpus) -> None:
             assert orphans == 0, f"{orphans} rows of {table} name no item"
 
 
+def assert_facets_current(corpus: Corpus) -> None:
+    """Every item's filter tokens (``items.facets``) are its date, the places and the
+    persons it names now, whatever the item went through (edits, merges, upgrades)."""
+    from kcna_cli.facets import facets
+
+    q = corpus.conn.execute
+    places: dict[int, list[str]] = {}
+    for item_id, place_id in q("SELECT item_id, place_id FROM item_places"):
+        places.setdefault(item_id, []).append(place_id)
+    persons: dict[int, set[int]] = {}
+    for item_id, person_id in q("SELECT item_id, person_id FROM person_mentions"):
+        persons.setdefault(item_id, set()).add(person_id)
+    for item_id, date, stored in q("SELECT id, date, facets FROM items").fetchall():
+        expected = facets(date, places.get(item_id, ()), corpus.gazetteer, persons.get(item_id, ()))
+        assert stored == expected, (item_id, stored, expected)
+
+
 def ingest(dumps: list[tuple[str, bytes]]) -> tuple[tuple, tuple]:
     corpus = Corpus(":memory:")
     for name, data in dumps:
@@ -118,9 +135,11 @@ def ingest(dumps: list[tuple[str, bytes]]) -> tuple[tuple, tuple]:
     # the full-text index holds exactly the items (an untitled item stored again into a titled one is gone)
     corpus.conn.execute("INSERT INTO items_fts(items_fts, rank) VALUES ('integrity-check', 1)")
     assert_no_orphans(corpus)
+    assert_facets_current(corpus)
     corpus.reparse()
     corpus.conn.execute("INSERT INTO items_fts(items_fts, rank) VALUES ('integrity-check', 1)")
     assert_no_orphans(corpus)
+    assert_facets_current(corpus)
     after = snapshot(corpus)
     corpus.close()
     return before, after

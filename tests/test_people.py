@@ -304,3 +304,28 @@ def test_person_filter_gives_the_same_items_whichever_way_it_is_run(corpus, monk
     assert results[0][1] == len(results[0][2])
     if not extra:
         assert results[0][1] >= 1
+
+
+@pytest.mark.parametrize("persons", [["Kim Jong Un"], ["Ri Myong Hui"], ["Kim Jong Un", "Jo Yong Won"]])
+@pytest.mark.parametrize("words", ["county", "inspected", "Kim", "factory workers"])
+def test_words_and_a_person_find_the_items_with_both(corpus, persons, words):
+    """Persons are tokens of the full-text index: words and --person are one FTS5 query,
+    and find exactly the items that match the words and name one of the persons."""
+    from kcna_cli.db.people import person_ids
+    from kcna_cli.query import Filters, search
+
+    for path in sorted(FIXTURES.glob("*.txt")) + sorted((FIXTURES / "people").glob("*.txt")):
+        corpus.ingest_text(path.read_text(encoding="utf-8"), path.name)
+    ids = person_ids(corpus.conn, persons)
+    marks = ",".join("?" * len(ids))
+    named = {
+        r[0] for r in corpus.conn.execute(f"SELECT item_id FROM person_mentions WHERE person_id IN ({marks})", ids)
+    }
+    worded = {i["id"] for i in search(corpus, Filters(words=words), limit=0).items}
+    for sort in ("relevance", "date"):
+        both = search(corpus, Filters(words=words, persons=persons), sort=sort, limit=0)
+        assert {i["id"] for i in both.items} == worded & named and both.total == len(worded & named)
+        page = search(corpus, Filters(words=words, persons=persons), sort=sort, limit=2)
+        assert [i["id"] for i in page.items] == [i["id"] for i in both.items][:2] and page.total == both.total
+    if persons == ["Kim Jong Un"] and words in ("inspected", "Kim"):
+        assert worded & named  # the case is not vacuous

@@ -28,8 +28,23 @@ def orchard(corpus):
     return item_id
 
 
+def as_schema_8(db) -> None:
+    """Make a database written by this kcna look as schema 8 left it (no person tokens in the index)."""
+    import re
+
+    conn = sqlite3.connect(db)
+    rows = conn.execute("SELECT id, facets FROM items").fetchall()
+    strip = [(re.sub(r"(^| )n[0-9]+", "", f or "").strip(), i) for i, f in rows]
+    conn.executemany("UPDATE items SET facets = ? WHERE id = ?", strip)
+    conn.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
+    conn.execute("PRAGMA user_version = 8")
+    conn.commit()
+    conn.close()
+
+
 def as_schema_7(db) -> None:
     """Make a database written by this kcna look as schema 7 left it (no watches, URLs or map columns)."""
+    as_schema_8(db)
     conn = sqlite3.connect(db)
     conn.execute("DROP TABLE watches")
     conn.execute("DROP INDEX dumps_ingested")
@@ -265,3 +280,28 @@ def test_version_4_schema_is_migrated_with_people_and_events_as_a_fresh_ingest(t
         assert b.conn.execute(people).fetchall() == a.conn.execute(people).fetchall()
         assert b.conn.execute(events).fetchall() == a.conn.execute(events).fetchall()
         assert len(a.conn.execute(events).fetchall()) >= 5
+
+
+def test_version_8_schema_is_migrated_with_persons_in_the_index(tmp_path):
+    """Schema 8 -> 9: the persons an item names become tokens of its index row, as a
+    fresh ingest makes them, so words with --person search alike."""
+    fresh, old = tmp_path / "fresh.db", tmp_path / "v8.db"
+    files = sorted((FIXTURES / "people").glob("*.txt")) + sorted(FIXTURES.glob("*.txt"))
+    for db in (fresh, old):
+        with Corpus(db) as corpus:
+            for f in files:
+                corpus.ingest_text(f.read_text(encoding="utf-8"), f.name)
+    as_schema_8(old)
+    conn = sqlite3.connect(old)
+    assert conn.execute("SELECT count(*) FROM items WHERE facets GLOB '*n[0-9]*'").fetchone()[0] == 0
+    conn.close()
+    facets = "SELECT id, facets FROM items ORDER BY id"
+    with Corpus(fresh) as a, Corpus(old) as b:
+        assert b.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
+        assert b.conn.execute(facets).fetchall() == a.conn.execute(facets).fetchall()
+        assert a.conn.execute("SELECT count(*) FROM items WHERE facets GLOB '*n[0-9]*'").fetchone()[0] >= 5
+        b.conn.execute("INSERT INTO items_fts(items_fts, rank) VALUES ('integrity-check', 1)")
+        for words in ("inspected", "county", "Kim"):
+            kw = {"words": words, "persons": ["Kim Jong Un"]}
+            assert [i["id"] for i in items(b, **kw)] == [i["id"] for i in items(a, **kw)]
+        assert items(b, words="inspected", persons=["Kim Jong Un"])

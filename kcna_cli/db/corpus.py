@@ -235,20 +235,22 @@ class Corpus:
                 rows.append((item_id, m.place_id, name, m.start, m.end, m.surface, int(m.ambiguous)))
         if rows:
             self.conn.executemany("INSERT OR IGNORE INTO item_places VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-        # the filter tokens of the full-text index follow the places (the
-        # caller keeps the index in step, as for the text)
         if not new:
             date = self.conn.execute("SELECT date FROM items WHERE id = ?", (item_id,)).fetchone()[0]
-        self.conn.execute(
-            "UPDATE items SET facets = ? WHERE id = ?", (facets(date, [r[1] for r in rows], self.gazetteer), item_id)
-        )
         # the persons it names and the activities it reports follow the text too
+        persons: set[int] = set()
         if self.track_people:
             from .people import index_people
 
-            index_people(
+            persons = index_people(
                 self.conn, item_id, title, lede, body, date, self.gazetteer, fresh=new, ahead=self._persons_ahead
             )
+        # the filter tokens of the full-text index follow the places and persons
+        # (the caller keeps the index in step, as for the text)
+        self.conn.execute(
+            "UPDATE items SET facets = ? WHERE id = ?",
+            (facets(date, [r[1] for r in rows], self.gazetteer, persons), item_id),
+        )
 
     def reparse(self, *, progress: Callable[[int, int], None] | None = None) -> dict:
         """Re-read every stored dump with the current parser, in one transaction.

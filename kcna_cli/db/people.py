@@ -158,8 +158,9 @@ def index_people(
     *,
     fresh: bool = False,
     ahead: dict[tuple[str, bool], list] | None = None,
-) -> None:
-    """(Re)compute the persons an item names and the leader activities it reports.
+) -> set[int]:
+    """(Re)compute the persons an item names and the leader activities it reports;
+    returns the ids of the persons named (the item's ``facets`` hold them).
 
     ``fresh``: the item has no rows yet (a new item), so nothing is deleted first.
     ``ahead``: (text, is it a title) -> persons found before the write transaction (``readahead``).
@@ -187,9 +188,10 @@ def index_people(
             rows.append((item_id, pid, field, m.start, m.end, m.surface, m.post, m.list_no, m.list_pos, date))
     if rows:
         conn.executemany("INSERT OR IGNORE INTO person_mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    named = {r[1] for r in rows}
     text = body or lede
     if not any(mark in (title or "") or mark in (text or "") for mark in _LEADER_MARKS):
-        return
+        return named
     events = find_events(title, strip_dateline(text) if text else None, date, places=gazetteer, mentions=found_in_text)
     for ordinal, ev in enumerate(events):
         event_id = _store_event(conn, ev, cache)
@@ -197,6 +199,7 @@ def index_people(
             "INSERT OR REPLACE INTO event_reports (item_id, ordinal, event_id) VALUES (?, ?, ?)",
             (item_id, ordinal, event_id),
         )
+    return named
 
 
 def _forget(conn: sqlite3.Connection, item_id: int) -> None:

@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import KcnaError
-from ..facets import facets
+from ..facets import facets, person_facet
 from ..grams import item_forms
 from ..versions import fingerprint
 
 if TYPE_CHECKING:
     from ..places import Gazetteer
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 SCHEMA = """
 CREATE TABLE dumps (
@@ -301,6 +301,30 @@ def _migrate_watches_urls_map(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX dumps_capture ON dumps(capture_date)")
 
 
+def _migrate_person_facets(conn: sqlite3.Connection) -> None:
+    """Schema 8 -> 9: the persons an item names are tokens of its full-text index
+    row too (``n42``: ``persons.id``), so that a search with words and ``--person``
+    is one FTS5 query. Only items that name someone change: their tokens so far
+    (date and places) are kept, and the persons added after them."""
+    named: dict[int, set[int]] = {}
+    for item_id, person_id in conn.execute("SELECT item_id, person_id FROM person_mentions"):
+        named.setdefault(item_id, set()).add(person_id)
+    columns = "title, lede, body, facets, gram_title, gram_text"
+    for item_id in sorted(named):
+        old = conn.execute(f"SELECT {columns} FROM items WHERE id = ?", (item_id,)).fetchone()
+        if old is None:
+            continue
+        conn.execute(
+            f"INSERT INTO items_fts(items_fts, rowid, {columns}) VALUES ('delete', ?, ?, ?, ?, ?, ?, ?)",
+            (item_id, *old),
+        )
+        tokens = " ".join([old[3] or "", *(person_facet(i) for i in sorted(named[item_id]))]).strip()
+        conn.execute("UPDATE items SET facets = ? WHERE id = ?", (tokens, item_id))
+        conn.execute(
+            f"INSERT INTO items_fts(rowid, {columns}) SELECT id, {columns} FROM items WHERE id = ?", (item_id,)
+        )
+
+
 #: MIGRATIONS[n] upgrades a database from schema version n to n + 1: SQL, or a
 #: function of the connection (run inside the upgrade's transaction).
 MIGRATIONS: dict[int, str | Callable] = {
@@ -311,6 +335,7 @@ MIGRATIONS: dict[int, str | Callable] = {
     5: _migrate_5,
     6: _migrate_files,
     7: _migrate_watches_urls_map,
+    8: _migrate_person_facets,
 }
 
 
