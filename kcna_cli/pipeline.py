@@ -44,7 +44,7 @@ from .inputs import (
 )
 from .packing import prepare
 from .parse import Dump, Page, Record, parse_pages, split_pages
-from .readahead import article_found
+from .readahead import page_found
 
 #: pages per task when a large file is parsed by workers
 BATCH_PAGES = 200
@@ -196,8 +196,8 @@ def _work(task: tuple) -> tuple[bytes, str | None] | list[tuple[bytes, str | Non
             texts, first = [_refused(t[1]) if isinstance(t, tuple) else t for t in task[1]], task[2]
         for page in parse_pages(texts, first):
             prepare(page)
-            if page.prepared is not None:  # the article's places and persons, found here
-                page.prepared["found"] = article_found(page.dump)
+            if page.prepared is not None:  # the places and persons of its texts, found here
+                page.prepared["found"] = page_found(page.dump)
             out.append(page)
     except InputError as exc:
         error = str(exc)

@@ -100,46 +100,51 @@ def places_ahead(gazetteer, batch: list) -> dict[str, list]:
 
 # --- in a parse worker ---------------------------------------------------------------------
 
-#: article texts a worker has found places and persons in (``hash``), oldest first
+#: records a worker has found places and persons in (``hash`` of title and text)
 _SENT: dict[int, None] = {}
-#: how many it remembers: recaptures of a page come close together in a collection
+#: how many it remembers: recaptures of a page, and the teasers of the newest items,
+#: come close together in a collection
 SENT_MAX = 20_000
 
 
-def article_found(dump) -> tuple | None:
-    """In a parse worker: the places and persons of a page's article, as the writer's
-    ``index_places`` and ``index_people`` would find them in its title and body, for a
-    new item or a changed one: ``((places, persons) of the title, of the body)``, each
-    mention a plain tuple (``marshal``). None when the page has no article body, or
-    when this worker sent the same title and body lately (a recapture: the writer only
-    needs them when the text is new to it, and finds them itself otherwise).
+def page_found(dump) -> tuple | None:
+    """In a parse worker: the places and persons of a page's texts, as the writer's
+    ``index_places`` and ``index_people`` would find them for a new item or a changed
+    one: each record's title, and its body (its lede when it has none), as
+    ``(record number, field, places, persons)`` entries, each mention a plain tuple
+    (``marshal``). A record whose title and text this worker sent lately is left out
+    (a recapture, or the teaser of an item shown on many pages: the writer only needs
+    them when the text is new to it, and finds them itself otherwise). None when
+    nothing is left.
 
     The finding moves from the one process that writes to the workers, for the
-    distinct articles only, so the total work stays the same.
+    distinct texts only, so the total work stays the same.
     """
     from .people import find_persons
     from .places import Gazetteer, strip_dateline
 
-    rec = dump.article if dump is not None else None
-    if rec is None or not rec.body:
+    if dump is None:
         return None
-    seen = hash((rec.title, rec.body))
-    if seen in _SENT:
-        return None
-    _SENT[seen] = None
-    if len(_SENT) > SENT_MAX:
-        del _SENT[next(iter(_SENT))]
     gazetteer = Gazetteer.load()
-    out: list[tuple | None] = []
-    for text, is_title in ((rec.title, True), (rec.body, False)):
-        if not text:
-            out.append(None)
+    out: list[tuple] = []
+    for number, rec in enumerate(dump.records):
+        text_field = "body" if rec.body else "lede"
+        seen = hash((rec.title, text_field, getattr(rec, text_field)))
+        if seen in _SENT:
             continue
-        plain = strip_dateline(text)
-        places = [_fields(m) for m in gazetteer.extract(plain)]
-        persons = [_fields(m) for m in find_persons(text if is_title else plain, title=is_title)]
-        out.append((places, persons))
-    return tuple(out)
+        _SENT[seen] = None
+        if len(_SENT) > SENT_MAX:
+            del _SENT[next(iter(_SENT))]
+        for field in ("title", text_field):
+            text = getattr(rec, field)
+            if not text:
+                continue
+            is_title = field == "title"
+            plain = strip_dateline(text)
+            places = [_fields(m) for m in gazetteer.extract(plain)]
+            persons = [_fields(m) for m in find_persons(text if is_title else plain, title=is_title)]
+            out.append((number, field, places, persons))
+    return tuple(out) or None
 
 
 def _fields(mention) -> tuple:
@@ -147,17 +152,17 @@ def _fields(mention) -> tuple:
     return tuple(getattr(mention, f) for f in mention.__dataclass_fields__)
 
 
-def install_found(corpus, rec, found: tuple) -> list:
-    """In the writer: put what ``article_found`` sent for ``rec`` where ``index_places`` and
+def install_found(corpus, dump, found: tuple) -> list:
+    """In the writer: put what ``page_found`` sent for ``dump`` where ``index_places`` and
     ``index_people`` look first; returns the keys to take out once the page is stored."""
     from .people import PersonMention
     from .places import Mention
 
     keys = []
-    for text, is_title, got in ((rec.title, True, found[0]), (rec.body, False, found[1])):
-        if got is None or not text:
-            continue
-        places, persons = got
+    records = dump.records
+    for number, field, places, persons in found:
+        text = getattr(records[number], field)
+        is_title = field == "title"
         corpus._places_ahead[text] = [Mention(*m) for m in places]
         corpus._persons_ahead[text, is_title] = [PersonMention(*m) for m in persons]
         keys.append((text, is_title))

@@ -27,6 +27,15 @@ def fingerprint(text: str | None) -> str:
     return sha1(version_text(text))
 
 
+def body_fingerprint(rec) -> str:
+    """``fingerprint`` of a record's body, worked out once per record (a parse worker
+    sends it with the page, so that the one process that writes does not)."""
+    fp = rec.__dict__.get("_body_fp")
+    if fp is None:
+        fp = rec.__dict__["_body_fp"] = fingerprint(rec.body)
+    return fp
+
+
 def capture_order(rows: Iterable[T], *, first: int, vid: int = 0) -> list[T]:
     """Rows of versions sorted into capture order: by their first capture
     date (``row[first]``, None or "" first), then by version id (``row[vid]``)."""

@@ -39,7 +39,7 @@ from ..grams import item_forms
 from ..parse import Record
 from ..sitedates import read_dateline
 from ..text import normalize, version_text
-from ..versions import capture_order, lede_matches, sha1
+from ..versions import body_fingerprint, capture_order, lede_matches, sha1
 
 if TYPE_CHECKING:
     from .writer import Writer
@@ -204,7 +204,9 @@ def new_item(w: Writer, rec: Record, capture: str, *, partial: bool) -> tuple[in
     if rec.kind == "teaser":  # the capture its lede is from
         w.conn.execute("UPDATE items SET version_capture = ? WHERE id = ?", (capture, item_id))
     if rec.kind == "article" and rec.body and w.corpus.track_versions:
-        version_id = store_version(w, item_id, "body", rec.body, rec.title, partial=partial, fresh=True)
+        version_id = store_version(
+            w, item_id, "body", rec.body, rec.title, partial=partial, fp=body_fingerprint(rec), fresh=True
+        )
         w.conn.execute(
             "UPDATE items SET version_id = ?, version_capture = ? WHERE id = ?",
             (version_id, capture, item_id),
@@ -448,8 +450,7 @@ def body_version(w: Writer, item_id: int, rec: Record, partial: bool, capture: s
     which captures arrive does not matter.
     """
     body: str = rec.body  # type: ignore[assignment]
-    norm = version_text(body)
-    fp = sha1(norm)
+    fp = body_fingerprint(rec)
     row = w.conn.execute(
         "SELECT id, text, title FROM versions WHERE item_id = ? AND fingerprint = ?", (item_id, fp)
     ).fetchone()
@@ -468,6 +469,7 @@ def body_version(w: Writer, item_id: int, rec: Record, partial: bool, capture: s
     others = w.conn.execute(
         "SELECT id, text, partial FROM versions WHERE item_id = ? AND kind = 'body' ORDER BY id DESC", (item_id,)
     ).fetchall()
+    norm = version_text(body)
     for vid, vtext, vpartial in others:
         vnorm = version_text(vtext)
         if partial and vnorm.startswith(norm):

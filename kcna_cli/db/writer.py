@@ -245,7 +245,9 @@ class Writer:
         )
         assert cur.lastrowid is not None
         found = page.prepared.get("found") if page.prepared else None
-        keys = install_found(self.corpus, dump.article, found) if found and dump.article else []
+        keys = install_found(self.corpus, dump, found) if found else []
+        if page.prepared and "body_fp" in page.prepared and dump.article is not None:
+            dump.article.__dict__["_body_fp"] = page.prepared["body_fp"]  # as ``body_fingerprint`` caches it
         try:
             self.store_records(cur.lastrowid, dump)
         finally:
