@@ -490,6 +490,12 @@ class _Worker:
         # while the worker is still writing an earlier answer
         self.feeder = threading.Thread(target=self._feed, daemon=True)
         self.feeder.start()
+        # and a thread reads the answers as they come: a worker blocked on a full
+        # pipe until the writer asks for its answer could not start the next task
+        _larger_pipe(self.proc.stdout)
+        self.answers: queue.SimpleQueue = queue.SimpleQueue()
+        self.reader = threading.Thread(target=self._drain, daemon=True)
+        self.reader.start()
 
     def _feed(self) -> None:
         stdin = self.proc.stdin
@@ -505,23 +511,45 @@ class _Worker:
             except OSError:
                 pass
 
+    def _drain(self) -> None:
+        try:
+            while (data := _receive(self.proc.stdout)) is not None:
+                self.answers.put(data)
+        except (OSError, ValueError):  # the worker is gone; result() says so
+            pass
+        finally:
+            self.answers.put(None)
+
     def submit(self, task: tuple) -> None:
         self.tasks.put(task)
 
     def result(self):  # the answer of ``_work`` to the oldest task
-        data = _receive(self.proc.stdout)
+        data = self.answers.get()
         if data is None:
+            self.answers.put(None)  # the end stays the end
             raise RuntimeError(f"a parse worker stopped (exit status {self.proc.wait()})")
         return marshal.loads(data)
 
     def close(self, *, kill: bool = False) -> None:
-        self.tasks.put(None)
+        self.tasks.put(None)  # the worker reads the end of its input and exits
         if kill:
             self.proc.kill()
         self.feeder.join()
+        self.proc.wait()
+        self.reader.join()  # its output ended with it
         if self.proc.stdout is not None:
             self.proc.stdout.close()
-        self.proc.wait()
+
+
+def _larger_pipe(fh) -> None:
+    """Let a worker write a whole answer (about 1 MiB) before anyone reads it, where the
+    system allows (Linux); the default pipe holds 64 KiB."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fh.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+    except (ImportError, AttributeError, OSError):
+        pass
 
 
 def _send(fh, data: bytes) -> None:
