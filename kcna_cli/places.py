@@ -186,8 +186,13 @@ def roman_key(text: str) -> str:
     return f"{direction}:{s}" if direction else s
 
 
+_SPACES = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=8192)
 def _fold_name(text: str) -> str:
-    return re.sub(r"\s+", " ", strip_accents(text).replace("’", "'")).strip().lower()
+    """A name as the gazetteer's indexes key it (the same few names recur in every text)."""
+    return _SPACES.sub(" ", strip_accents(text).replace("’", "'")).strip().lower()
 
 
 _UNIT_AHEAD = r"(?!(?:Count(?:y|ies)|Cit(?:y|ies)|Districts?|Provinces?|Areas?|Provincial|Municipal)\b)"

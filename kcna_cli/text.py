@@ -148,6 +148,8 @@ def normalize_paragraphs(text: str) -> str:
 
 def strip_accents(text: str) -> str:
     """``Chosŏn`` -> ``Choson``: combining marks removed after NFKD."""
+    if text.isascii():  # NFKD leaves ASCII as it is, and it has no combining marks
+        return text
     text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c))
 
