@@ -29,6 +29,7 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING
 
 from . import inputs
 from .inputs import (
@@ -45,6 +46,9 @@ from .inputs import (
 from .packing import prepare
 from .parse import Dump, Page, Record, parse_pages, split_pages
 from .readahead import page_found
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 #: pages per task when a large file is parsed by workers
 BATCH_PAGES = 200
@@ -136,16 +140,58 @@ def _whole(src: Source, limit: int) -> bool:
     return regular and size <= limit
 
 
-def _read_hashed(src: Source, known_hash: KnownHash | None) -> tuple[bytes | None, Parsed]:
-    """A small file's bytes, or (when it cannot be read, or its bytes are known) its answer."""
-    try:
-        data = src.read()
-    except InputError as exc:
-        return None, Parsed(src, [], str(exc))
-    sha = file_hash(data)
+def _read_hashed(
+    src: Source, known_hash: KnownHash | None, read: tuple[bytes | None, str] | None = None
+) -> tuple[bytes | None, Parsed]:
+    """A small file's bytes, or (when it cannot be read, or its bytes are known) its answer.
+    ``read``: what ``_read_bytes`` gave for it, when it was read ahead."""
+    data, sha = read or _read_bytes(src)
+    if data is None:
+        return None, Parsed(src, [], sha)  # (why it could not be read)
     if known_hash is not None and (pages := known_hash(sha)) is not None:
         return None, Parsed(src, [], sha=sha, known=pages)
     return data, Parsed(src, [], sha=sha)
+
+
+def _read_bytes(src: Source) -> tuple[bytes | None, str]:
+    """(a small file's bytes, their hash), or (None, why it could not be read)."""
+    try:
+        data = src.read()
+    except InputError as exc:
+        return None, str(exc)
+    return data, file_hash(data)
+
+
+#: small files read ahead of the writer by a thread: at most this many bytes, and files
+READ_AHEAD_BYTES = 4 * 1024 * 1024
+READ_AHEAD_FILES = 128
+
+
+def _read_ahead(sources: Iterable[Source]) -> Iterator[tuple[Source, Future | None]]:
+    """The sources in order, each small regular file with its bytes being read and hashed
+    (``_read_bytes``) by a thread: a first ingest of a folder read from disk waits on the
+    disk there, while this process writes. At most ``READ_AHEAD_BYTES`` and
+    ``READ_AHEAD_FILES`` are read ahead."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    window: deque[tuple[Source, Future | None, int]] = deque()
+    size = 0
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="kcna-read") as pool:
+        try:
+            for src in sources:
+                whole = _whole(src, FILE_TASK_BYTES)
+                window.append((src, pool.submit(_read_bytes, src) if whole else None, src.size if whole else 0))
+                size += window[-1][2]
+                while window and (size > READ_AHEAD_BYTES or len(window) > READ_AHEAD_FILES or not whole):
+                    src, future, n = window.popleft()
+                    size -= n
+                    yield src, future
+            while window:
+                yield window.popleft()[:2]
+        finally:
+            for _src, future, _n in window:  # stopped early: nothing more is read
+                if future is not None:
+                    future.cancel()
 
 
 def _parse_here(src: Source, known_hash: KnownHash | None = None) -> Iterator[Parsed]:
@@ -361,9 +407,9 @@ def _tasks(sources: Iterable[Source], known_hash: KnownHash | None) -> Iterator[
             yield "batch", batch, ("files", blobs) if blobs else None
         batch, blobs, size = [], [], 0
 
-    for src in sources:
-        if _whole(src, FILE_TASK_BYTES):
-            data, answer = _read_hashed(src, known_hash)
+    for src, reading in _read_ahead(sources):
+        if reading is not None:
+            data, answer = _read_hashed(src, known_hash, reading.result())
             batch.append((src, answer))
             if data is not None and answer is not None and answer.error is None:
                 blobs.append(data)

@@ -484,28 +484,38 @@ def test_place_extraction_finds_what_the_flat_patterns_find(parts):
         places._UNIT_HINT = hint
 
 
+@pytest.mark.parametrize("readable", [False, True])
 @pytest.mark.parametrize("jobs", [0, 1])
-def test_ingest_pulls_the_listing_as_it_reads_never_whole(tmp_path, jobs):
+def test_ingest_pulls_the_listing_as_it_reads_never_whole(tmp_path, jobs, readable):
     """A folder of a million files is read as it is listed: when a file's answer comes, only
-    a bounded number of files has been listed beyond it (the file index's look-up chunk and
-    the workers' tasks in flight), whatever the length of the listing."""
+    a bounded number of files has been listed beyond it (the file index's look-up chunk, the
+    files read ahead and the workers' tasks in flight), whatever the length of the listing."""
     from kcna_cli.db.files import LOOKUP_CHUNK, ingest_sources
 
+    n = 1500 if readable else 3000
+    if readable:
+        for k in range(n):
+            (tmp_path / f"{k}.txt").write_text(f"not a page {k}\n", encoding="utf-8")
     pulled = [0]
 
     def listing(n):
         for k in range(n):
             pulled[0] += 1
-            yield Source(str(tmp_path / f"{k}.txt"), "cannot read: test")  # answered without reading
+            path = str(tmp_path / f"{k}.txt")
+            # answered without reading, or read and found not to be a page
+            yield Source(path) if readable else Source(path, "cannot read: test")
 
     ahead = []
     corpus = Corpus(tmp_path / "k.db")
     report = ingest_sources(
-        corpus, listing(3000), jobs=jobs, min_bytes=0, on_part=lambda part: ahead.append(pulled[0] - len(ahead))
+        corpus, listing(n), jobs=jobs, min_bytes=0, on_part=lambda part: ahead.append(pulled[0] - len(ahead))
     )
     corpus.close()
-    assert len(report.failed) == 3000 and pulled[0] == 3000
-    assert max(ahead) <= LOOKUP_CHUNK + 2 * pipeline.BATCH_FILES
+    assert len(report.failed) == n and pulled[0] == n
+    # the task being stored and two in flight per worker, each of up to BATCH_FILES files
+    in_flight = (2 * jobs + 1) * pipeline.BATCH_FILES
+    assert max(ahead) <= LOOKUP_CHUNK + in_flight + pipeline.READ_AHEAD_FILES
+    assert max(ahead) < n
 
 
 def test_listing_a_folder_keeps_nothing_per_file(tmp_path):
