@@ -10,8 +10,11 @@ both import this module, neither imports the other.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Protocol
+
+from .text import strip_accents
 
 
 class _Ancestry(Protocol):
@@ -73,3 +76,40 @@ def date_tokens(lo: str, hi: str) -> list[str]:
             out.append(f"d{cur.year:04d}{cur.month:02d}{cur.day:02d}")
             cur = after(cur)
     return out
+
+
+_FACET_NUMBER = re.compile(r"[dn][0-9]+")
+_PHRASES = re.compile(r'"((?:[^"]|"")*)"(\*?)\s*')
+
+
+def in_every_column(match: str, text_columns: str, place_tokens: frozenset[str]) -> str:
+    """``match`` with its leading ``{text columns} : ("word" "phrase"* ...)`` group searched
+    in every column, where that finds the same items with the same scores: when no word
+    of it can be a filter token (``d2025``, ``n42``, a place's token in ``place_tokens``,
+    or for ``word*`` anything starting with d, n or p), since the facets column holds
+    those only. FTS5 then need not sort each match's positions out by column, which
+    halves the time it takes to count or rank a common word. Anything else is returned
+    as it is.
+    """
+    head = text_columns + " : ("
+    if not match.startswith(head):
+        return match
+    pos = len(head)
+    words: list[tuple[str, bool]] = []
+    while (m := _PHRASES.match(match, pos)) is not None:
+        words.append((m.group(1).replace('""', '"'), bool(m.group(2))))
+        pos = m.end()
+    if not words or not match.startswith(")", pos):
+        return match
+    for phrase, prefix in words:
+        tokens = _TOKEN.findall(strip_accents(phrase).casefold())
+        for k, token in enumerate(tokens):
+            if prefix and k == len(tokens) - 1 and token[0] in "dnp":
+                return match
+            if _FACET_NUMBER.fullmatch(token) or token in place_tokens:
+                return match
+    return "(" + match[len(head) :]
+
+
+#: what the index's tokenizer (unicode61) makes a token of, after folding
+_TOKEN = re.compile(r"[^\W_]+")

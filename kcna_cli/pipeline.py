@@ -165,18 +165,20 @@ def _read_bytes(src: Source) -> tuple[bytes | None, str]:
 #: small files read ahead of the writer by a thread: at most this many bytes, and files
 READ_AHEAD_BYTES = 4 * 1024 * 1024
 READ_AHEAD_FILES = 128
+#: threads that read them (a disk answers several reads at once)
+READ_THREADS = 4
 
 
 def _read_ahead(sources: Iterable[Source]) -> Iterator[tuple[Source, Future | None]]:
     """The sources in order, each small regular file with its bytes being read and hashed
-    (``_read_bytes``) by a thread: a first ingest of a folder read from disk waits on the
+    (``_read_bytes``) by threads: a first ingest of a folder read from disk waits on the
     disk there, while this process writes. At most ``READ_AHEAD_BYTES`` and
     ``READ_AHEAD_FILES`` are read ahead."""
     from concurrent.futures import ThreadPoolExecutor
 
     window: deque[tuple[Source, Future | None, int]] = deque()
     size = 0
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="kcna-read") as pool:
+    with ThreadPoolExecutor(max_workers=READ_THREADS, thread_name_prefix="kcna-read") as pool:
         try:
             for src in sources:
                 whole = _whole(src, FILE_TASK_BYTES)

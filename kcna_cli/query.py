@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from .dates import user_range
 from .errors import UsageError
 from .facets import date_tokens as _date_tokens
-from .facets import person_facet, place_facet
+from .facets import in_every_column, person_facet, place_facet
 from .filtering import check_sources, like_prefix, new_item_conditions, typed_day
 from .grams import TEXT_COLUMNS as TEXT_COLUMNS
 from .grams import check_raw as _check_raw
@@ -322,7 +322,8 @@ def _full_match(corpus: Corpus, f: Filters, match: str, lo: str | None, hi: str 
     before any row is read or scored."""
     if match is NOTHING:
         return match
-    parts = [match]
+    places = frozenset(place_facet(i) for (i,) in corpus.conn.execute("SELECT id FROM places"))
+    parts = [in_every_column(match, TEXT_COLUMNS, places)]
     if lo or hi:
         dated = _date_match(corpus, lo, hi)
         if dated:

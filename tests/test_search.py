@@ -383,3 +383,54 @@ def test_the_table_says_when_order_was_worked_out_among_recent_matches(db, monke
     assert "best matches among the 40 most recently stored of" in " ".join(out.output.split())
     piped = runner.invoke(app, ["search", "county", "--db", str(db), "--json", "--limit", "5"])
     assert len(json.loads(piped.stdout)) == 5  # the note never enters piped data
+
+
+_EVERY_COLUMN_CORPUS: list = []
+
+
+def _people_and_places_corpus() -> Corpus:
+    """The fixtures (pages with places and persons) in one corpus, built once for the module."""
+    if not _EVERY_COLUMN_CORPUS:
+        corpus = Corpus(":memory:")
+        for path in sorted(FIXTURES.glob("*.txt")) + sorted((FIXTURES / "people").glob("*.txt")):
+            corpus.ingest_text(path.read_text(encoding="utf-8"), path.name)
+        _EVERY_COLUMN_CORPUS.append(corpus)
+    return _EVERY_COLUMN_CORPUS[0]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_words_searched_in_every_column_find_what_the_text_columns_find(data, monkeypatch):
+    """A common word is searched in every column, facets too, when no word can be a filter
+    token: the same items, total, order and scores as searching the text columns only.
+    Filter tokens stored in the corpus (dates, places, persons) are among the words tried."""
+    corpus = _people_and_places_corpus()
+    stored = sorted({t for (f,) in corpus.conn.execute("SELECT facets FROM items") for t in (f or "").split()})
+    assert any(t.startswith("n") for t in stored) and any(t.startswith("p") for t in stored)
+    vocabulary = [
+        "kim",
+        "county",
+        "visited",
+        "jong",
+        "north",
+        "people",
+        "d",
+        "n",
+        "p",
+        "2025",
+        *stored[:: max(1, len(stored) // 25)],
+    ]
+    words = data.draw(st.lists(st.sampled_from(vocabulary), min_size=1, max_size=3))
+    prefix = data.draw(st.booleans())
+    text = " ".join(words) + ("*" if prefix else "")
+    extra = data.draw(st.sampled_from([{}, {"since": "2025"}, {"places": ["Kangwon"]}]))
+
+    def run():
+        result = search(corpus, Filters(words=text, **extra), limit=0)
+        return result.total, [(i["id"], i["score"]) for i in result.items]
+
+    relaxed = run()
+    with monkeypatch.context() as patch:  # undone before the next example
+        patch.setattr(query, "in_every_column", lambda match, *rest: match)
+        strict = run()
+    assert relaxed == strict
