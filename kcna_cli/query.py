@@ -478,18 +478,26 @@ def _word_page(
     else:
         base, ident = " FROM items_fts JOIN items ON items.id = items_fts.rowid", "items.id"
     conn = corpus.conn
-    total = conn.execute(f"SELECT count(*){base}{sql.clause}", sql.params).fetchone()[0]
-    ranked_among = None
-    if window is not None and total > window and sort == "relevance":
-        # the newest stored matches come first in the index's own order: only they are scored
-        ranked = conn.execute(
-            f"SELECT id, score FROM (SELECT {ident} AS id, {score} AS score{base}{sql.clause}"
-            f" ORDER BY items_fts.rowid DESC LIMIT {int(window)}) ORDER BY score DESC, id DESC{page}",
-            sql.params,
-        ).fetchall()
-        ranked_among = window
+    count = f"SELECT count(*){base}{sql.clause}"
+    # the newest stored matches come first in the index's own order: only they are scored
+    newest = (
+        f"SELECT id, score FROM (SELECT {ident} AS id, {score} AS score{base}{sql.clause}"
+        f" ORDER BY items_fts.rowid DESC LIMIT {int(window or 0)}) ORDER BY score DESC, id DESC{page}"
+    )
+    if window is not None and sort == "relevance" and not sql.needs_items:
+        # counted beside the ranking (two CPUs); when no more than ``window`` match, ranking
+        # the newest ``window`` ranks them all, in the same order (score, then newest)
+        counted = corpus.read_beside(count, sql.params)
+        try:
+            ranked = conn.execute(newest, sql.params).fetchall()
+        finally:
+            total = counted()[0]
+        ranked_among = window if total > window else None
     else:
-        ranked = conn.execute(f"SELECT {ident}, {score}{base}{sql.clause}{order}{page}", sql.params).fetchall()
+        total = conn.execute(count, sql.params).fetchone()[0]
+        ranked_among = window if window is not None and total > window and sort == "relevance" else None
+        every = f"SELECT {ident}, {score}{base}{sql.clause}{order}{page}"
+        ranked = conn.execute(newest if ranked_among else every, sql.params).fetchall()
     ids = [r[0] for r in ranked]
     scores = dict(ranked)
     # literal ids (integers from the query above) let FTS5 seek each one

@@ -434,3 +434,34 @@ def test_words_searched_in_every_column_find_what_the_text_columns_find(data, mo
         patch.setattr(query, "in_every_column", lambda match, *rest: match)
         strict = run()
     assert relaxed == strict
+
+
+@pytest.mark.parametrize("window", [3, 40, 10_000])
+def test_counting_beside_the_ranking_gives_what_one_connection_gives(tmp_path, monkeypatch, window):
+    """A search with words counts its matches on a second connection while it ranks them:
+    the same items, scores, total and ranked_among as with one connection, with any window;
+    a bad query still fails with one line, and the next search works."""
+    corpus = Corpus(tmp_path / "k.db")
+    for path in sorted(FIXTURES.glob("*.txt")) + sorted((FIXTURES / "people").glob("*.txt")):
+        corpus.ingest_text(path.read_text(encoding="utf-8"), path.name)
+    monkeypatch.setattr(query, "RANK_WINDOW", window)
+    asks = [{"words": "kim"}, {"words": "county", "since": "2025"}, {"words": "jong", "places": ["Kangwon"]}]
+
+    def results():
+        out = []
+        for ask in asks:
+            for limit in (2, 20):
+                r = search(corpus, Filters(**ask), limit=limit)
+                out.append((r.total, r.ranked_among, [(i["id"], i["score"]) for i in r.items]))
+        return out
+
+    beside = results()
+    assert corpus._side is not None  # the second connection was used
+    assert any(t > window for t, _, _ in beside) == any(among for _, among, _ in beside)
+    with monkeypatch.context() as patch:
+        patch.setattr(Corpus, "side_reader", lambda self: None)
+        assert results() == beside
+    with pytest.raises(query.UsageError):
+        search(corpus, Filters(words="kim (", raw=True), limit=5)
+    assert results() == beside
+    corpus.close()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -138,6 +138,49 @@ class Corpus:
         #: places of the long texts of the batch being stored, found before its transaction
         self._places_ahead: dict[str, list] = {}
         self._persons_ahead: dict[tuple[str, bool], list] = {}
+        self._side: sqlite3.Connection | None = None
+
+    def side_reader(self) -> sqlite3.Connection | None:
+        """A second, read-only connection, for a read that runs beside one on ``conn`` (a
+        search counts its matches while it ranks them: SQLite works on both at once, on two
+        CPUs). None for a database in memory, or while ``conn`` is in a transaction (the
+        other connection would not see what it has not committed)."""
+        if str(self.path) == ":memory:" or self.conn.in_transaction:
+            return None
+        if self._side is None:
+            self._side = _connect(self.path, readonly=True)
+            self._side.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+            self._side.execute(f"PRAGMA cache_size = -{CACHE_KIB // 4}")
+        return self._side
+
+    def read_beside(self, sql: str, params: Sequence = ()) -> Callable[[], tuple]:
+        """Start a one-row read on ``side_reader``, in a thread, while this one goes on with
+        ``conn``; the function returned waits for the row (and raises what the read raised).
+        Read on ``conn`` at once when there is no second connection."""
+        side = self.side_reader()
+        if side is None:
+            row = self.conn.execute(sql, params).fetchone()
+            return lambda: row
+        import threading
+
+        out: list = []
+
+        def run() -> None:
+            try:
+                out.append(side.execute(sql, params).fetchone())
+            except BaseException as exc:  # raised where the row is asked for
+                out.append(exc)
+
+        thread = threading.Thread(target=run, name="kcna-read-beside", daemon=True)
+        thread.start()
+
+        def wait() -> tuple:
+            thread.join()
+            if isinstance(out[0], BaseException):
+                raise out[0]
+            return out[0]
+
+        return wait
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -155,6 +198,9 @@ class Corpus:
         return sqlite_utils.Database(self.conn)
 
     def close(self) -> None:
+        if self._side is not None:
+            self._side.close()
+            self._side = None
         self.conn.close()
 
     def __enter__(self) -> Corpus:
