@@ -162,38 +162,52 @@ def _read_bytes(src: Source) -> tuple[bytes | None, str]:
     return data, file_hash(data)
 
 
-#: small files read ahead of the writer by a thread: at most this many bytes, and files
-READ_AHEAD_BYTES = 4 * 1024 * 1024
-READ_AHEAD_FILES = 128
-#: threads that read them (a disk answers several reads at once)
-READ_THREADS = 4
+#: small files read ahead of the writer by threads, a chunk of them at a time (one
+#: hand-over between threads per chunk: a hand-over costs more than a small file)
+READ_CHUNK_FILES = 32
+READ_CHUNK_BYTES = 1024 * 1024
+#: chunks read ahead, and the threads that read them (a disk answers several reads at once)
+READ_AHEAD_CHUNKS = 4
+READ_THREADS = 2
+#: at most this many files are read ahead
+READ_AHEAD_FILES = READ_CHUNK_FILES * READ_AHEAD_CHUNKS
 
 
-def _read_ahead(sources: Iterable[Source]) -> Iterator[tuple[Source, Future | None]]:
-    """The sources in order, each small regular file with its bytes being read and hashed
-    (``_read_bytes``) by threads: a first ingest of a folder read from disk waits on the
-    disk there, while this process writes. At most ``READ_AHEAD_BYTES`` and
-    ``READ_AHEAD_FILES`` are read ahead."""
+def _read_chunk(chunk: list[tuple[Source, bool]]) -> list[tuple[bytes | None, str] | None]:
+    return [_read_bytes(src) if whole else None for src, whole in chunk]
+
+
+def _read_ahead(sources: Iterable[Source]) -> Iterator[tuple[Source, tuple[bytes | None, str] | None]]:
+    """The sources in order, each small regular file with what ``_read_bytes`` gave for it
+    (None for other sources): threads read and hash them ahead, so that a first ingest of
+    a folder on disk waits on the disk there, while this process writes. At most
+    ``READ_AHEAD_FILES`` files, of at most ``READ_CHUNK_BYTES`` a chunk, are read ahead."""
     from concurrent.futures import ThreadPoolExecutor
 
-    window: deque[tuple[Source, Future | None, int]] = deque()
+    window: deque[tuple[list[tuple[Source, bool]], Future]] = deque()
+    chunk: list[tuple[Source, bool]] = []
     size = 0
     with ThreadPoolExecutor(max_workers=READ_THREADS, thread_name_prefix="kcna-read") as pool:
         try:
             for src in sources:
                 whole = _whole(src, FILE_TASK_BYTES)
-                window.append((src, pool.submit(_read_bytes, src) if whole else None, src.size if whole else 0))
-                size += window[-1][2]
-                while window and (size > READ_AHEAD_BYTES or len(window) > READ_AHEAD_FILES or not whole):
-                    src, future, n = window.popleft()
-                    size -= n
-                    yield src, future
+                chunk.append((src, whole))
+                size += src.size if whole else 0
+                if whole and len(chunk) < READ_CHUNK_FILES and size < READ_CHUNK_BYTES:
+                    continue
+                window.append((chunk, pool.submit(_read_chunk, chunk)))
+                chunk, size = [], 0
+                while len(window) > (READ_AHEAD_CHUNKS if whole else 0):
+                    done, future = window.popleft()
+                    yield from zip((src for src, _ in done), future.result(), strict=True)
+            if chunk:
+                window.append((chunk, pool.submit(_read_chunk, chunk)))
             while window:
-                yield window.popleft()[:2]
+                done, future = window.popleft()
+                yield from zip((src for src, _ in done), future.result(), strict=True)
         finally:
-            for _src, future, _n in window:  # stopped early: nothing more is read
-                if future is not None:
-                    future.cancel()
+            for _chunk, future in window:  # stopped early: nothing more is read
+                future.cancel()
 
 
 def _parse_here(src: Source, known_hash: KnownHash | None = None) -> Iterator[Parsed]:
@@ -411,7 +425,7 @@ def _tasks(sources: Iterable[Source], known_hash: KnownHash | None) -> Iterator[
 
     for src, reading in _read_ahead(sources):
         if reading is not None:
-            data, answer = _read_hashed(src, known_hash, reading.result())
+            data, answer = _read_hashed(src, known_hash, reading)
             batch.append((src, answer))
             if data is not None and answer is not None and answer.error is None:
                 blobs.append(data)

@@ -33,9 +33,9 @@ if TYPE_CHECKING:
 #: seconds a writer waits for another one before giving up
 BUSY_TIMEOUT = 60.0
 #: page cache per connection (KiB); at 60,000 dumps 32 and 64 MiB measured alike
-#: (benchmarks/RESULTS.md), and the memory figures there include it; 24 keeps an
-#: ingest of a million files and its parse worker under 150 MiB together
-CACHE_KIB = 24 * 1024
+#: (benchmarks/RESULTS.md), and the memory figures there include it; 22 keeps an
+#: ingest of a million files, its parse worker and the files read ahead under 150 MiB
+CACHE_KIB = 22 * 1024
 #: WAL pages before a checkpoint copies them into the database (SQLite's default is
 #: 1,000). In a large corpus one write transaction dirties thousands of pages at
 #: random places (sightings, identity keys, the full-text index), so with the default
