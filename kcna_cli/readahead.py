@@ -110,12 +110,11 @@ SENT_MAX = 20_000
 def page_found(dump) -> tuple | None:
     """In a parse worker: the places and persons of a page's texts, as the writer's
     ``index_places`` and ``index_people`` would find them for a new item or a changed
-    one: each record's title, and its body (its lede when it has none), as
+    one: the title and body of each record with a body (an article), as
     ``(record number, field, places, persons)`` entries, each mention a plain tuple
-    (``marshal``). A record whose title and text this worker sent lately is left out
-    (a recapture, or the teaser of an item shown on many pages: the writer only needs
-    them when the text is new to it, and finds them itself otherwise). None when
-    nothing is left.
+    (``marshal``). An article this worker sent lately is left out (a recapture: the
+    writer only needs them when the text is new to it, and finds them itself
+    otherwise). None when nothing is left.
 
     The finding moves from the one process that writes to the workers, for the
     distinct texts only, so the total work stays the same.
@@ -128,8 +127,12 @@ def page_found(dump) -> tuple | None:
     gazetteer = Gazetteer.load()
     out: list[tuple] = []
     for number, rec in enumerate(dump.records):
-        text_field = "body" if rec.body else "lede"
-        seen = hash((rec.title, text_field, getattr(rec, text_field)))
+        if not rec.body:
+            # a teaser: most are of items the writer has already (finding them all
+            # here cost more CPU in all than the writer's finding of the new ones)
+            continue
+        text_field = "body"
+        seen = hash((rec.title, text_field, rec.body))
         if seen in _SENT:
             continue
         _SENT[seen] = None
