@@ -79,6 +79,8 @@ def date_tokens(lo: str, hi: str) -> list[str]:
 
 
 _FACET_NUMBER = re.compile(r"[dn][0-9]+")
+#: what the index's tokenizer (unicode61) makes a token of, after folding
+_TOKEN = re.compile(r"[^\W_]+")
 _PHRASES = re.compile(r'"((?:[^"]|"")*)"(\*?)\s*')
 
 
@@ -109,7 +111,3 @@ def in_every_column(match: str, text_columns: str, place_tokens: frozenset[str])
             if _FACET_NUMBER.fullmatch(token) or token in place_tokens:
                 return match
     return "(" + match[len(head) :]
-
-
-#: what the index's tokenizer (unicode61) makes a token of, after folding
-_TOKEN = re.compile(r"[^\W_]+")

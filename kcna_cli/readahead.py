@@ -131,14 +131,13 @@ def page_found(dump) -> tuple | None:
             # a teaser: most are of items the writer has already (finding them all
             # here cost more CPU in all than the writer's finding of the new ones)
             continue
-        text_field = "body"
-        seen = hash((rec.title, text_field, rec.body))
+        seen = hash((rec.title, rec.body))
         if seen in _SENT:
             continue
         _SENT[seen] = None
         if len(_SENT) > SENT_MAX:
             del _SENT[next(iter(_SENT))]
-        for field in ("title", text_field):
+        for field in ("title", "body"):
             text = getattr(rec, field)
             if not text:
                 continue

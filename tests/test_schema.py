@@ -258,14 +258,19 @@ def test_version_1_schema_is_migrated(tmp_path):
         assert hits == 1
 
 
-def test_version_4_schema_is_migrated_with_people_and_events_as_a_fresh_ingest(tmp_path):
-    """Schema 4 -> 5: persons, mentions and events are built from the stored items."""
-    fresh, old = tmp_path / "fresh.db", tmp_path / "v4.db"
+def ingest_people_twice(*dbs) -> None:
+    """The people fixtures and the fixtures into each database (one to migrate, one to compare)."""
     files = sorted((FIXTURES / "people").glob("*.txt")) + sorted(FIXTURES.glob("*.txt"))
-    for db in (fresh, old):
+    for db in dbs:
         with Corpus(db) as corpus:
             for f in files:
                 corpus.ingest_text(f.read_text(encoding="utf-8"), f.name)
+
+
+def test_version_4_schema_is_migrated_with_people_and_events_as_a_fresh_ingest(tmp_path):
+    """Schema 4 -> 5: persons, mentions and events are built from the stored items."""
+    fresh, old = tmp_path / "fresh.db", tmp_path / "v4.db"
+    ingest_people_twice(fresh, old)
     as_schema_4(old)
     people = (
         "SELECT p.key, m.item_id, m.field, m.start, m.post, m.list_no, m.list_pos FROM person_mentions m"
@@ -286,11 +291,7 @@ def test_version_8_schema_is_migrated_with_persons_in_the_index(tmp_path):
     """Schema 8 -> 9: the persons an item names become tokens of its index row, as a
     fresh ingest makes them, so words with --person search alike."""
     fresh, old = tmp_path / "fresh.db", tmp_path / "v8.db"
-    files = sorted((FIXTURES / "people").glob("*.txt")) + sorted(FIXTURES.glob("*.txt"))
-    for db in (fresh, old):
-        with Corpus(db) as corpus:
-            for f in files:
-                corpus.ingest_text(f.read_text(encoding="utf-8"), f.name)
+    ingest_people_twice(fresh, old)
     as_schema_8(old)
     conn = sqlite3.connect(old)
     assert conn.execute("SELECT count(*) FROM items WHERE facets GLOB '*n[0-9]*'").fetchone()[0] == 0
