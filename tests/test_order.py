@@ -182,3 +182,45 @@ def test_generated_cut_and_edited_captures_in_any_order_give_one_corpus(seed):
         row, detail = json.loads(line)
         assert row["versions"] == 2 and [v["partial"] for v in detail["versions"]] == [False, False]
     assert not any(PAYWALL in line for line in items)
+
+
+def test_rows_read_ahead_by_key_are_what_one_lookup_reads(monkeypatch):
+    # the writer reads the rows of a dump's keys together (merge.KeyRows): each row it
+    # uses must be the one a lookup of that key alone would read at that moment, also
+    # after storing an earlier record of the dump changed the items
+    from kcna_cli.db import merge
+
+    real = merge.KeyRows.row
+    used, reread_after_write = [], []
+
+    def row(self, position):
+        stale = self.conn.total_changes != self.mark
+        got = real(self, position)
+        alone = self.conn.execute(merge._FOUND + " WHERE key = ?", (self.keys[position],)).fetchone()
+        assert got == alone, (position, self.keys[position])
+        used.append(got is not None)
+        reread_after_write.append(stale and position > 1)
+        return got
+
+    monkeypatch.setattr(merge.KeyRows, "row", row)
+    corpus = Corpus(":memory:")
+    for name, data in fixture_dumps() + generated_dumps() + fixture_dumps():
+        corpus.ingest_pages((name, page) for page in parse_pages(read_pages(data)))
+    assert sum(used) > 100 and not all(used)  # known keys and new ones
+    assert any(reread_after_write)  # a teaser stored as a change, then the rest read again
+
+
+def test_rows_read_ahead_are_read_again_after_a_write():
+    from kcna_cli.db import merge
+
+    corpus = Corpus(":memory:")
+    for name, data in fixture_dumps()[:6]:
+        corpus.ingest_pages((name, page) for page in parse_pages(read_pages(data)))
+    keys = [k for (k,) in corpus.conn.execute("SELECT key FROM items ORDER BY id LIMIT 3")]
+    ahead = merge.KeyRows(corpus.conn, [*keys, "no|such|key"])
+    # positions come in order, as the writer stores a dump's records
+    assert ahead.row(0)[6] == keys[0]
+    assert ahead.row(1) == corpus.conn.execute(merge._FOUND + " WHERE key = ?", (keys[1],)).fetchone()
+    corpus.conn.execute("UPDATE items SET title = 'Changed' WHERE key = ?", (keys[2],))
+    assert ahead.row(2)[2] == "Changed"  # not the row read before the change
+    assert ahead.row(3) is None

@@ -63,9 +63,15 @@ class Found(NamedTuple):
 _FOUND = "SELECT id, kind, title, lede, version_id, version_capture, key, date, source, source_note FROM items"
 
 
-def upsert(w: Writer, rec: Record, capture: str, *, partial: bool = False) -> tuple[int, int | None]:
-    """Store one record; return (item id, id of the version the capture showed, or None)."""
-    found = find(w.conn, rec, w.undated())
+def upsert(
+    w: Writer, rec: Record, capture: str, *, partial: bool = False, ahead: KeyRows | None = None, position: int = 0
+) -> tuple[int, int | None]:
+    """Store one record; return (item id, id of the version the capture showed, or None).
+
+    ``ahead``: the rows of the dump's keys read together (``KeyRows``), ``rec`` being
+    the one at ``position``.
+    """
+    found = find(w.conn, rec, w.undated(), ahead.row(position) if ahead is not None else _ASK)
     if found is None:
         return new_item(w, rec, capture, partial=partial)
     if found.lede is None and rec.title and rec.lede_key:
@@ -96,11 +102,20 @@ def upsert(w: Writer, rec: Record, capture: str, *, partial: bool = False) -> tu
     return article_merged(w, found, rec, capture, version_id, text, grown)
 
 
-def find(conn: sqlite3.Connection, rec: Record, undated: set[str] | None = None) -> Found | None:
+#: ``find``'s ``keyed`` when the row of the record's key is still to be read
+_ASK = ()
+
+
+def find(
+    conn: sqlite3.Connection, rec: Record, undated: set[str] | None = None, keyed: tuple | None = _ASK
+) -> Found | None:
     """The item a record is: same identity key, else (untitled on one side) the same opening words,
-    else (no year on one side) the same opening words on the same month and day."""
+    else (no year on one side) the same opening words on the same month and day.
+
+    ``keyed``: the stored row of the record's key (None: no such item) when already read.
+    """
     # not the body: most lookups are teasers, and a teaser is checked against the lede
-    row = conn.execute(_FOUND + " WHERE key = ?", (rec.key,)).fetchone()
+    row = conn.execute(_FOUND + " WHERE key = ?", (rec.key,)).fetchone() if keyed is _ASK else keyed
     if row is None and rec.lede_key:
         # an untitled capture (body-only page) and a titled one of the same item
         cond = "title IS NULL" if rec.title else "1"
@@ -108,6 +123,34 @@ def find(conn: sqlite3.Connection, rec: Record, undated: set[str] | None = None)
     if row is None and rec.lede_key:
         row = _same_day(conn, rec, undated)
     return Found(*row) if row else None
+
+
+class KeyRows:
+    """The stored rows of a dump's record keys, read in one statement instead of one
+    each (``find`` reads most records by key, and one statement costs about as much
+    as two of one key each).
+
+    The rows stay true while nothing is written: SQLite counts every row changed on
+    the connection, and no other connection writes during the writer's transaction.
+    After any change, the keys still to come are read again.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, keys: list[str]) -> None:
+        self.conn, self.keys = conn, keys
+        self.rows: dict[str, tuple] = {}
+        self.mark = -1
+
+    def row(self, position: int) -> tuple | None:
+        """The stored row of the key at ``position`` (None: no item has it)."""
+        if self.conn.total_changes != self.mark:
+            rest = list(dict.fromkeys(self.keys[position:]))
+            self.rows = {}
+            for at in range(0, len(rest), 500):  # under any limit on SQL variables
+                part = rest[at : at + 500]
+                marks = ",".join("?" * len(part))
+                self.rows.update((r[6], r) for r in self.conn.execute(_FOUND + f" WHERE key IN ({marks})", part))
+            self.mark = self.conn.total_changes
+        return self.rows.get(self.keys[position])
 
 
 #: the years a capture whose text gives none may be of (the lookups are exact keys)

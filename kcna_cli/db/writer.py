@@ -21,7 +21,7 @@ from ..packing import pack
 from ..parse import Dump, Page
 from ..readahead import install_found, remove_found
 from ..text import version_text
-from .merge import renumber, upsert
+from .merge import KeyRows, renumber, upsert
 from .schema import rollback
 from .settle import absorb, settle
 
@@ -261,10 +261,14 @@ class Writer:
         self.absorb.clear()
         seen = []
         article_item = None
+        ahead = KeyRows(self.conn, [rec.key for rec in dump.records])
         for position, rec in enumerate(dump.records):
             role = "article" if rec.kind == "article" and position == 0 and dump.article else "teaser"
             partial = role == "article" and not dump.complete
-            item_id, version_id = upsert(self, rec, capture, partial=partial)
+            # (the first record, the page's article, is read alone: storing it usually writes)
+            item_id, version_id = upsert(
+                self, rec, capture, partial=partial, ahead=ahead if position else None, position=position
+            )
             # a cut-off capture keeps the length of the text it showed (see settle.settle)
             cut = len(version_text(rec.body)) if partial and rec.body and version_id is not None else None
             seen.append((item_id, dump_id, role, position, version_id, cut))
