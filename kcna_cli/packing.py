@@ -10,7 +10,6 @@ from __future__ import annotations
 import zlib
 
 from .parse import Page, content_hash
-from .versions import body_fingerprint
 
 #: zlib level of stored raw pages: 1 takes 60% of the time of 6 and stores
 #: 10% more (0.187 against 0.169 of the page text, generated dumps)
@@ -32,7 +31,7 @@ def prepare(page: Page) -> Page:
     """Do ahead, with no database, what storing a page needs: its hash and its
     compressed raw text. Parse workers run this, then let the page's text go
     (``prepared`` holds all that storing needs), which halves what a worker
-    sends back. With it, the fingerprint of the article's body (``versions``).
+    sends back.
     """
     if page.dump is None:
         return page
@@ -43,8 +42,5 @@ def prepare(page: Page) -> Page:
         "raw_bytes": raw_bytes,
         "chars": len(page.text),
     }
-    article = page.dump.article
-    if article is not None and article.body:
-        page.prepared["body_fp"] = body_fingerprint(article)
     page.text = ""
     return page

@@ -258,8 +258,8 @@ def _work(task: tuple) -> tuple[bytes, str | None] | list[tuple[bytes, str | Non
             texts, first = [_refused(t[1]) if isinstance(t, tuple) else t for t in task[1]], task[2]
         for page in parse_pages(texts, first):
             prepare(page)
-            if page.prepared is not None:  # the places and persons of its texts, found here
-                page.prepared["found"] = page_found(page.dump)
+            if page.prepared is not None:  # the places and persons of its new texts, found here
+                page.prepared["found"] = page_found(page.dump, page.prepared)
             out.append(page)
     except InputError as exc:
         error = str(exc)

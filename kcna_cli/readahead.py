@@ -107,7 +107,7 @@ _SENT: dict[int, None] = {}
 SENT_MAX = 20_000
 
 
-def page_found(dump) -> tuple | None:
+def page_found(dump, prepared: dict | None = None) -> tuple | None:
     """In a parse worker: the places and persons of a page's texts, as the writer's
     ``index_places`` and ``index_people`` would find them for a new item or a changed
     one: the title and body of each record with a body (an article), as
@@ -117,10 +117,12 @@ def page_found(dump) -> tuple | None:
     otherwise). None when nothing is left.
 
     The finding moves from the one process that writes to the workers, for the
-    distinct texts only, so the total work stays the same.
+    distinct texts only, so the total work stays the same. So does the fingerprint
+    of the article's body (``versions.body_fingerprint``), put in ``prepared``.
     """
     from .people import find_persons
     from .places import Gazetteer, strip_dateline
+    from .versions import body_fingerprint
 
     if dump is None:
         return None
@@ -137,6 +139,8 @@ def page_found(dump) -> tuple | None:
         _SENT[seen] = None
         if len(_SENT) > SENT_MAX:
             del _SENT[next(iter(_SENT))]
+        if prepared is not None and rec is dump.article:
+            prepared["body_fp"] = body_fingerprint(rec)
         for field in ("title", "body"):
             text = getattr(rec, field)
             if not text:
