@@ -285,3 +285,55 @@ def test_reparse_failure_leaves_corpus_as_it_was(tmp_path, monkeypatch):
     result = corpus.reparse()
     assert result["items_added"] == result["items_removed"] == result["items_changed"] == 0
     assert _dump_db(db) == before
+
+
+def test_checkpoints_run_beside_the_writer_and_change_nothing_stored(tmp_path, monkeypatch):
+    from kcna_cli.db import checkpoint, corpus
+    from kcna_cli.db.files import ingest_sources
+    from kcna_cli.inputs import expand
+
+    files = generate.write(300, tmp_path / "dumps", per_file=30)
+    reference = tmp_path / "ref.db"
+    assert run_kcna("ingest", *map(str, files), "--db", str(reference), "-q").returncode == 0
+    copied = []
+    real = checkpoint.checkpoint
+
+    def spy(conn):
+        row = real(conn)
+        copied.append(row[2])
+        return row
+
+    monkeypatch.setattr(checkpoint, "checkpoint", spy)
+    monkeypatch.setattr(checkpoint, "CHECKPOINT_SECONDS", 0.01)
+    db = tmp_path / "c.db"
+    with Corpus(db) as c:
+        ingest_sources(c, expand([str(f) for f in files]))
+        # the commits left the copying to the thread, and the usual size is back afterwards
+        assert c.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == corpus.WAL_CHECKPOINT_PAGES
+    assert len(copied) > 3 and sum(copied) > 0
+    assert _db_state(db) == _db_state(reference)
+
+
+def test_kill_9_while_checkpoints_run_beside_the_writer(tmp_path):
+    files = generate.write(1000, tmp_path / "dumps", per_file=40)
+    reference = tmp_path / "ref.db"
+    assert run_kcna("ingest", *map(str, files), "--db", str(reference), "-q").returncode == 0
+    expected = _db_state(reference)
+    often = "import kcna_cli.db.checkpoint as c; c.CHECKPOINT_SECONDS = 0.005; from kcna_cli.entry import main; main()"
+    rng = random.Random(11)
+    killed = 0
+    for attempt in range(3):
+        db = tmp_path / f"killed-{attempt}.db"
+        p = subprocess.Popen(
+            [sys.executable, "-c", often, "ingest", *map(str, files), "--db", str(db), "-q", "-j", "0"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(0.6, 1.4))
+        p.send_signal(signal.SIGKILL)
+        killed += p.wait() == -signal.SIGKILL
+        if db.exists():
+            assert _db_state(db)[2] == 0  # no orphans (and integrity_check passed)
+        assert run_kcna("ingest", *map(str, files), "--db", str(db), "-q").returncode == 0
+        assert _db_state(db) == expected
+    assert killed >= 2  # stopped mid-ingest, not after it

@@ -159,6 +159,7 @@ def ingest_sources(
     pages and none parsed) before its pages are stored; ``progress`` is
     called with the report after each page.
     """
+    from .checkpoint import background_checkpoints
     from .corpus import IngestReport
     from .writer import Writer
 
@@ -186,34 +187,35 @@ def ingest_sources(
                     progress(report)
 
     writer = Writer(corpus, report)
-    try:
-        current: Source | None = None
-        failures = pages_read = 0
-        known_hash = None if verify else index.pages_of_hash
-        parts = parsed_sources(unknown(), jobs=jobs, min_bytes=min_bytes, known_hash=known_hash)
-        for part in parts:
-            src = part.source
-            if src is not current:
-                current, failures, pages_read = src, len(report.failed), 0
-            stored = stored_path(src, cwd)
-            if on_part:
-                on_part(part)
-            if part.known is not None:
-                report.dumps_read += part.known
-                report.dumps_known += part.known
-                pages_read += part.known
-            for page in part.pages:
-                report.dumps_read += 1
-                writer.add(stored, page)
-                if progress:
-                    progress(report)
-            pages_read += len(part.pages)
-            if part.error:
-                report.fail(src.path, part.error)
-            if part.final:
-                report.files_read += 1
-                if src.stat and indexable(src) and len(report.failed) == failures and pages_read:
-                    writer.record_file(index.row(stored, src.stat, part.sha, pages_read))
-    finally:
-        writer.close()
+    with background_checkpoints(corpus):  # the writer never waits for a checkpoint
+        try:
+            current: Source | None = None
+            failures = pages_read = 0
+            known_hash = None if verify else index.pages_of_hash
+            parts = parsed_sources(unknown(), jobs=jobs, min_bytes=min_bytes, known_hash=known_hash)
+            for part in parts:
+                src = part.source
+                if src is not current:
+                    current, failures, pages_read = src, len(report.failed), 0
+                stored = stored_path(src, cwd)
+                if on_part:
+                    on_part(part)
+                if part.known is not None:
+                    report.dumps_read += part.known
+                    report.dumps_known += part.known
+                    pages_read += part.known
+                for page in part.pages:
+                    report.dumps_read += 1
+                    writer.add(stored, page)
+                    if progress:
+                        progress(report)
+                pages_read += len(part.pages)
+                if part.error:
+                    report.fail(src.path, part.error)
+                if part.final:
+                    report.files_read += 1
+                    if src.stat and indexable(src) and len(report.failed) == failures and pages_read:
+                        writer.record_file(index.row(stored, src.stat, part.sha, pages_read))
+        finally:
+            writer.close()
     return report
