@@ -23,12 +23,11 @@ from __future__ import annotations
 
 import itertools
 import marshal
-import operator
 import os
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from . import inputs
@@ -44,8 +43,9 @@ from .inputs import (
     read_pages,
 )
 from .packing import prepare
-from .parse import Dump, Page, Record, parse_pages, split_pages
-from .readahead import page_found
+from .parse import Page, parse_pages, split_pages
+from .readahead import open_stored, page_found
+from .wire import from_wire, to_wire
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -103,6 +103,7 @@ def parsed_sources(
     jobs: int = 0,
     min_bytes: int | None = None,
     known_hash: KnownHash | None = None,
+    stored: str | None = None,
 ) -> Iterator[Parsed]:
     """Parse every source; results in input order (see the module docstring).
 
@@ -110,6 +111,7 @@ def parsed_sources(
     least ``min_bytes`` (default ``MIN_PARALLEL_BYTES``). Workers are plain
     child processes running ``python -m kcna_cli.pipeline`` (see ``_Worker``).
     ``known_hash``: a file whose bytes it knows is answered without parsing.
+    ``stored``: the database the pages go to, which workers read (``readahead.open_stored``).
     """
     floor = MIN_PARALLEL_BYTES if min_bytes is None else min_bytes
     it = iter(sources)
@@ -125,7 +127,7 @@ def parsed_sources(
         for src in itertools.chain(ahead, it):
             yield from _parse_here(src, known_hash)
         return
-    yield from _parse_in_workers(itertools.chain(ahead, it), jobs, known_hash)
+    yield from _parse_in_workers(itertools.chain(ahead, it), jobs, known_hash, stored)
 
 
 def _whole(src: Source, limit: int) -> bool:
@@ -274,44 +276,6 @@ def _refused(error: str) -> str:
     page = PageText("")
     page.error = error
     return page
-
-
-_record_tuple = operator.attrgetter(*(f.name for f in fields(Record)))
-
-
-def to_wire(pages: list[Page]) -> bytes:
-    """Prepared pages as plain tuples in ``marshal`` form: read back four
-    times faster than pickled dataclasses, which matters because the one
-    process that writes is the one that reads them back."""
-    flat: list[tuple] = []
-    for p in pages:
-        d = p.dump
-        if d is None:
-            flat.append((p.number, p.text, p.error, None, None))
-            continue
-        recs = [(*_record_tuple(r), r.key) for r in d.records]  # the key, worked out here once
-        head = (d.rendering, d.capture_date, d.source, d.warnings, d.complete, d.article is not None)
-        flat.append((p.number, p.text, p.error, p.prepared, (head, recs)))
-    return marshal.dumps(flat)
-
-
-def from_wire(data: bytes) -> list[Page]:
-    """The pages ``to_wire`` sent."""
-    pages = []
-    for number, text, error, prepared, dump in marshal.loads(data):
-        if dump is None:
-            pages.append(Page(number, text, None, error, prepared))
-            continue
-        (rendering, capture_date, source, warnings, complete, has_article), recs = dump
-        records = []
-        for r in recs:
-            rec = Record(*r[:-1])
-            rec.__dict__["_key"] = r[-1]  # as ``Record.key`` caches it
-            records.append(rec)
-        article = records.pop(0) if has_article else None
-        d = Dump(rendering, capture_date, source, article, records, warnings, complete)
-        pages.append(Page(number, text, d, error, prepared))
-    return pages
 
 
 def _read_range(path: str, start: int, end: int) -> str:
@@ -465,8 +429,10 @@ def _cuts_or_none(path: str, size: int) -> list[int] | None:
         return None
 
 
-def _parse_in_workers(sources: Iterable[Source], jobs: int, known_hash: KnownHash | None = None) -> Iterator[Parsed]:
-    workers = [_Worker() for _ in range(jobs)]
+def _parse_in_workers(
+    sources: Iterable[Source], jobs: int, known_hash: KnownHash | None = None, stored: str | None = None
+) -> Iterator[Parsed]:
+    workers = [_Worker(stored) for _ in range(jobs)]
     # tasks go to the workers in turn; each answers its own in order, so
     # reading the oldest task's worker gives the results in input order
     window: deque[tuple[_Entry, _Worker | None]] = deque()
@@ -532,7 +498,7 @@ class _Worker:
     #: the worker's command line (None: this Python, ``-m kcna_cli.pipeline``)
     command: list[str] | None = None
 
-    def __init__(self) -> None:
+    def __init__(self, stored: str | None = None) -> None:
         import queue
         import subprocess
         import sys
@@ -542,7 +508,7 @@ class _Worker:
         here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         env["PYTHONPATH"] = os.pathsep.join(p for p in (here, env.get("PYTHONPATH")) if p)
         self.proc = subprocess.Popen(
-            self.command or [sys.executable, "-m", "kcna_cli.pipeline"],
+            self.command or [sys.executable, "-m", "kcna_cli.pipeline", *([stored] if stored else [])],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
@@ -636,6 +602,8 @@ def _serve() -> None:
     import sys
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    if len(sys.argv) > 1:
+        open_stored(sys.argv[1])
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print must not break the answers
     inp = sys.stdin.buffer

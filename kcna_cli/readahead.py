@@ -10,6 +10,7 @@ text of a batch the same way. The writer then only writes.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 
@@ -105,6 +106,36 @@ _SENT: dict[int, None] = {}
 #: how many it remembers: recaptures of a page, and the teasers of the newest items,
 #: come close together in a collection
 SENT_MAX = 20_000
+#: the database the ingest writes, read-only (``open_stored``); None: not read
+_STORED: sqlite3.Connection | None = None
+
+
+def open_stored(path: str) -> None:
+    """In a parse worker: read the database the pages go to, so that an article it holds
+    with the same text, however long ago it was stored, is left out of ``page_found``
+    (the writer finds places and persons for new and changed texts only). The worker
+    sees what is committed; anything else it works out as before."""
+    global _STORED
+    from urllib.parse import quote
+
+    try:
+        conn = sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True, check_same_thread=False)
+        conn.execute("PRAGMA cache_size = -2048")  # the keys of the newest items; the system caches the rest
+        conn.execute("SELECT body FROM items WHERE key = '' AND kind = 'article'").fetchall()
+    except sqlite3.Error:
+        return  # not readable (yet): the worker finds everything, as without it
+    _STORED = conn
+
+
+def _stored(rec) -> bool:
+    """Does the database hold this article, with this text?"""
+    if _STORED is None:
+        return False
+    try:
+        row = _STORED.execute("SELECT body FROM items WHERE key = ? AND kind = 'article'", (rec.key,)).fetchone()
+    except sqlite3.Error:
+        return False
+    return row is not None and row[0] == rec.body
 
 
 def page_found(dump, prepared: dict | None = None) -> tuple | None:
@@ -134,7 +165,7 @@ def page_found(dump, prepared: dict | None = None) -> tuple | None:
             # here cost more CPU in all than the writer's finding of the new ones)
             continue
         seen = hash((rec.title, rec.body))
-        if seen in _SENT:
+        if seen in _SENT or _stored(rec):
             continue
         _SENT[seen] = None
         if len(_SENT) > SENT_MAX:

@@ -18,7 +18,15 @@ LAYERS = [
     # text -> records; shared pure rules
     ["split", "parse", "captures", "sitepage", "reposts", "sites", "places", "versions", "urls"],
     ["names", "people", "activities"],
-    ["inputs", "listing", "htmltext", "packing", "pipeline", "readahead"],  # bytes -> page texts -> parsed pages
+    [
+        "inputs",
+        "listing",
+        "htmltext",
+        "packing",
+        "wire",
+        "pipeline",
+        "readahead",
+    ],  # bytes -> page texts -> parsed pages
     ["db"],  # records -> rows
     ["query", "counts", "revisions", "info", "peoplequery", "links", "filtering", "showing", "watches", "cite", "geo"],
     ["views"],  # dicts -> output

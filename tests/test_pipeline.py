@@ -166,3 +166,41 @@ def test_workers_find_the_places_and_persons_of_articles_once(tmp_path, monkeypa
     assert bodies_read_here(0, tmp_path / "one.db") > 30
     assert bodies_read_here(1, tmp_path / "two.db") == 0
     assert db_state(tmp_path / "one.db") == db_state(tmp_path / "two.db")
+
+
+def test_a_worker_leaves_out_the_articles_the_database_holds_with_the_same_text(tmp_path, monkeypatch):
+    """A worker reads the database (read-only) and finds no places or persons for an article
+    stored with the same text, however long ago; a new or edited one it finds."""
+    from kcna_cli import readahead
+    from kcna_cli.db.files import ingest_sources
+    from kcna_cli.inputs import read_pages
+    from kcna_cli.parse import parse_pages
+
+    files = generate.write_captures(60, tmp_path / "captures")
+    db = tmp_path / "c.db"
+    corpus = Corpus(db)
+    ingest_sources(corpus, expand([str(f) for f in files[:30]]))
+    stored = dict(corpus.conn.execute("SELECT key, body FROM items WHERE kind = 'article'"))
+    monkeypatch.setattr(readahead, "_STORED", None)
+    readahead.open_stored(str(db))
+    held = new = 0
+    for f in files:
+        for page in parse_pages(read_pages(f.read_bytes())):
+            article = page.dump.article
+            monkeypatch.setattr(readahead, "_SENT", {})  # nothing sent lately: only the database tells
+            found = readahead.page_found(page.dump)
+            if stored.get(article.key) == article.body:
+                held += 1
+                assert found is None, article.key
+            else:
+                new += 1
+                assert found is not None and found[0][0] == 0, article.key
+            article.body += "\n\nA paragraph added later."  # an edit is a text to read
+            monkeypatch.setattr(readahead, "_SENT", {})
+            assert readahead.page_found(page.dump) is not None
+    assert held >= 20 and new >= 10
+    corpus.close()
+    # a database that cannot be read: everything is found, as without one
+    monkeypatch.setattr(readahead, "_STORED", None)
+    readahead.open_stored(str(tmp_path / "missing.db"))
+    assert readahead._STORED is None
