@@ -135,29 +135,25 @@ def timed(cmd: list[str]) -> tuple[float, float, str]:
 
 
 def tree_rss(root: int) -> int:
-    """Resident KiB of a process and all its descendants, now (0 when gone)."""
-    parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as fh:
-                stat = fh.read()
-            with open(f"/proc/{entry}/statm") as fh:
-                pages = int(fh.read().split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        pid = int(entry)
-        parents[pid] = int(stat.rsplit(")", 1)[1].split()[1])
-        rss[pid] = pages * PAGE_KIB
+    """Resident KiB of a process and all its descendants, now (0 when gone).
+
+    Descendants are followed through ``/proc/<pid>/task/<tid>/children``: a few
+    small reads a sample. (Reading every process's status instead cost the
+    sampler about a sixth of a CPU at one sample every 20 ms, taken from the
+    process measured on a two-CPU machine.)
+    """
     total = 0
-    for pid in rss:
-        p = pid
-        while p and p != root:
-            p = parents.get(p, 0)
-        if p == root:
-            total += rss[pid]
+    todo = [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            with open(f"/proc/{pid}/statm") as fh:
+                total += int(fh.read().split()[1]) * PAGE_KIB
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{tid}/children") as fh:
+                    todo.extend(int(c) for c in fh.read().split())
+        except (OSError, ValueError, IndexError):
+            continue  # gone meanwhile
     return total
 
 
