@@ -252,10 +252,16 @@ def _similar(a: str, b: str) -> bool:
     return fa == fb or fa.startswith(fb) or fb.startswith(fa)
 
 
-@functools.lru_cache(maxsize=1 << 14)
 def _dateline(paragraph: str | None) -> tuple[str | None, int | None, int | None]:
     """``Pyongyang, February 10 (KCNA) --`` -> (city, month, day), in every language of ``sitedates``."""
-    d = sitedates.read_dateline(normalize(paragraph[:300])) if paragraph else None
+    return _dateline_of(paragraph[:300]) if paragraph else (None, None, None)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _dateline_of(head: str) -> tuple[str | None, int | None, int | None]:
+    # cached by the paragraph's first characters, the only ones read: a cache keyed
+    # by whole first paragraphs held megabytes of article text in a long ingest
+    d = sitedates.read_dateline(normalize(head))
     return (d.city, d.month, d.day) if d else (None, None, None)
 
 

@@ -103,9 +103,9 @@ def places_ahead(gazetteer, batch: list) -> dict[str, list]:
 
 #: records a worker has found places and persons in (``hash`` of title and text)
 _SENT: dict[int, None] = {}
-#: how many it remembers: recaptures of a page, and the teasers of the newest items,
-#: come close together in a collection
-SENT_MAX = 20_000
+#: how many it remembers: enough for the pages the writer has not committed yet (the
+#: database tells about the others, ``open_stored``)
+SENT_MAX = 5_000
 #: the database the ingest writes, read-only (``open_stored``); None: not read
 _STORED: sqlite3.Connection | None = None
 
@@ -120,7 +120,7 @@ def open_stored(path: str) -> None:
 
     try:
         conn = sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True, check_same_thread=False)
-        conn.execute("PRAGMA cache_size = -2048")  # the keys of the newest items; the system caches the rest
+        conn.execute("PRAGMA cache_size = -1024")  # the system caches the rest
         conn.execute("SELECT body FROM items WHERE key = '' AND kind = 'article'").fetchall()
     except sqlite3.Error:
         return  # not readable (yet): the worker finds everything, as without it
