@@ -12,6 +12,12 @@ a PASSIVE checkpoint blocks neither the writer nor any reader, and copies
 only what is committed, so a kill -9 at any moment leaves the same database
 as before. The automatic checkpoint stays, at ``BACKSTOP`` times its size, in
 case the thread falls behind; it is set back when the ingest ends.
+
+The log can only start over when everything in it is copied, and the
+writer adds to it while the thread copies: in a long ingest the log grows
+to the backstop size (512 MiB), where the commit that reaches it copies
+what the thread has not copied yet (a few seconds of ingest), and the log
+starts over.
 """
 
 from __future__ import annotations

@@ -42,7 +42,9 @@ CACHE_KIB = 22 * 1024
 #: every commit checkpointed, writing each page twice and syncing; with this, pages
 #: changed by several transactions are copied once. The WAL file grows to about this
 #: many pages (4 KiB each) during an ingest, and is removed when the last connection closes.
-#: An ingest of files copies it in a thread instead, every few seconds (``checkpoint``).
+#: An ingest of files copies it in a thread instead, every few seconds (``checkpoint``);
+#: since the writer keeps adding to the log meanwhile, the log then grows to the backstop
+#: size (four times this, 512 MiB) before it starts over.
 WAL_CHECKPOINT_PAGES = 32768
 
 
