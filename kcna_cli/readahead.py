@@ -119,7 +119,8 @@ def open_stored(path: str) -> None:
     from urllib.parse import quote
 
     try:
-        conn = sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True, check_same_thread=False)
+        # never waits: a database busy (not in WAL mode, while the writer commits) is not read
+        conn = sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True, timeout=0, check_same_thread=False)
         conn.execute("PRAGMA cache_size = -1024")  # the system caches the rest
         conn.execute("SELECT body FROM items WHERE key = '' AND kind = 'article'").fetchall()
     except sqlite3.Error:
