@@ -47,7 +47,7 @@ def corpus_info(corpus: Corpus) -> dict:
         )
     ]
     return {
-        "database": str(corpus.path.resolve()) if str(corpus.path) != ":memory:" else ":memory:",
+        "database": ":memory:" if corpus.in_memory else str(corpus.path.resolve()),
         "schema_version": q("PRAGMA user_version").fetchone()[0],
         "size_bytes": size,
         "dumps": counts["dumps"],

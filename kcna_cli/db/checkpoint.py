@@ -43,7 +43,7 @@ def background_checkpoints(corpus: Corpus) -> Iterator[None]:
     memory or opened read-only)."""
     from .corpus import BUSY_TIMEOUT, WAL_CHECKPOINT_PAGES
 
-    if corpus.readonly or str(corpus.path) == ":memory:":
+    if corpus.readonly or corpus.in_memory:
         yield
         return
     stop = threading.Event()

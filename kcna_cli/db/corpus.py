@@ -143,12 +143,17 @@ class Corpus:
         self._persons_ahead: dict[tuple[str, bool], list] = {}
         self._side: sqlite3.Connection | None = None
 
+    @property
+    def in_memory(self) -> bool:
+        """A database in memory (``:memory:``): no file, no second connection."""
+        return str(self.path) == ":memory:"
+
     def side_reader(self) -> sqlite3.Connection | None:
         """A second, read-only connection, for a read that runs beside one on ``conn`` (a
         search counts its matches while it ranks them: SQLite works on both at once, on two
         CPUs). None for a database in memory, or while ``conn`` is in a transaction (the
         other connection would not see what it has not committed)."""
-        if str(self.path) == ":memory:" or self.conn.in_transaction:
+        if self.in_memory or self.conn.in_transaction:
             return None
         if self._side is None:
             self._side = _connect(self.path, readonly=True)

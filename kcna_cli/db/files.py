@@ -192,7 +192,7 @@ def ingest_sources(
             current: Source | None = None
             failures = pages_read = 0
             known_hash = None if verify else index.pages_of_hash
-            db_path = None if str(corpus.path) == ":memory:" else str(corpus.path.resolve())
+            db_path = None if corpus.in_memory else str(corpus.path.resolve())
             parts = parsed_sources(unknown(), jobs=jobs, min_bytes=min_bytes, known_hash=known_hash, stored=db_path)
             for part in parts:
                 src = part.source

@@ -61,6 +61,7 @@ class Found(NamedTuple):
 
 
 _FOUND = "SELECT id, kind, title, lede, version_id, version_capture, key, date, source, source_note FROM items"
+_KEY = Found._fields.index("key")  # where ``_FOUND`` puts it
 
 
 def upsert(
@@ -148,7 +149,8 @@ class KeyRows:
             for at in range(0, len(rest), 500):  # under any limit on SQL variables
                 part = rest[at : at + 500]
                 marks = ",".join("?" * len(part))
-                self.rows.update((r[6], r) for r in self.conn.execute(_FOUND + f" WHERE key IN ({marks})", part))
+                rows = self.conn.execute(_FOUND + f" WHERE key IN ({marks})", part)
+                self.rows.update((r[_KEY], r) for r in rows)
             self.mark = self.conn.total_changes
         return self.rows.get(self.keys[position])
 
