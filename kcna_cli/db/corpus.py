@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import ExitCode, KcnaError
-from ..facets import facets
+from ..facets import facets, place_facet
 from ..packing import unpack
 from ..parse import Page
 from .failures import check_place, explain
@@ -138,6 +138,7 @@ class Corpus:
         except sqlite3.DatabaseError as exc:
             raise KcnaError(explain(exc, self.path)) from None
         self._gazetteer: Gazetteer | None = None
+        self._place_tokens: frozenset[str] | None = None
         #: places of the long texts of the batch being stored, found before its transaction
         self._places_ahead: dict[str, list] = {}
         self._persons_ahead: dict[tuple[str, bool], list] = {}
@@ -197,6 +198,14 @@ class Corpus:
 
             self._gazetteer = Gazetteer.load()
         return self._gazetteer
+
+    @property
+    def place_tokens(self) -> frozenset[str]:
+        """The filter token of every stored place (``facets.place_facet``), read once:
+        the places change only when a migration loads the gazetteer, at open."""
+        if self._place_tokens is None:
+            self._place_tokens = frozenset(place_facet(i) for (i,) in self.conn.execute("SELECT id FROM places"))
+        return self._place_tokens
 
     @property
     def db(self) -> sqlite_utils.Database:
