@@ -368,3 +368,29 @@ def check_raw(words: str) -> None:
                 break
     if depth or quoted:
         raise UsageError(f"bad full-text query {words!r}: unbalanced parentheses or quotes")
+
+
+def fts_query(text: str | None) -> str | None:
+    """Make any user text a safe FTS5 query; None when it holds no word.
+
+    Plain words must all match (as words, in any column); ``"a phrase"``
+    matches as a phrase (an unclosed quote runs to the end); ``word*`` is a
+    prefix. FTS5 operators typed by a user (``AND``, ``NEAR``, ``^``, ``:``)
+    are plain words here.
+    """
+    if not text:
+        return None
+    parts = []
+    for tok in _TOKEN.findall(text):
+        prefix = False
+        if tok.startswith('"'):
+            inner = tok[1:-1] if len(tok) > 1 and tok.endswith('"') else tok[1:]
+        else:
+            prefix = tok.endswith("*")
+            inner = tok.strip("*")
+        words = re.findall(r"\w+", inner, re.UNICODE)
+        if not words:
+            continue
+        phrase = " ".join(words)
+        parts.append(f'"{phrase}"' + ("*" if prefix else ""))
+    return " ".join(parts) if parts else None

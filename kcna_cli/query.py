@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypedDict
 
@@ -32,6 +32,7 @@ from .filtering import check_sources, like_prefix, new_item_conditions, typed_da
 from .grams import TEXT_COLUMNS as TEXT_COLUMNS
 from .grams import check_raw as _check_raw
 from .grams import cjk_terms, match_query, snippet
+from .grams import fts_query as fts_query
 from .language import codes as language_codes
 from .showing import place_spans as place_spans
 from .showing import with_provenance as with_provenance
@@ -82,34 +83,6 @@ _SNIP_START, _SNIP_END = "\x02", "\x03"
 
 #: the match of a search whose words hold no word at all: nothing matches
 NOTHING = "\x00nothing"
-_TOKEN = re.compile(r'"[^"]*"?|[^\s"]+')
-_WORD = re.compile(r"\w", re.UNICODE)
-
-
-def fts_query(text: str | None) -> str | None:
-    """Make any user text a safe FTS5 query; None when it holds no word.
-
-    Plain words must all match (as words, in any column); ``"a phrase"``
-    matches as a phrase (an unclosed quote runs to the end); ``word*`` is a
-    prefix. FTS5 operators typed by a user (``AND``, ``NEAR``, ``^``, ``:``)
-    are plain words here.
-    """
-    if not text:
-        return None
-    parts = []
-    for tok in _TOKEN.findall(text):
-        prefix = False
-        if tok.startswith('"'):
-            inner = tok[1:-1] if len(tok) > 1 and tok.endswith('"') else tok[1:]
-        else:
-            prefix = tok.endswith("*")
-            inner = tok.strip("*")
-        words = re.findall(r"\w+", inner, re.UNICODE)
-        if not words:
-            continue
-        phrase = " ".join(words)
-        parts.append(f'"{phrase}"' + ("*" if prefix else ""))
-    return " ".join(parts) if parts else None
 
 
 @dataclass
@@ -407,7 +380,7 @@ def search(
     sql = _where(corpus, f, match)
     if match is NOTHING:
         return SearchResult([], 0, limit, offset)
-    ranked_among = None
+    ranked_among = seen = None
     if sort == "relevance" and match:
         order = f" ORDER BY bm25(items_fts, {BM25_WEIGHTS}), items.date DESC, items.id DESC"
     else:
@@ -420,6 +393,8 @@ def search(
     try:
         if match is None:
             rows = corpus.conn.execute(f"SELECT {_COLUMNS} FROM items{sql.clause}{order}{page}", sql.params).fetchall()
+            if rows:  # read beside the count
+                seen = corpus.read_beside(_SEEN.format(",".join("?" * len(rows))), [r[0] for r in rows], every=True)
             if sql.place_only:  # count in the place index, without reading items rows
                 total = corpus.conn.execute(
                     f"SELECT count(DISTINCT item_id) FROM item_places WHERE place_id IN ({sql.place_marks})",
@@ -435,7 +410,7 @@ def search(
         else:
             window = RANK_WINDOW if sort == "relevance" and limit and offset + limit <= RANK_WINDOW else None
             terms = [] if f.raw else cjk_terms(f.words)
-            rows, total, ranked_among = _word_page(
+            rows, total, ranked_among, seen = _word_page(
                 corpus, sql, match, sort, order, page, window, fts_snippets=not terms
             )
             rows = _form_snippets(corpus, rows, terms)
@@ -443,7 +418,7 @@ def search(
         if match and f.raw:
             raise UsageError(f"bad full-text query {f.words!r}: {exc}") from None
         raise
-    items = _complete(corpus, rows, with_score=bool(match))
+    items = _complete(corpus, rows, with_score=bool(match), seen=seen)
     return SearchResult(items, total, limit, offset, ranked_among)
 
 
@@ -463,9 +438,10 @@ RANK_WINDOW = 5_000
 
 def _word_page(
     corpus, sql: _Sql, match: str, sort: str, order: str, page: str, window: int | None, *, fts_snippets: bool = True
-) -> tuple[list[tuple], int, int | None]:
+) -> tuple[list[tuple], int, int | None, Callable[[], list[tuple]] | None]:
     """Rank the matches, then read snippets and rows for the one page shown:
-    (rows, total, how many matches were ranked when not all of them).
+    (rows, total, how many matches were ranked when not all of them, the
+    sightings of the ranked items as ``_SEEN`` reads them, read beside).
 
     ``window``: rank only the most recently stored matches when more than
     this many match.
@@ -501,6 +477,8 @@ def _word_page(
         ranked = conn.execute(newest if ranked_among else every, sql.params).fetchall()
     ids = [r[0] for r in ranked]
     scores = dict(ranked)
+    # what _complete reads of the sightings, beside the snippets and rows read here
+    seen = corpus.read_beside(_SEEN.format(",".join("?" * len(ids))), ids, every=True) if ids else None
     # literal ids (integers from the query above) let FTS5 seek each one
     # instead of scanning every match
     literal = ",".join(str(int(i)) for i in ids)
@@ -516,7 +494,8 @@ def _word_page(
     )
     marks = ",".join("?" * len(ids))
     by_id = {r[0]: r for r in conn.execute(f"SELECT {_COLUMNS} FROM items WHERE id IN ({marks})", ids)}
-    return [by_id[i] + (snippets.get(i), scores[i]) for i in ids if i in by_id], total, ranked_among
+    rows = [by_id[i] + (snippets.get(i), scores[i]) for i in ids if i in by_id]
+    return rows, total, ranked_among, seen
 
 
 def _form_snippets(corpus: Corpus, rows: list[tuple], terms: list[str]) -> list[tuple]:
@@ -598,8 +577,18 @@ def get_items(corpus: Corpus, ids: list[int]) -> list[SearchItem]:
     return _complete(corpus, [by_id[i] for i in ids], with_score=False)
 
 
-def _complete(corpus: Corpus, rows: list[tuple], *, with_score: bool) -> list[SearchItem]:
-    """Rows -> public item dicts, with places and provenance filled in."""
+#: per item: the dumps that show it, the first capture date and ingest time among them
+_SEEN = (
+    "SELECT s.item_id, count(DISTINCT s.dump_id), min(d.capture_date), min(d.ingested_at) FROM sightings s"
+    " JOIN dumps d ON d.id = s.dump_id WHERE s.item_id IN ({}) GROUP BY s.item_id"
+)
+
+
+def _complete(
+    corpus: Corpus, rows: list[tuple], *, with_score: bool, seen: Callable[[], list[tuple]] | None = None
+) -> list[SearchItem]:
+    """Rows -> public item dicts, with places and provenance filled in (``seen``: what
+    ``_SEEN`` gives for these items or more, already asked for)."""
     if not rows:
         return []
     ids = [r[0] for r in rows]
@@ -611,17 +600,11 @@ def _complete(corpus: Corpus, rows: list[tuple], *, with_score: bool) -> list[Se
         ids,
     ):
         places.setdefault(item_id, set()).add(name)
-    seen: dict[int, tuple[int, str | None, str | None]] = {}
-    for item_id, n, first, added in corpus.conn.execute(
-        f"SELECT s.item_id, count(DISTINCT s.dump_id), min(d.capture_date), min(d.ingested_at) FROM sightings s"
-        f" JOIN dumps d ON d.id = s.dump_id WHERE s.item_id IN ({marks}) GROUP BY s.item_id",
-        ids,
-    ):
-        seen[item_id] = (n, first, added)
+    first_seen = {r[0]: r[1:] for r in (seen() if seen else corpus.conn.execute(_SEEN.format(marks), ids))}
     urls = dict(corpus.conn.execute(f"SELECT id, url FROM items WHERE id IN ({marks}) AND url IS NOT NULL", ids))
     out = []
     for r in rows:
-        n, first, added = seen.get(r[0], (0, None, None))
+        n, first, added = first_seen.get(r[0], (0, None, None))
         item: SearchItem = {
             "id": r[0],
             "kind": r[1],

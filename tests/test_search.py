@@ -438,26 +438,36 @@ def test_words_searched_in_every_column_find_what_the_text_columns_find(data, mo
 
 @pytest.mark.parametrize("window", [3, 40, 10_000])
 def test_counting_beside_the_ranking_gives_what_one_connection_gives(tmp_path, monkeypatch, window):
-    """A search with words counts its matches on a second connection while it ranks them:
-    the same items, scores, total and ranked_among as with one connection, with any window;
-    a bad query still fails with one line, and the next search works."""
+    """A search counts its matches, and reads the sightings of the items it shows, on a
+    second connection while it ranks them or reads them: the same items (every field),
+    scores, total and ranked_among as with one connection, with any window; a bad query
+    still fails with one line, and the next search works."""
     corpus = Corpus(tmp_path / "k.db")
     for path in sorted(FIXTURES.glob("*.txt")) + sorted((FIXTURES / "people").glob("*.txt")):
         corpus.ingest_text(path.read_text(encoding="utf-8"), path.name)
     monkeypatch.setattr(query, "RANK_WINDOW", window)
-    asks = [{"words": "kim"}, {"words": "county", "since": "2025"}, {"words": "jong", "places": ["Kangwon"]}]
+    asks = [
+        {"words": "kim"},
+        {"words": "county", "since": "2025"},
+        {"words": "jong", "places": ["Kangwon"]},
+        {"places": ["Kangwon"]},
+        {"since": "2025"},
+    ]
 
     def results():
         out = []
         for ask in asks:
             for limit in (2, 20):
                 r = search(corpus, Filters(**ask), limit=limit)
-                out.append((r.total, r.ranked_among, [(i["id"], i["score"]) for i in r.items]))
+                out.append((r.total, r.ranked_among, r.items))
         return out
 
     beside = results()
     assert corpus._side is not None  # the second connection was used
-    assert any(t > window for t, _, _ in beside) == any(among for _, among, _ in beside)
+    ranked = [r for r, ask in zip(beside, [a for a in asks for _ in (2, 20)], strict=True) if "words" in ask]
+    assert any(t > window for t, _, _ in ranked) == any(among for _, among, _ in beside)
+    shown = [i for _, _, items in beside for i in items]
+    assert len(shown) > 20 and all(i["seen_in"] >= 1 and i["added_at"] and i["first_seen"] for i in shown)
     with monkeypatch.context() as patch:
         patch.setattr(Corpus, "side_reader", lambda self: None)
         assert results() == beside

@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ExitCode, KcnaError
 from ..facets import facets, place_facet
@@ -26,6 +26,8 @@ from .schema import check_header, check_readonly_schema, ensure_schema, rollback
 from .writer import Writer
 
 if TYPE_CHECKING:
+    import threading
+
     import sqlite_utils
 
     from ..places import Gazetteer
@@ -139,6 +141,7 @@ class Corpus:
             raise KcnaError(explain(exc, self.path)) from None
         self._gazetteer: Gazetteer | None = None
         self._place_tokens: frozenset[str] | None = None
+        self._beside: threading.Thread | None = None
         #: places of the long texts of the batch being stored, found before its transaction
         self._places_ahead: dict[str, list] = {}
         self._persons_ahead: dict[tuple[str, bool], list] = {}
@@ -162,25 +165,30 @@ class Corpus:
             self._side.execute(f"PRAGMA cache_size = -{CACHE_KIB // 4}")
         return self._side
 
-    def read_beside(self, sql: str, params: Sequence = ()) -> Callable[[], tuple]:
-        """Start a one-row read on ``side_reader``, in a thread, while this one goes on with
-        ``conn``; the function returned waits for the row (and raises what the read raised).
-        Read on ``conn`` at once when there is no second connection."""
+    def read_beside(self, sql: str, params: Sequence = (), *, every: bool = False) -> Callable[[], Any]:
+        """Start a one-row read (``every``: all rows, as a list) on ``side_reader``, in a
+        thread, while this one goes on with ``conn``; the function returned waits for the
+        answer (and raises what the read raised). Read on ``conn`` at once when there is
+        no second connection. One read at a time runs on the second connection."""
         side = self.side_reader()
         if side is None:
-            row = self.conn.execute(sql, params).fetchone()
-            return lambda: row
+            cur = self.conn.execute(sql, params)
+            answer = cur.fetchall() if every else cur.fetchone()
+            return lambda: answer
         import threading
 
         out: list = []
 
         def run() -> None:
             try:
-                out.append(side.execute(sql, params).fetchone())
-            except BaseException as exc:  # raised where the row is asked for
+                cur = side.execute(sql, params)
+                out.append(cur.fetchall() if every else cur.fetchone())
+            except BaseException as exc:  # raised where the answer is asked for
                 out.append(exc)
 
-        thread = threading.Thread(target=run, name="kcna-read-beside", daemon=True)
+        if self._beside is not None:  # a read whose answer was never asked for
+            self._beside.join()
+        thread = self._beside = threading.Thread(target=run, name="kcna-read-beside", daemon=True)
         thread.start()
 
         def wait() -> tuple:
@@ -215,6 +223,9 @@ class Corpus:
         return sqlite_utils.Database(self.conn)
 
     def close(self) -> None:
+        if self._beside is not None:
+            self._beside.join()
+            self._beside = None
         if self._side is not None:
             self._side.close()
             self._side = None
