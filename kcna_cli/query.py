@@ -296,8 +296,9 @@ def _full_match(corpus: Corpus, f: Filters, match: str, lo: str | None, hi: str 
     if match is NOTHING:
         return match
     parts = [in_every_column(match, TEXT_COLUMNS, corpus.place_tokens)]
+    outside = None
     if lo or hi:
-        dated = _date_match(corpus, lo, hi)
+        dated, outside = _date_match(corpus, lo, hi)
         if dated:
             parts.append(dated)
     if f.places:
@@ -306,7 +307,8 @@ def _full_match(corpus: Corpus, f: Filters, match: str, lo: str | None, hi: str 
     if f.persons:
         # no person has id 0: an empty list matches nothing
         parts.append("facets : (" + " OR ".join(person_facet(i) for i in pids or [0]) + ")")
-    return " AND ".join(parts)
+    both = " AND ".join(parts)
+    return f"({both}) NOT {outside}" if outside else both
 
 
 #: a place is "dense" when its mentions are at least 1/DENSE_SHARE of the items
@@ -333,24 +335,37 @@ def _match(f: Filters) -> str | None:
     return match_query(f.words) or NOTHING
 
 
-def _date_match(corpus: Corpus, lo: str | None, hi: str | None) -> str | None:
-    """A date range as facet tokens: whole years, then whole months, then days
-    (None when the range holds every item).
+def _date_match(corpus: Corpus, lo: str | None, hi: str | None) -> tuple[str | None, str | None]:
+    """A date range as facet tokens: (tokens an item must have, or tokens it must not
+    have); (None, None) when the range holds every item. Clipped to the corpus's first
+    and last dates, it needs at most about 80 tokens. When every item is dated and the
+    range is most of the corpus's days, the days outside it are named (``--since 2025``
+    in a corpus of 2024-2054: not d2024, rather than d2025 ... d2054): bm25 reads every
+    item holding each token named, so naming the smaller side reads fewer."""
+    import datetime as dt
 
-    The range is clipped to the corpus's first and last dates, so it never
-    needs more than about 80 tokens (a year's worth of days and months at
-    each end, and the years between).
-    """
     q = corpus.conn.execute
     # two statements: SQLite reads min() or max() from the index only when alone
     first, last = q("SELECT min(date) FROM items").fetchone()[0], q("SELECT max(date) FROM items").fetchone()[0]
     if first is None:
-        return "facets : d0"  # no dated item: nothing can match
+        return "facets : d0", None  # no dated item: nothing can match
     lo, hi = max(lo or first, first), min(hi or last, last)
-    if lo == first and hi == last and q("SELECT 1 FROM items WHERE date IS NULL LIMIT 1").fetchone() is None:
-        return None  # every item is dated and in range: no filter at all
+    undated = q("SELECT 1 FROM items WHERE date IS NULL LIMIT 1").fetchone() is not None
+    if lo == first and hi == last and not undated:
+        return None, None  # every item is dated and in range: no filter at all
     tokens = _date_tokens(lo, hi)
-    return "facets : (" + " OR ".join(tokens) + ")" if tokens else "facets : d0"
+    if not tokens:
+        return "facets : d0", None
+    day = dt.date.fromisoformat
+    if not undated and 2 * (day(hi) - day(lo)).days > (day(last) - day(first)).days:  # (all ISO days here)
+        outside = []
+        if lo > first:
+            outside += _date_tokens(first, (day(lo) - dt.timedelta(days=1)).isoformat())
+        if hi < last:
+            outside += _date_tokens((day(hi) + dt.timedelta(days=1)).isoformat(), last)
+        if outside:
+            return None, "facets : (" + " OR ".join(outside) + ")"
+    return "facets : (" + " OR ".join(tokens) + ")", None
 
 
 _COLUMNS = (

@@ -1,6 +1,7 @@
 """Search: words, phrases, filters, ranking, and safety on any input."""
 
 import datetime as dt_module
+import itertools
 import json
 import sqlite3
 
@@ -13,6 +14,7 @@ from typer.testing import CliRunner
 
 from kcna_cli import query
 from kcna_cli.cli import app
+from kcna_cli.dates import user_range
 from kcna_cli.db import Corpus
 from kcna_cli.query import Filters, fts_query, search
 
@@ -255,6 +257,52 @@ def test_words_with_dates_and_places_find_what_the_filters_alone_find(mixed_corp
     matched = {i["id"] for i in search(c, Filters(words=words), limit=0).items}
     assert {i["id"] for i in both.items} == alone & matched
     assert both.total == len(alone & matched)
+
+
+@pytest.fixture(scope="module")
+def dated_corpus(tmp_path_factory):
+    """Generated dumps and the fixtures whose every item is dated (2014-2026): a date
+    range over most of it is searched by the days outside it."""
+    import generate
+
+    from kcna_cli.db import Corpus
+
+    c = Corpus(tmp_path_factory.mktemp("dated") / "kcna.db")
+    c.ingest_text("".join(generate.generate(300, seed=11)))
+    for p in sorted(FIXTURES.glob("*.txt")):
+        with Corpus(":memory:") as alone:
+            alone.ingest_text(p.read_text(encoding="utf-8"), p.name)
+            if alone.conn.execute("SELECT 1 FROM items WHERE date IS NULL").fetchone():
+                continue
+        c.ingest_text(p.read_text(encoding="utf-8"), p.name)
+    assert c.conn.execute("SELECT count(*) FROM items WHERE date IS NULL").fetchone()[0] == 0
+    yield c
+    c.close()
+
+
+def test_words_with_a_date_range_find_the_matches_dated_in_it_named_either_way(dated_corpus):
+    """With every item dated, a range over most of the corpus's days is searched as "not
+    the days outside it": the same items and totals as the words alone, filtered by date
+    here, for ranges named by the days in them and by the days outside them."""
+    from kcna_cli.query import _date_match
+
+    c = dated_corpus
+    days = DAYS + ["2014", "2015-06", "2024-01-03", "2026-03-09", "2026-03-10", "2013"]
+    outside = inside = 0
+    for words in ("county", "the", '"working people"'):
+        matched = search(c, Filters(words=words), limit=0).items
+        for since, until in itertools.product(days, days):
+            if since is None and until is None:
+                continue
+            lo, hi = user_range(since)[0] if since else "0000", user_range(until)[1] if until else "9999"
+            got = search(c, Filters(words=words, since=since, until=until), limit=0)
+            want = {i["id"] for i in matched if lo <= i["date"] <= hi}
+            assert {i["id"] for i in got.items} == want, (words, since, until)
+            assert got.total == len(want)
+            named, left_out = _date_match(c, lo if since else None, hi if until else None)
+            outside += left_out is not None
+            inside += named is not None and named != "facets : d0"
+    assert outside >= 30 and inside >= 30  # both ways were asked
 
 
 @given(
