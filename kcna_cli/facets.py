@@ -78,6 +78,26 @@ def date_tokens(lo: str, hi: str) -> list[str]:
     return out
 
 
+def range_tokens(lo: str, hi: str, first: str, last: str, *, undated: bool) -> tuple[list[str], bool]:
+    """A date range (ISO days, within the corpus's first and last dates) as
+    ``date_tokens``: (the tokens of its days, False), or (the tokens of the days outside
+    it, True) when no item is undated and the range is more than half of the corpus's
+    days (``--since 2025`` in a corpus of 2024-2054: not d2024, rather than d2025 ...
+    d2054). bm25 reads every item holding each token named: naming the smaller side
+    reads fewer. ([], False) when the range holds no day."""
+    import datetime as dt
+
+    tokens = date_tokens(lo, hi)
+    if not tokens or undated:
+        return tokens, False
+    day, one = dt.date.fromisoformat, dt.timedelta(days=1)
+    if 2 * (day(hi) - day(lo)).days <= (day(last) - day(first)).days:
+        return tokens, False
+    outside = date_tokens(first, (day(lo) - one).isoformat()) if lo > first else []
+    outside += date_tokens((day(hi) + one).isoformat(), last) if hi < last else []
+    return (outside, True) if outside else (tokens, False)
+
+
 _FACET_NUMBER = re.compile(r"[dn][0-9]+")
 #: what the index's tokenizer (unicode61) makes a token of, after folding
 _TOKEN = re.compile(r"[^\W_]+")

@@ -26,8 +26,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from .dates import user_range
 from .errors import UsageError
-from .facets import date_tokens as _date_tokens
-from .facets import in_every_column, person_facet, place_facet
+from .facets import in_every_column, person_facet, place_facet, range_tokens
 from .filtering import check_sources, like_prefix, new_item_conditions, typed_day
 from .grams import TEXT_COLUMNS as TEXT_COLUMNS
 from .grams import check_raw as _check_raw
@@ -337,13 +336,7 @@ def _match(f: Filters) -> str | None:
 
 def _date_match(corpus: Corpus, lo: str | None, hi: str | None) -> tuple[str | None, str | None]:
     """A date range as facet tokens: (tokens an item must have, or tokens it must not
-    have); (None, None) when the range holds every item. Clipped to the corpus's first
-    and last dates, it needs at most about 80 tokens. When every item is dated and the
-    range is most of the corpus's days, the days outside it are named (``--since 2025``
-    in a corpus of 2024-2054: not d2024, rather than d2025 ... d2054): bm25 reads every
-    item holding each token named, so naming the smaller side reads fewer."""
-    import datetime as dt
-
+    have, ``facets.range_tokens``); (None, None) when the range holds every item."""
     q = corpus.conn.execute
     # two statements: SQLite reads min() or max() from the index only when alone
     first, last = q("SELECT min(date) FROM items").fetchone()[0], q("SELECT max(date) FROM items").fetchone()[0]
@@ -353,19 +346,11 @@ def _date_match(corpus: Corpus, lo: str | None, hi: str | None) -> tuple[str | N
     undated = q("SELECT 1 FROM items WHERE date IS NULL LIMIT 1").fetchone() is not None
     if lo == first and hi == last and not undated:
         return None, None  # every item is dated and in range: no filter at all
-    tokens = _date_tokens(lo, hi)
+    tokens, outside = range_tokens(lo, hi, first, last, undated=undated)
     if not tokens:
         return "facets : d0", None
-    day = dt.date.fromisoformat
-    if not undated and 2 * (day(hi) - day(lo)).days > (day(last) - day(first)).days:  # (all ISO days here)
-        outside = []
-        if lo > first:
-            outside += _date_tokens(first, (day(lo) - dt.timedelta(days=1)).isoformat())
-        if hi < last:
-            outside += _date_tokens((day(hi) + dt.timedelta(days=1)).isoformat(), last)
-        if outside:
-            return None, "facets : (" + " OR ".join(outside) + ")"
-    return "facets : (" + " OR ".join(tokens) + ")", None
+    named = "facets : (" + " OR ".join(tokens) + ")"
+    return (None, named) if outside else (named, None)
 
 
 _COLUMNS = (
@@ -408,8 +393,7 @@ def search(
     try:
         if match is None:
             rows = corpus.conn.execute(f"SELECT {_COLUMNS} FROM items{sql.clause}{order}{page}", sql.params).fetchall()
-            if rows:  # read beside the count
-                seen = corpus.read_beside(_SEEN.format(",".join("?" * len(rows))), [r[0] for r in rows], every=True)
+            seen = _by_ids(corpus, _SEEN, [r[0] for r in rows], beside=True)  # beside the count
             if sql.place_only:  # count in the place index, without reading items rows
                 total = corpus.conn.execute(
                     f"SELECT count(DISTINCT item_id) FROM item_places WHERE place_id IN ({sql.place_marks})",
@@ -493,7 +477,7 @@ def _word_page(
     ids = [r[0] for r in ranked]
     scores = dict(ranked)
     # what _complete reads of the sightings, beside the snippets and rows read here
-    seen = corpus.read_beside(_SEEN.format(",".join("?" * len(ids))), ids, every=True) if ids else None
+    seen = _by_ids(corpus, _SEEN, ids, beside=True)
     # literal ids (integers from the query above) let FTS5 seek each one
     # instead of scanning every match
     literal = ",".join(str(int(i)) for i in ids)
@@ -507,8 +491,7 @@ def _word_page(
         if fts_snippets
         else ()
     )
-    marks = ",".join("?" * len(ids))
-    by_id = {r[0]: r for r in conn.execute(f"SELECT {_COLUMNS} FROM items WHERE id IN ({marks})", ids)}
+    by_id = {r[0]: r for r in _by_ids(corpus, f"SELECT {_COLUMNS} FROM items WHERE id IN ({{}})", ids)}
     rows = [by_id[i] + (snippets.get(i), scores[i]) for i in ids if i in by_id]
     return rows, total, ranked_among, seen
 
@@ -524,11 +507,11 @@ def _form_snippets(corpus: Corpus, rows: list[tuple], terms: list[str]) -> list[
     ids = [r[0] for r in rows]
     if not ids:
         return rows
-    marks = ",".join("?" * len(ids))
     forms = {
         r[0]: r[1:]
-        for r in corpus.conn.execute(
-            f"SELECT id, gram_title, gram_text FROM items WHERE id IN ({marks})"
+        for r in _by_ids(
+            corpus,
+            "SELECT id, gram_title, gram_text FROM items WHERE id IN ({})"
             " AND (gram_title IS NOT NULL OR gram_text IS NOT NULL)",
             ids,
         )
@@ -599,6 +582,25 @@ _SEEN = (
 )
 
 
+def _by_ids(corpus: Corpus, sql: str, ids: list[int], *, beside: bool = False) -> Any:
+    """The rows of ``sql`` (``IN ({})`` for the ids) for any number of ids, read in
+    chunks under SQLite's limit on parameters; ``beside``: a function that waits for
+    them, read on the second connection when they fit in one statement."""
+    if beside:
+        if 0 < len(ids) <= _IDS_CHUNK:
+            return corpus.read_beside(sql.format(",".join("?" * len(ids))), ids, every=True)
+        rows = _by_ids(corpus, sql, ids)
+        return lambda: rows
+    out: list[tuple] = []
+    for k in range(0, len(ids), _IDS_CHUNK):
+        chunk = ids[k : k + _IDS_CHUNK]
+        out += corpus.conn.execute(sql.format(",".join("?" * len(chunk))), chunk).fetchall()
+    return out
+
+
+_IDS_CHUNK = 500
+
+
 def _complete(
     corpus: Corpus, rows: list[tuple], *, with_score: bool, seen: Callable[[], list[tuple]] | None = None
 ) -> list[SearchItem]:
@@ -607,16 +609,16 @@ def _complete(
     if not rows:
         return []
     ids = [r[0] for r in rows]
-    marks = ",".join("?" * len(ids))
     places: dict[int, set[str]] = {}
-    for item_id, name in corpus.conn.execute(
-        f"SELECT ip.item_id, p.full_name FROM item_places ip JOIN places p ON p.id = ip.place_id"
-        f" WHERE ip.item_id IN ({marks})",
+    for item_id, name in _by_ids(
+        corpus,
+        "SELECT ip.item_id, p.full_name FROM item_places ip JOIN places p ON p.id = ip.place_id"
+        " WHERE ip.item_id IN ({})",
         ids,
     ):
         places.setdefault(item_id, set()).add(name)
-    first_seen = {r[0]: r[1:] for r in (seen() if seen else corpus.conn.execute(_SEEN.format(marks), ids))}
-    urls = dict(corpus.conn.execute(f"SELECT id, url FROM items WHERE id IN ({marks}) AND url IS NOT NULL", ids))
+    first_seen = {r[0]: r[1:] for r in (seen() if seen else _by_ids(corpus, _SEEN, ids))}
+    urls = dict(_by_ids(corpus, "SELECT id, url FROM items WHERE id IN ({}) AND url IS NOT NULL", ids))
     out = []
     for r in rows:
         n, first, added = first_seen.get(r[0], (0, None, None))

@@ -312,7 +312,7 @@ def test_words_with_a_date_range_find_the_matches_dated_in_it_named_either_way(d
 def test_date_tokens_cover_exactly_the_days_of_a_range(lo, hi):
     import datetime as dt
 
-    from kcna_cli.query import _date_tokens
+    from kcna_cli.facets import date_tokens as _date_tokens
 
     tokens = _date_tokens(lo.isoformat(), hi.isoformat())
     if hi < lo:
@@ -331,6 +331,58 @@ def test_date_tokens_cover_exactly_the_days_of_a_range(lo, hi):
         for edge in (lo - dt.timedelta(days=1), hi + dt.timedelta(days=1)):
             iso = edge.isoformat()
             assert not {f"d{iso[:4]}", f"d{iso[:4]}{iso[5:7]}", f"d{iso[:4]}{iso[5:7]}{iso[8:]}"} & covered
+
+
+@given(
+    days=st.lists(st.dates(dt_module.date(2010, 1, 1), dt_module.date(2016, 12, 31)), min_size=4, max_size=4),
+    undated=st.booleans(),
+)
+def test_a_range_named_by_the_days_outside_it_leaves_exactly_its_days(days, undated):
+    """``range_tokens`` over a corpus dated from ``first`` to ``last``: every day from first
+    to last is in the range exactly when the tokens name it (days of the range) or do
+    not name it (days outside it); the smaller side is named, never with undated items."""
+    import datetime as dt
+
+    from kcna_cli.facets import date_facets, range_tokens
+
+    first, lo, hi, last = sorted(days)
+    tokens, outside = range_tokens(lo.isoformat(), hi.isoformat(), first.isoformat(), last.isoformat(), undated=undated)
+    assert not (outside and undated)
+    assert outside == (not undated and 2 * (hi - lo).days > (last - first).days and (lo, hi) != (first, last))
+    day = first
+    while day <= last:
+        named = bool(set(date_facets(day.isoformat())) & set(tokens))
+        assert (lo <= day <= hi) == (named != outside), day
+        day += dt.timedelta(days=1)
+
+
+def test_every_match_is_read_in_chunks_under_sqlites_parameter_limit(tmp_path, monkeypatch):
+    """``--limit 0`` reads the rows, places, sightings and addresses of every match by
+    ids, in chunks under SQLite's limit on parameters a statement (32,766 in SQLite's
+    default build; 100 here, with chunks of 50): the same items as a database without
+    the limit gives, with words and without."""
+
+    def built(name: str) -> Corpus:
+        corpus = Corpus(tmp_path / name)
+        for p in sorted(FIXTURES.glob("*.txt")):
+            corpus.ingest_text(p.read_text(encoding="utf-8"), p.name)
+        corpus.ingest_text("".join(generate.generate(300, seed=11)))
+        return corpus
+
+    def every(corpus: Corpus) -> list[list[dict]]:  # (ingest times differ between the two)
+        return [[{**i, "added_at": None} for i in search(corpus, Filters(**a), limit=0).items] for a in asks]
+
+    asks = [{"words": "the"}, {"since": "2024"}, {"places": ["Kangwon"]}, {}]
+    free, limited = built("free.db"), built("limited.db")
+    whole = every(free)
+    assert len(whole[0]) > 100 and len(whole[3]) > 150 and all(i["seen_in"] for i in whole[3])
+    monkeypatch.setattr(query, "_IDS_CHUNK", 50, raising=False)
+    for conn in (limited.conn, limited.side_reader()):
+        assert conn is not None
+        conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 100)
+    assert every(limited) == whole
+    free.close()
+    limited.close()
 
 
 def test_hostile_queries_never_raise(tmp_path):
