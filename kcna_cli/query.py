@@ -306,8 +306,7 @@ def _full_match(corpus: Corpus, f: Filters, match: str, lo: str | None, hi: str 
     if f.persons:
         # no person has id 0: an empty list matches nothing
         parts.append("facets : (" + " OR ".join(person_facet(i) for i in pids or [0]) + ")")
-    both = " AND ".join(parts)
-    return f"({both}) NOT {outside}" if outside else both
+    return f"({' AND '.join(parts)}) NOT {outside}" if outside else " AND ".join(parts)
 
 
 #: a place is "dense" when its mentions are at least 1/DENSE_SHARE of the items
@@ -393,7 +392,7 @@ def search(
     try:
         if match is None:
             rows = corpus.conn.execute(f"SELECT {_COLUMNS} FROM items{sql.clause}{order}{page}", sql.params).fetchall()
-            seen = _by_ids(corpus, _SEEN, [r[0] for r in rows], beside=True)  # beside the count
+            seen = _beside(corpus, _SEEN, [r[0] for r in rows])  # read during the count
             if sql.place_only:  # count in the place index, without reading items rows
                 total = corpus.conn.execute(
                     f"SELECT count(DISTINCT item_id) FROM item_places WHERE place_id IN ({sql.place_marks})",
@@ -439,8 +438,7 @@ def _word_page(
     corpus, sql: _Sql, match: str, sort: str, order: str, page: str, window: int | None, *, fts_snippets: bool = True
 ) -> tuple[list[tuple], int, int | None, Callable[[], list[tuple]] | None]:
     """Rank the matches, then read snippets and rows for the one page shown:
-    (rows, total, how many matches were ranked when not all of them, the
-    sightings of the ranked items as ``_SEEN`` reads them, read beside).
+    (rows, total, how many were ranked when not all, ``_beside`` of ``_SEEN`` for them).
 
     ``window``: rank only the most recently stored matches when more than
     this many match.
@@ -477,7 +475,7 @@ def _word_page(
     ids = [r[0] for r in ranked]
     scores = dict(ranked)
     # what _complete reads of the sightings, beside the snippets and rows read here
-    seen = _by_ids(corpus, _SEEN, ids, beside=True)
+    seen = _beside(corpus, _SEEN, ids)
     # literal ids (integers from the query above) let FTS5 seek each one
     # instead of scanning every match
     literal = ",".join(str(int(i)) for i in ids)
@@ -582,15 +580,12 @@ _SEEN = (
 )
 
 
-def _by_ids(corpus: Corpus, sql: str, ids: list[int], *, beside: bool = False) -> Any:
-    """The rows of ``sql`` (``IN ({})`` for the ids) for any number of ids, read in
-    chunks under SQLite's limit on parameters; ``beside``: a function that waits for
-    them, read on the second connection when they fit in one statement."""
-    if beside:
-        if 0 < len(ids) <= _IDS_CHUNK:
-            return corpus.read_beside(sql.format(",".join("?" * len(ids))), ids, every=True)
-        rows = _by_ids(corpus, sql, ids)
-        return lambda: rows
+#: ids read by one statement, under any limit on SQL parameters (32,766 by default)
+_IDS_CHUNK = 500
+
+
+def _by_ids(corpus: Corpus, sql: str, ids: list[int]) -> list[tuple]:
+    """The rows of ``sql`` (``IN ({})`` for the ids) for any number of ids, in chunks."""
     out: list[tuple] = []
     for k in range(0, len(ids), _IDS_CHUNK):
         chunk = ids[k : k + _IDS_CHUNK]
@@ -598,14 +593,19 @@ def _by_ids(corpus: Corpus, sql: str, ids: list[int], *, beside: bool = False) -
     return out
 
 
-_IDS_CHUNK = 500
+def _beside(corpus: Corpus, sql: str, ids: list[int]) -> Callable[[], list[tuple]]:
+    """``_by_ids`` on the second connection (``Corpus.read_beside``) when the ids fit
+    in one statement, else at once here; the function returned gives the rows."""
+    if 0 < len(ids) <= _IDS_CHUNK:
+        return corpus.read_beside(sql.format(",".join("?" * len(ids))), ids, every=True)
+    rows = _by_ids(corpus, sql, ids)
+    return lambda: rows
 
 
 def _complete(
     corpus: Corpus, rows: list[tuple], *, with_score: bool, seen: Callable[[], list[tuple]] | None = None
 ) -> list[SearchItem]:
-    """Rows -> public item dicts, with places and provenance filled in (``seen``: what
-    ``_SEEN`` gives for these items or more, already asked for)."""
+    """Rows -> public item dicts, with places and provenance (``seen``: ``_beside`` of ``_SEEN``)."""
     if not rows:
         return []
     ids = [r[0] for r in rows]

@@ -191,7 +191,7 @@ class Corpus:
         thread = self._beside = threading.Thread(target=run, name="kcna-read-beside", daemon=True)
         thread.start()
 
-        def wait() -> tuple:
+        def wait() -> Any:
             thread.join()
             if isinstance(out[0], BaseException):
                 raise out[0]
