@@ -9,8 +9,11 @@ stays flat.
 
 Small files (most dumps are one page, a few kilobytes) are read whole
 here, in one system call each, and hashed: a file whose bytes the file
-index knows (``known_hash``) is not parsed at all. The others go to the
-workers as batches of file contents (``BATCH_FILES`` files or
+index knows (``known_hash``) is not parsed at all. With workers, a worker
+asks the file index (what is committed of it) before it parses a file, so
+that the look-up costs the process that writes nothing; a file recorded
+since is parsed, and its pages found known by the writer, with the same
+result. The files go to the workers as batches of file contents (``BATCH_FILES`` files or
 ``FILE_TASK_BYTES`` bytes a task), since one task per file of one page cost
 more in messages than the page cost to parse. A large UTF-8 file is cut
 into byte ranges at capture-date lines that certainly start a page (the
@@ -44,7 +47,7 @@ from .inputs import (
 )
 from .packing import prepare
 from .parse import Page, parse_pages, split_pages
-from .readahead import open_stored, page_found
+from .readahead import open_stored, page_found, recorded_pages
 from .wire import from_wire, to_wire
 
 if TYPE_CHECKING:
@@ -104,6 +107,7 @@ def parsed_sources(
     min_bytes: int | None = None,
     known_hash: KnownHash | None = None,
     stored: str | None = None,
+    reader: str | None = None,
 ) -> Iterator[Parsed]:
     """Parse every source; results in input order (see the module docstring).
 
@@ -111,7 +115,9 @@ def parsed_sources(
     least ``min_bytes`` (default ``MIN_PARALLEL_BYTES``). Workers are plain
     child processes running ``python -m kcna_cli.pipeline`` (see ``_Worker``).
     ``known_hash``: a file whose bytes it knows is answered without parsing.
-    ``stored``: the database the pages go to, which workers read (``readahead.open_stored``).
+    ``stored``: the database the pages go to, which workers read (``readahead.open_stored``);
+    ``reader``: the reader its file index records (``db.files.reader_version``), with which
+    workers answer ``known_hash``'s question themselves.
     """
     floor = MIN_PARALLEL_BYTES if min_bytes is None else min_bytes
     it = iter(sources)
@@ -127,7 +133,7 @@ def parsed_sources(
         for src in itertools.chain(ahead, it):
             yield from _parse_here(src, known_hash)
         return
-    yield from _parse_in_workers(itertools.chain(ahead, it), jobs, known_hash, stored)
+    yield from _parse_in_workers(itertools.chain(ahead, it), jobs, known_hash, stored, reader)
 
 
 def _whole(src: Source, limit: int) -> bool:
@@ -242,15 +248,20 @@ def _parse_here(src: Source, known_hash: KnownHash | None = None) -> Iterator[Pa
     yield Parsed(src, batch, sha=sha)
 
 
-def _work(task: tuple) -> tuple[bytes, str | None] | list[tuple[bytes, str | None]]:
-    """In a worker: ("files", [file contents]), ("range", path, start, end) or
-    ("texts", [page texts], first number).
+def _work(task: tuple) -> tuple[bytes, str | None] | list[tuple[bytes, str | None] | int]:
+    """In a worker: ("files", [file contents], (file index reader, [their hashes]) or None),
+    ("range", path, start, end) or ("texts", [page texts], first number).
 
-    Returns the prepared pages in ``to_wire`` form, and an error or None
-    (for "files", a list of those, one per file).
+    Returns the prepared pages in ``to_wire`` form, and an error or None (for "files",
+    a list of those, one per file, or for a file the file index knows, its pages).
     """
     if task[0] == "files":
-        return [_work(("blob", data)) for data in task[1]]  # type: ignore[misc]  # one answer per file
+        reader, shas = task[2] or ("", None)
+        answers: list = [  # one per file
+            pages if shas and (pages := recorded_pages(shas[k], reader)) is not None else _work(("blob", data))
+            for k, data in enumerate(task[1])
+        ]
+        return answers
     out: list[Page] = []
     error = None
     try:
@@ -378,24 +389,28 @@ def _starts_page(fh, at: int) -> bool:
 _Entry = tuple
 
 
-def _tasks(sources: Iterable[Source], known_hash: KnownHash | None) -> Iterator[_Entry]:
-    """The work for the workers, in input order (see ``_Entry``)."""
+def _tasks(sources: Iterable[Source], known_hash: KnownHash | None, ask: str | None = None) -> Iterator[_Entry]:
+    """The work for the workers, in input order (see ``_Entry``). ``ask``: the reader of
+    the file index (``db.files.reader_version``) when the workers look the files' hashes
+    up in it (``readahead.recorded_pages``) instead of this process (``known_hash``)."""
     batch: list[tuple[Source, Parsed]] = []
     blobs: list[bytes] = []
+    shas: list[str] = []
     size = 0
 
     def flush() -> Iterator[_Entry]:
-        nonlocal batch, blobs, size
+        nonlocal batch, blobs, shas, size
         if batch:
-            yield "batch", batch, ("files", blobs) if blobs else None
-        batch, blobs, size = [], [], 0
+            yield "batch", batch, ("files", blobs, (ask, shas) if ask else None) if blobs else None
+        batch, blobs, shas, size = [], [], [], 0
 
     for src, reading in _read_ahead(sources):
         if reading is not None:
-            data, answer = _read_hashed(src, known_hash, reading)
+            data, answer = _read_hashed(src, None if ask else known_hash, reading)
             batch.append((src, answer))
             if data is not None and answer is not None and answer.error is None:
                 blobs.append(data)
+                shas.append(answer.sha or "")
                 size += len(data)
             if size >= FILE_TASK_BYTES or len(batch) >= BATCH_FILES:
                 yield from flush()
@@ -433,7 +448,11 @@ def _cuts_or_none(path: str, size: int) -> list[int] | None:
 
 
 def _parse_in_workers(
-    sources: Iterable[Source], jobs: int, known_hash: KnownHash | None = None, stored: str | None = None
+    sources: Iterable[Source],
+    jobs: int,
+    known_hash: KnownHash | None = None,
+    stored: str | None = None,
+    reader: str | None = None,
 ) -> Iterator[Parsed]:
     workers = [_Worker(stored) for _ in range(jobs)]
     # tasks go to the workers in turn; each answers its own in order, so
@@ -449,9 +468,12 @@ def _parse_in_workers(
         elif entry[0] == "batch":
             answers = iter(worker.result() if worker else ())
             for _src, answer in entry[1]:
-                if answer.known is None and answer.error is None:  # parsed by the worker
-                    wire, error = next(answers)
-                    answer.pages, answer.error = from_wire(wire), error
+                if answer.known is None and answer.error is None:  # sent to the worker
+                    reply = next(answers)
+                    if isinstance(reply, int):  # the file index knows its bytes: not parsed
+                        answer.known = reply
+                    else:
+                        answer.pages, answer.error = from_wire(reply[0]), reply[1]
                 yield answer
         else:
             _, src, task, final = entry
@@ -470,7 +492,7 @@ def _parse_in_workers(
 
     done = False
     try:
-        for entry in _tasks(sources, known_hash):
+        for entry in _tasks(sources, known_hash, reader if known_hash and stored else None):
             task = entry[2] if entry[0] in ("batch", "part") else None
             worker = None
             if task is not None and task[0] != "error":

@@ -128,6 +128,21 @@ def open_stored(path: str) -> None:
     _STORED = conn
 
 
+def recorded_pages(sha: str, reader: str) -> int | None:
+    """In a parse worker: the pages of a file with these bytes that the file index of the
+    database holds for this reader (``db.files.FileIndex.pages_of_hash``, on what is
+    committed), or None."""
+    if _STORED is None or not sha:
+        return None
+    try:
+        row = _STORED.execute(
+            "SELECT pages FROM files WHERE sha256 = ? AND reader = ? LIMIT 1", (sha, reader)
+        ).fetchone()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
 def _stored(rec) -> bool:
     """Does the database hold this article, with this text?"""
     if _STORED is None:

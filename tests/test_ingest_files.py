@@ -349,6 +349,38 @@ def test_workers_and_one_process_record_the_same_index(tmp_path, captures, monke
     assert json.loads(again.stdout)["dumps_known"] == 140
 
 
+def test_workers_know_recorded_bytes_without_parsing_or_asking_the_writer(tmp_path, captures):
+    """With workers, a renamed file is answered known by the worker (the process that
+    writes asks nothing); a file index of another reader is not trusted there either."""
+    from kcna_cli.db.files import FileIndex
+
+    folder, files = captures
+    db = tmp_path / "k.db"
+    ingest_json(str(folder), "--db", str(db))
+    (folder / "renamed").mkdir()
+    for f in files[:10]:
+        f.rename(folder / "renamed" / f"copy-{f.name}")
+    renamed = [str(p) for p in sorted((folder / "renamed").iterdir())]
+    corpus = Corpus(db)
+    index = FileIndex(corpus.conn)
+    asked = []
+
+    def known_hash(sha):
+        asked.append(sha)
+        return index.pages_of_hash(sha)
+
+    for reader, known in ((index.reader, 1), ("a-changed-parser", None)):
+        parts = list(
+            pipeline.parsed_sources(
+                expand(renamed), jobs=1, min_bytes=0, known_hash=known_hash, stored=str(db), reader=reader
+            )
+        )
+        assert [p.source.path for p in parts] == renamed and not asked
+        assert all(p.known == known and p.error is None for p in parts)
+        assert all(len(p.pages) == (0 if known else 1) for p in parts)
+    corpus.close()
+
+
 def test_schema_6_database_gets_the_file_index(tmp_path, captures):
     from test_schema import as_schema_6
 

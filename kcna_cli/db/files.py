@@ -141,6 +141,36 @@ def _chunks(items: Iterable[Source], size: int) -> Iterator[list[Source]]:
         yield chunk
 
 
+def _unknown(
+    sources: Iterable[Source],
+    index: FileIndex,
+    report: IngestReport,
+    cwd: str,
+    *,
+    verify: bool,
+    on_part: Callable[[Parsed], None] | None,
+    progress: Callable[[IngestReport], None] | None,
+) -> Iterator[Source]:
+    """The sources the file index does not know, as the listing streams them (nothing
+    is kept per file: a folder of a million is never held in memory); the known ones
+    are counted as read and known."""
+    for chunk in _chunks(sources, LOOKUP_CHUNK):
+        pairs = [(stored_path(s, cwd), s) for s in map(with_stat, chunk)]
+        known = {} if verify else index.unchanged([(p, s.stat) for p, s in pairs if s.stat and indexable(s)])
+        for path, src in pairs:
+            pages = known.get(path)
+            if pages is None:
+                yield src
+                continue
+            report.dumps_read += pages
+            report.dumps_known += pages
+            report.files_read += 1
+            if on_part:
+                on_part(Parsed(src, [], known=pages))
+            if progress:
+                progress(report)
+
+
 def ingest_sources(
     corpus: Corpus,
     sources: Iterable[Source],
@@ -166,26 +196,6 @@ def ingest_sources(
     report = report or IngestReport()
     index = FileIndex(corpus.conn)
     cwd = os.getcwd()
-
-    def unknown() -> Iterator[Source]:
-        """The sources the file index does not know, as the listing streams them (nothing
-        is kept per file: a folder of a million is never held in memory)."""
-        for chunk in _chunks(sources, LOOKUP_CHUNK):
-            pairs = [(stored_path(s, cwd), s) for s in map(with_stat, chunk)]
-            known = {} if verify else index.unchanged([(p, s.stat) for p, s in pairs if s.stat and indexable(s)])
-            for path, src in pairs:
-                pages = known.get(path)
-                if pages is None:
-                    yield src
-                    continue
-                report.dumps_read += pages
-                report.dumps_known += pages
-                report.files_read += 1
-                if on_part:
-                    on_part(Parsed(src, [], known=pages))
-                if progress:
-                    progress(report)
-
     writer = Writer(corpus, report)
     with background_checkpoints(corpus):  # the writer never waits for a checkpoint
         try:
@@ -193,7 +203,10 @@ def ingest_sources(
             failures = pages_read = 0
             known_hash = None if verify else index.pages_of_hash
             db_path = None if corpus.in_memory else str(corpus.path.resolve())
-            parts = parsed_sources(unknown(), jobs=jobs, min_bytes=min_bytes, known_hash=known_hash, stored=db_path)
+            listed = _unknown(sources, index, report, cwd, verify=verify, on_part=on_part, progress=progress)
+            parts = parsed_sources(
+                listed, jobs=jobs, min_bytes=min_bytes, known_hash=known_hash, stored=db_path, reader=index.reader
+            )
             for part in parts:
                 src = part.source
                 if src is not current:

@@ -58,9 +58,14 @@ class Found(NamedTuple):
     date: str | None = None
     source: str | None = None
     source_note: str | None = None
+    #: a teaser item: has it a version (a lede it was seen with before)? None: an article
+    versioned: int | None = None
 
 
-_FOUND = "SELECT id, kind, title, lede, version_id, version_capture, key, date, source, source_note FROM items"
+_FOUND = (
+    "SELECT id, kind, title, lede, version_id, version_capture, key, date, source, source_note,"
+    " CASE WHEN kind = 'teaser' THEN EXISTS (SELECT 1 FROM versions v WHERE v.item_id = items.id) END FROM items"
+)
 _KEY = Found._fields.index("key")  # where ``_FOUND`` puts it
 
 
@@ -320,7 +325,7 @@ def teaser_merged(w: Writer, found: Found, rec: Record, capture: str = "") -> tu
     ):
         return found.id, None  # the usual case: the article's first paragraph starts so
     body = _body(w.conn, found.id) if found.kind == "article" else None  # a teaser has no body
-    version = lede_version(w, found.id, rec.lede, found.kind, found.lede, body, rec.title)
+    version = lede_version(w, found.id, rec.lede, found.kind, found.lede, body, rec.title, versioned=found.versioned)
     if version is not None:
         w.reorder.add(found.id)
     return found.id, version
@@ -536,8 +541,13 @@ def lede_version(
     lede: str | None,
     body: str | None = None,
     title: str | None = None,
+    *,
+    versioned: int | None = None,
 ) -> int | None:
-    """A teaser's lede that no stored text starts with is a version of its own (titled as the teaser)."""
+    """A teaser's lede that no stored text starts with is a version of its own (titled as the teaser).
+
+    ``versioned``: whether a teaser item has any version, when known (``Found.versioned``).
+    """
     if not new:
         return None
     if kind == "article":
@@ -551,7 +561,10 @@ def lede_version(
                 return None if vkind == "body" else vid
         return store_version(w, item_id, "lede", new, title)
     # a teaser seen before with another lede
-    known = w.conn.execute("SELECT id, text FROM versions WHERE item_id = ?", (item_id,)).fetchall()
+    if versioned == 0:  # the usual teaser: seen before with one lede
+        known = []
+    else:
+        known = w.conn.execute("SELECT id, text FROM versions WHERE item_id = ?", (item_id,)).fetchall()
     if not known:
         if lede is None or lede_matches(new, lede) or lede_matches(lede, new):
             return None

@@ -174,10 +174,13 @@ class Writer:
     def add(self, path: str, page: Page) -> None:
         report = self.report
         sha = page.sha256
-        known = self.conn.execute("SELECT 1 FROM dumps WHERE sha256 = ?", (sha,)).fetchone()
-        if known:
-            report.dumps_known += 1
-            return
+        # a page a worker prepared is stored straight away: the unique hash of ``dumps``
+        # tells a known one (most are new), and its packing is done already
+        if page.prepared is None or page.dump is None:
+            known = self.conn.execute("SELECT 1 FROM dumps WHERE sha256 = ?", (sha,)).fetchone()
+            if known:
+                report.dumps_known += 1
+                return
         where = path if page.number == 1 else f"{path} (page {page.number})"
         if page.dump is None:
             report.fail(where, page.error or "not a dump")
@@ -194,8 +197,10 @@ class Writer:
             self._ended_by_sqlite()
             for k, v in before.items():
                 setattr(report, k, v)
-            if isinstance(exc, sqlite3.IntegrityError):  # stored by another process meanwhile
+            if isinstance(exc, sqlite3.IntegrityError) and "dumps.sha256" in str(exc):
+                # stored before, or by another process meanwhile
                 report.dumps_known += 1
+                self._step()  # the transaction still ends in time when every page is known
                 return
             raise
         self.conn.execute("RELEASE dump")
