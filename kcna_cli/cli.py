@@ -163,9 +163,10 @@ def _ingest_all(corpus, sources, report, jobs: int | None, verify: bool, done: d
 
     def seen(part) -> None:
         src = part.source
-        if part.error or any(page.dump is None or page.dump.warnings for page in part.pages):
-            shown[stored_path(src)] = src.path  # a failure or warning will name it
-        done["bytes"] += sum(page.chars for page in part.pages)
+        if part.pages or part.error:  # (a file known unread has neither: most of them)
+            if part.error or any(page.dump is None or page.dump.warnings for page in part.pages):
+                shown[stored_path(src)] = src.path  # a failure or warning will name it
+            done["bytes"] += sum(page.chars for page in part.pages)
         if part.final:
             done["files"] += 1
             done["whole"] += src.size

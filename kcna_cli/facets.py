@@ -10,6 +10,7 @@ both import this module, neither imports the other.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from typing import Protocol
@@ -29,6 +30,7 @@ def date_facets(date: str | None) -> list[str]:
     return [f"d{y}", f"d{y}{m}", f"d{y}{m}{d}"]
 
 
+@functools.lru_cache(maxsize=4096)  # the gazetteer's ids, each made once
 def place_facet(place_id: str) -> str:
     """A place id as one index token: ``KP-07-015`` -> ``pkp07015``."""
     return "p" + "".join(c for c in place_id.lower() if c.isalnum())

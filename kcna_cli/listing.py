@@ -32,7 +32,10 @@ from .inputs import FOLDER_SUFFIXES, FileStat, Source, _reason
 
 def takes(name: str) -> bool:
     """Does a folder walk take a file of this name? (Hidden names and other suffixes are skipped.)"""
-    return not name.startswith(".") and os.path.splitext(name)[1].lower() in FOLDER_SUFFIXES
+    if name.startswith("."):
+        return False
+    dot = name.rfind(".")  # the suffix ``os.path.splitext`` gives a name not starting with a dot
+    return (name[dot:].lower() if dot > 0 else "") in FOLDER_SUFFIXES
 
 
 class _Given:
@@ -112,8 +115,9 @@ def totals(args: list[str]) -> tuple[int, int]:
 
 def _walk_once(folder: str, given: _Given) -> Iterator[Source]:
     given.roots.append(os.path.realpath(folder))
+    alone = len(given.roots) == 1 and not given.named  # nothing given before can be given again
     for src, real, link in _walk(folder, given.unlisted):
-        if src.error or real is None or given.first(real, walked_file=not link):
+        if src.error or real is None or (alone and not link) or given.first(real, walked_file=not link):
             yield src
 
 
@@ -140,6 +144,7 @@ def _walk(root: str, unlisted: list[str] | None = None) -> Iterator[tuple[Source
             errors.append(Source(os.fsdecode(exc.filename or folder), f"cannot read folder: {exc.strerror}"))
             continue
         subfolders = []
+        under = real if real.endswith(os.sep) else real + os.sep
         for entry in entries:
             name = entry.name
             if name.startswith("."):
@@ -150,7 +155,7 @@ def _walk(root: str, unlisted: list[str] | None = None) -> Iterator[tuple[Source
                 is_dir = False
             if is_dir:
                 if not entry.is_symlink():
-                    subfolders.append((entry.path, os.path.join(real, name)))
+                    subfolders.append((entry.path, under + name))
                 continue
             if not takes(name):
                 continue
@@ -168,7 +173,7 @@ def _walk(root: str, unlisted: list[str] | None = None) -> Iterator[tuple[Source
             if not _stat.S_ISREG(st.st_mode):  # a device, named pipe or socket is never opened
                 yield _not_regular(entry.path, st.st_mode), None, link
                 continue
-            yield Source(entry.path, None, st), os.path.realpath(entry.path) if link else os.path.join(real, name), link
+            yield Source(entry.path, None, st), os.path.realpath(entry.path) if link else under + name, link
         stack.extend(reversed(subfolders))
     for error in errors:
         yield error, None, False

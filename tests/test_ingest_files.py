@@ -56,6 +56,33 @@ def _walk_reference(root: str) -> list[str]:
     return out
 
 
+@settings(max_examples=500)
+@given(
+    st.text(alphabet=st.sampled_from("aZ.éTXHtmlD0 "), max_size=12)
+    | st.sampled_from(["a.TXT", "a.", "..txt", "x.tar.html"])
+)
+def test_a_walk_takes_a_name_by_the_suffix_splitext_gives(name):
+    from kcna_cli.listing import takes
+
+    reference = not name.startswith(".") and os.path.splitext(name)[1].lower() in inputs.FOLDER_SUFFIXES
+    assert takes(name) == reference
+
+
+_SEGMENT = st.sampled_from(["a", "b.txt", ".", "..", "", "c d", ".hidden"])
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(st.booleans(), st.lists(_SEGMENT, min_size=1, max_size=5)), min_size=1, max_size=6))
+def test_stored_paths_worked_out_a_folder_at_a_time_are_stored_path(paths):
+    from kcna_cli.db.files import _Folders, stored_path
+
+    folders = _Folders("/home/user/captures")
+    for absolute, parts in paths:
+        path = ("/" if absolute else "") + "/".join(parts)
+        src = Source(path or ".")
+        assert folders.stored(src) == stored_path(src, "/home/user/captures")
+
+
 def test_folder_walk_lists_files_in_the_documented_order_once_each(tmp_path):
     root = tmp_path / "captures"
     for rel in ["b/2/z.txt", "b/2/a.TXT", "b/10/m.txt", "a/x.html", "a/.hidden.txt", ".git/c.txt", "top.txt",

@@ -135,6 +135,30 @@ def with_stat(src: Source) -> Source:
         return src  # reading it will say why
 
 
+class _Folders:
+    """``stored_path`` for the files of a listing, which come a folder at a time: the
+    folder's absolute path is worked out once, and the file's name put after it."""
+
+    def __init__(self, cwd: str) -> None:
+        self.cwd = cwd
+        self.folder: str | None = None
+        self.under = ""
+
+    def stored(self, src: Source) -> str:
+        folder, _, name = src.path.rpartition(os.sep)
+        if (
+            not folder.strip(os.sep)
+            or folder.startswith(os.sep * 2)  # kept as it is by ``normpath`` (POSIX)
+            or name in ("", ".", "..")
+            or (os.altsep and os.altsep in name)
+        ):
+            return stored_path(src, self.cwd)
+        if folder != self.folder:
+            absolute = stored_path(Source(folder), self.cwd)
+            self.folder, self.under = folder, absolute.rstrip(os.sep) + os.sep
+        return self.under + name
+
+
 def _chunks(items: Iterable[Source], size: int) -> Iterator[list[Source]]:
     it = iter(items)
     while chunk := list(islice(it, size)):
@@ -154,8 +178,9 @@ def _unknown(
     """The sources the file index does not know, as the listing streams them (nothing
     is kept per file: a folder of a million is never held in memory); the known ones
     are counted as read and known."""
+    folders = _Folders(cwd)
     for chunk in _chunks(sources, LOOKUP_CHUNK):
-        pairs = [(stored_path(s, cwd), s) for s in map(with_stat, chunk)]
+        pairs = [(folders.stored(s), s) for s in map(with_stat, chunk)]
         known = {} if verify else index.unchanged([(p, s.stat) for p, s in pairs if s.stat and indexable(s)])
         for path, src in pairs:
             pages = known.get(path)
