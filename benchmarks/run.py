@@ -622,6 +622,7 @@ def captures_large(args, work: Path, kcna: str, table: Table) -> None:
     t = time.perf_counter()
     if not folder.exists():
         generate.write_captures(n, folder)
+    shutil.rmtree(folder / "new", ignore_errors=True)  # a kept folder's earlier daily files are new again
     print(f"generated {n} files in {time.perf_counter() - t:.0f} s", file=sys.stderr)
     db = work / "kcna.db"
     for q in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):

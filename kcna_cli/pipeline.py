@@ -9,13 +9,14 @@ stays flat.
 
 Small files (most dumps are one page, a few kilobytes) are read whole
 here, in one system call each, and hashed: a file whose bytes the file
-index knows (``known_hash``) is not parsed at all. With workers, a worker
-asks the file index (what is committed of it) before it parses a file, so
-that the look-up costs the process that writes nothing; a file recorded
-since is parsed, and its pages found known by the writer, with the same
-result. The files go to the workers as batches of file contents (``BATCH_FILES`` files or
-``FILE_TASK_BYTES`` bytes a task), since one task per file of one page cost
-more in messages than the page cost to parse. A large UTF-8 file is cut
+index knows (``known_hash``) is not parsed at all. With workers, the
+worker asks the file index (what is committed of it) before it parses a
+file, so that the one process that writes does not; a file recorded
+since is parsed, and its pages found known by the writer: the same
+result. The files go to the workers as batches of file contents
+(``BATCH_FILES`` files or ``FILE_TASK_BYTES`` bytes a task), since one
+task per file of one page cost more in messages than the page cost to
+parse. A large UTF-8 file is cut
 into byte ranges at capture-date lines that certainly start a page (the
 worker reads, decodes, splits and parses a range; this process renumbers
 the pages). Other large files are streamed and split here and parsed by
