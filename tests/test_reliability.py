@@ -337,3 +337,30 @@ def test_kill_9_while_checkpoints_run_beside_the_writer(tmp_path):
         assert run_kcna("ingest", *map(str, files), "--db", str(db), "-q").returncode == 0
         assert _db_state(db) == expected
     assert killed >= 2  # stopped mid-ingest, not after it
+
+
+def test_a_known_page_from_a_worker_is_counted_known_and_ends_the_transaction_in_time(tmp_path, monkeypatch):
+    """A page a worker prepared is inserted without a look-up first: a known one is told by
+    the unique hash, changes nothing, and leaves no write transaction open past the batch."""
+    from support import db_state
+
+    from kcna_cli.db import IngestReport
+    from kcna_cli.db import writer as writer_module
+    from kcna_cli.packing import prepare
+    from kcna_cli.parse import parse_text
+
+    text = (FIXTURES / "body-only.txt").read_text(encoding="utf-8")
+    db = tmp_path / "k.db"
+    corpus = Corpus(db)
+    corpus.ingest_text(text, "first.txt")
+    before = db_state(db)
+    monkeypatch.setattr(writer_module, "BATCH_SECONDS", 0.0)  # every step ends the transaction
+    report = IngestReport()
+    writer = writer_module.Writer(corpus, report)
+    for page in parse_text(text):
+        writer.add("again.txt", prepare(page))
+        assert not writer.in_tx and not corpus.conn.in_transaction  # another process may write now
+    writer.close()
+    corpus.close()
+    assert report.dumps_known == len(parse_text(text)) > 0 and report.dumps_new == 0
+    assert db_state(db) == before
