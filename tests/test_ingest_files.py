@@ -68,7 +68,7 @@ def test_a_walk_takes_a_name_by_the_suffix_splitext_gives(name):
     assert takes(name) == reference
 
 
-_SEGMENT = st.sampled_from(["a", "b.txt", ".", "..", "", "c d", ".hidden"])
+_SEGMENT = st.sampled_from(["a", "b.txt", ".", "..", "", "c d", ".hidden", "-"])
 
 
 @settings(max_examples=300)

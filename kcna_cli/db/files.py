@@ -153,9 +153,8 @@ class _Folders:
             or (os.altsep and os.altsep in name)
         ):
             return stored_path(src, self.cwd)
-        if folder != self.folder:
-            absolute = stored_path(Source(folder), self.cwd)
-            self.folder, self.under = folder, absolute.rstrip(os.sep) + os.sep
+        if folder != self.folder:  # (a folder is never standard input, even one named "-")
+            self.folder, self.under = folder, os.path.normpath(os.path.join(self.cwd, folder)).rstrip(os.sep) + os.sep
         return self.under + name
 
 
