@@ -77,13 +77,18 @@ def read_long_date(line: str) -> str | None:
     return iso(int(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2)))
 
 
-@functools.lru_cache(maxsize=1 << 12)
 def read_capture_line(line: str) -> tuple[str | None, bool] | None:
     """Read a capture-date line.
 
     Returns ``(date, glued)`` where ``glued`` tells whether the short form
     follows the long one, or None when the line is not a date line.
     """
+    # every teaser date line of a page is a candidate, and pages repeat them: short
+    # lines are remembered (a long one, hostile input, would keep megabytes alive)
+    return _capture_line(line) if len(line) <= 64 else _read_capture_line(line)
+
+
+def _read_capture_line(line: str) -> tuple[str | None, bool] | None:
     m = CAPTURE_LINE.match(line)
     if not m:
         return None
@@ -91,6 +96,9 @@ def read_capture_line(line: str) -> tuple[str | None, bool] | None:
         iso(int(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2))),
         m.group(4) is not None,
     )
+
+
+_capture_line = functools.lru_cache(maxsize=1 << 12)(_read_capture_line)
 
 
 @dataclass(frozen=True)

@@ -519,12 +519,11 @@ def _why_not(lines: list[str]) -> str:
 
 def _parse_teasers(lines: list[str], label: str | None, warnings: list[str]) -> list[Record]:
     """Read ``title, title, lede, date, lede`` groups (titles may be absent)."""
-    outlet, language = split_label(label)
-    group = outlet_group(outlet)
     out: list[Record] = []
     buf: list[str] = []
     i = 0
-    while i < len(lines):
+    n = len(lines)
+    while i < n:
         line = lines[i]
         if line[:1] in _SPECIAL_FIRST and _SPECIAL_START.match(line):
             if _MORE_ARTICLES.match(line) or _FOOTER.match(line):
@@ -533,44 +532,21 @@ def _parse_teasers(lines: list[str], label: str | None, warnings: list[str]) -> 
                 i += 1
                 continue
         # a date line: a month name ... a year (``_maybe_date``, inline: this runs on every line)
-        is_date = line[-1:].isdigit() and line[:1].isalpha() and dates.LONG_DATE.match(line) is not None
-        if is_date and buf:
-            d = dates.read_long_date(line)
-            lede = buf[-1]
-            heads = buf[:-1]
-            title = None
-            if heads:
-                title = heads[-1]
-                k = len(heads) - 1
-                while k > 0 and fold(heads[k - 1]) == fold(title):
-                    k -= 1
-                if k > 0:
-                    warnings.append(f"unrecognized lines in teaser list: {heads[:k]!r}")
-            if d is None:
-                warnings.append(f"teaser date does not exist: {line!r}")
-            if i + 1 < len(lines) and _similar(lines[i + 1], lede):
-                if len(lines[i + 1]) > len(lede):
-                    lede = lines[i + 1]
-                i += 1
-            city, month, day = _dateline(lede)
-            note = None
-            if d and month and (int(d[5:7]), int(d[8:10])) != (month, day):
-                note = f"teaser date {d} but its dateline says {month}/{day}"
-            out.append(
-                Record(
-                    kind="teaser",
-                    title=title,
-                    date=d,
-                    source=label,
-                    outlet=outlet,
-                    language=language or languages.of_article(title, lede),
-                    dateline=city,
-                    lede=lede,
-                    body=None,
-                    date_note=note,
-                    group=group or ("kcna" if "(KCNA)" in normalize(lede) else ""),
-                )
-            )
+        if buf and line[-1:].isdigit() and line[:1].isalpha() and dates.LONG_DATE.match(line) is not None:
+            group = (label, line, lines[i + 1] if i + 1 < n else None, *buf)
+            got = _GROUPS.get(group)
+            if got is None:
+                got = _teaser(group)
+                if len(_GROUPS) >= _GROUPS_MAX:
+                    _GROUPS.clear()
+                _GROUPS[group] = got
+            rec, said, skip = got
+            # a copy: a record may be changed after parsing (``reposts``), a remembered one never
+            copy = object.__new__(Record)
+            copy.__dict__.update(rec.__dict__)
+            out.append(copy)
+            warnings.extend(said)
+            i += skip
             buf = []
         else:
             buf.append(line)
@@ -578,6 +554,59 @@ def _parse_teasers(lines: list[str], label: str | None, warnings: list[str]) -> 
     if buf:
         warnings.append(f"last teaser cut off, not stored: {buf[0][:60]!r}")
     return out
+
+
+#: teaser groups read before, by ``_teaser``'s argument: pages captured near each other
+#: repeat most of their teaser list (bounded: emptied when full)
+_GROUPS: dict[tuple, tuple[Record, tuple[str, ...], int]] = {}
+_GROUPS_MAX = 1024
+
+
+def _teaser(group: tuple) -> tuple[Record, tuple[str, ...], int]:
+    """One teaser: ``group`` is (source label, its date line, the line after it or None,
+    the lines before the date line); returns (its record, warnings, lines after the date
+    line it took). Pure: the same group always reads the same."""
+    label, line, after, *buf = group
+    outlet, language = split_label(label)
+    said: list[str] = []
+    d = dates.read_long_date(line)
+    lede = buf[-1]
+    heads = buf[:-1]
+    title = None
+    if heads:
+        title = heads[-1]
+        k = len(heads) - 1
+        while k > 0 and fold(heads[k - 1]) == fold(title):
+            k -= 1
+        if k > 0:
+            said.append(f"unrecognized lines in teaser list: {heads[:k]!r}")
+    if d is None:
+        said.append(f"teaser date does not exist: {line!r}")
+    skip = 0
+    if after is not None and _similar(after, lede):
+        if len(after) > len(lede):
+            lede = after
+        skip = 1
+    city, month, day = _dateline(lede)
+    note = None
+    if d and month and (int(d[5:7]), int(d[8:10])) != (month, day):
+        note = f"teaser date {d} but its dateline says {month}/{day}"
+    group_id = outlet_group(outlet)
+    rec = Record(
+        kind="teaser",
+        title=title,
+        date=d,
+        source=label,
+        outlet=outlet,
+        language=language or languages.of_article(title, lede),
+        dateline=city,
+        lede=lede,
+        body=None,
+        date_note=note,
+        group=group_id or ("kcna" if "(KCNA)" in normalize(lede) else ""),
+    )
+    rec.key  # noqa: B018 - computed once here, for every copy
+    return rec, tuple(said), skip
 
 
 def parse_pages(texts, start: int = 1):

@@ -527,3 +527,18 @@ def test_parsing_and_long_place_searches_happen_with_no_write_transaction_open(t
     places = {r[0] for r in corpus.conn.execute("SELECT DISTINCT field FROM item_places")}
     assert "body" in places
     corpus.close()
+
+
+def test_remembered_lines_of_a_hostile_page_are_short_ones():
+    """Date lines are remembered across pages (they repeat), but a huge line that looks
+    like one (a letter first, a digit last) is read without being kept."""
+    from kcna_cli import dates, parse
+
+    dates._capture_line.cache_clear()
+    huge = "January " + "9" * 200_000
+    page = f"January 05, 2026\nKCNA Watch\nTitle\n{huge}\n{huge[:-1]}8\nJanuary 05, 2026\n"
+    for _ in range(3):
+        parse.parse_text(page)
+    assert dates.read_capture_line(huge) is None
+    assert dates.read_capture_line("January 05, 2026Jan 05, 2026") == ("2026-01-05", True)
+    assert dates._capture_line.cache_info().currsize <= 3  # the two short date lines at most

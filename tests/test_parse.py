@@ -97,6 +97,34 @@ def test_prefix_cut_of_a_page_keeps_title_and_never_invents_teasers(suffix):
         assert all(t.title in full_titles or suffix for t in d.teasers)
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(TEXTS), min_size=1, max_size=6), st.integers(0, 2**32))
+def test_teasers_read_before_are_read_the_same_again(texts, seed):
+    """Teaser groups are remembered across pages (``parse._GROUPS``): pages parsed after
+    others (with teaser lines spliced between them) read exactly as on their own, and a
+    record changed after parsing changes no later page."""
+    import kcna_cli.parse as parse_module
+
+    rng = random.Random(seed)
+    lines = [ln for t in texts for ln in t.splitlines()]
+    mixed = "\n".join(rng.sample(lines, min(len(lines), 40)))
+
+    def read(text):
+        return [p.dump.to_dict() if p.dump else p.error for p in parse_text(text)]
+
+    parse_module._GROUPS.clear()
+    cold = [read(t) for t in [*texts, mixed]]
+    parse_module._GROUPS.clear()
+    warm = []
+    for t in [*texts, mixed]:
+        warm.append(read(t))
+        for page in parse_text(t):  # the caller may change what it was given
+            for rec in page.dump.teasers if page.dump else []:
+                rec.title, rec.lede, rec.kind = "changed", "changed", "article"
+    assert warm == cold
+    assert [read(t) for t in [*texts, mixed]] == cold
+
+
 @given(st.lists(st.sampled_from(LINES) | st.text(alphabet=" \t\r\n\x0b\x0c\x1c\x1fab\xa0\u3000.", max_size=12)))
 def test_content_hash_fast_path_equals_the_line_by_line_definition(parts):
     # stored dumps are recognized by this hash: a faster path must never change it
