@@ -518,7 +518,36 @@ def _why_not(lines: list[str]) -> str:
 
 
 def _parse_teasers(lines: list[str], label: str | None, warnings: list[str]) -> list[Record]:
-    """Read ``title, title, lede, date, lede`` groups (titles may be absent)."""
+    """Read ``title, title, lede, date, lede`` groups (titles may be absent).
+
+    Pages of one outlet captured about the same time print the same teaser list:
+    a list read lately is not read again (``_LISTS``); its records are copied.
+    """
+    whole = (label, *lines)
+    got = _LISTS.get(whole)
+    if got is None:
+        said: list[str] = []
+        got = _LISTS[whole] = (_read_teasers(lines, label, said), tuple(said))
+        if len(_LISTS) > _LISTS_MAX:
+            del _LISTS[next(iter(_LISTS))]  # the oldest
+    records, said_before = got
+    warnings.extend(said_before)
+    out = []
+    for rec in records:
+        # a copy: a record may be changed after parsing (``reposts``), a remembered one never
+        copy = object.__new__(Record)
+        copy.__dict__.update(rec.__dict__)
+        out.append(copy)
+    return out
+
+
+#: teaser lists read lately, by (source label, *lines) (``_parse_teasers``)
+_LISTS: dict[tuple, tuple[list[Record], tuple[str, ...]]] = {}
+_LISTS_MAX = 32
+
+
+def _read_teasers(lines: list[str], label: str | None, warnings: list[str]) -> list[Record]:
+    """``_parse_teasers`` of a list not read lately."""
     out: list[Record] = []
     buf: list[str] = []
     i = 0
@@ -541,10 +570,7 @@ def _parse_teasers(lines: list[str], label: str | None, warnings: list[str]) -> 
                     _GROUPS.clear()
                 _GROUPS[group] = got
             rec, said, skip = got
-            # a copy: a record may be changed after parsing (``reposts``), a remembered one never
-            copy = object.__new__(Record)
-            copy.__dict__.update(rec.__dict__)
-            out.append(copy)
+            out.append(rec)  # (``_parse_teasers`` hands out copies)
             warnings.extend(said)
             i += skip
             buf = []

@@ -100,7 +100,7 @@ def test_prefix_cut_of_a_page_keeps_title_and_never_invents_teasers(suffix):
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.sampled_from(TEXTS), min_size=1, max_size=6), st.integers(0, 2**32))
 def test_teasers_read_before_are_read_the_same_again(texts, seed):
-    """Teaser groups are remembered across pages (``parse._GROUPS``): pages parsed after
+    """Teaser groups and lists are remembered across pages (``parse._GROUPS``, ``_LISTS``): pages parsed after
     others (with teaser lines spliced between them) read exactly as on their own, and a
     record changed after parsing changes no later page."""
     import kcna_cli.parse as parse_module
@@ -113,8 +113,10 @@ def test_teasers_read_before_are_read_the_same_again(texts, seed):
         return [p.dump.to_dict() if p.dump else p.error for p in parse_text(text)]
 
     parse_module._GROUPS.clear()
+    parse_module._LISTS.clear()
     cold = [read(t) for t in [*texts, mixed]]
     parse_module._GROUPS.clear()
+    parse_module._LISTS.clear()
     warm = []
     for t in [*texts, mixed]:
         warm.append(read(t))
