@@ -12,17 +12,15 @@ one function here, called by ``upsert`` in this order:
 ``adopt_title``         a titled capture names an untitled (body-only) item;
 ``adopt_date``          a dated capture dates an item whose captures gave no year;
 ``adopt_source``        the outlet of the best-ranked capture (printed before inferred);
-``teaser_merged``       a teaser of a known item: counted as merged; its lede
-                        is kept when the item has none, and recorded as a
-                        ``lede`` version when no stored text starts with it;
-``headless_merged``     an article capture cut before its body: merged, nothing to
-                        compare; a teaser item becomes an article;
-``teaser_upgraded``     the full article of an item known only as a teaser:
-                        the item becomes an article (a teaser never overwrites
-                        article text; the article's fields win);
-``article_merged``      another capture of a known article: the latest
-                        capture's text is current, a different text is a new
-                        version, a cut capture counts as the version it starts.
+``teaser_merged``       a teaser of a known item: counted as merged; its lede is kept when
+                        the item has none, a ``lede`` version when no stored text starts
+                        with it (``_seen_again``: the usual teaser, where nothing changes);
+``headless_merged``     an article capture cut before its body: merged, nothing to compare;
+                        a teaser item becomes an article;
+``teaser_upgraded``     the full article of an item known only as a teaser: the item becomes
+                        an article (the article's fields win; a teaser never overwrites them);
+``article_merged``      another capture of a known article: the latest capture's text is
+                        current, another text a new version, a cut one the version it starts.
 
 Version bookkeeping (``body_version``, ``lede_version``, ``store_version``,
 ``renumber``) follows ``kcna_cli.versions``; ``db.settle`` finishes each
@@ -77,7 +75,11 @@ def upsert(
     ``ahead``: the rows of the dump's keys read together (``KeyRows``), ``rec`` being
     the one at ``position``.
     """
-    found = find(w.conn, rec, w.undated(), ahead.row(position) if ahead is not None else _ASK)
+    keyed = ahead.row(position) if ahead is not None else _ASK
+    if keyed and rec.kind == "teaser" and _seen_again(w, keyed, rec):
+        w.report.duplicates_merged += 1
+        return keyed[0], None
+    found = find(w.conn, rec, w.undated(), keyed)
     if found is None:
         return new_item(w, rec, capture, partial=partial)
     if found.lede is None and rec.title and rec.lede_key:
@@ -110,6 +112,23 @@ def upsert(
 
 #: ``find``'s ``keyed`` when the row of the record's key is still to be read
 _ASK = ()
+
+
+def _seen_again(w: Writer, row: tuple, rec: Record) -> bool:
+    """Would the merge rules change nothing for this teaser of the item of ``row`` (as
+    ``find`` reads it)? The most common record: the teaser of an article stored with
+    its title, date and lede, not outranking its source, its lede starting the stored one.
+    The outcome of ``adopt_title``, ``adopt_date``, ``adopt_source`` and ``teaser_merged``."""
+    _id, kind, title, lede, _vid, _vcap, _key, date, source, source_note, _versioned = row
+    return (
+        kind == "article"
+        and bool(lede)  # (else ``split_found``, or ``teaser_merged`` stores the teaser's)
+        and (title is not None or not rec.title)
+        and (date is not None or not rec.date)
+        # a teaser never ties with an article (``source_rank``): only a higher rank counts
+        and (rec.source is not None, rec.source_note is None) <= (source is not None, source_note is None)
+        and (not w.corpus.track_versions or bool(rec.lede and lede_matches(rec.lede, lede)))
+    )
 
 
 def find(
