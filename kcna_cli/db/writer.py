@@ -270,6 +270,7 @@ class Writer:
         for position, rec in enumerate(dump.records):
             role = "article" if rec.kind == "article" and position == 0 and dump.article else "teaser"
             partial = role == "article" and not dump.complete
+            items_before = self.report.items_new
             # (the first record, the page's article, is read alone: storing it usually writes)
             item_id, version_id = upsert(
                 self, rec, capture, partial=partial, ahead=ahead if position else None, position=position
@@ -277,7 +278,8 @@ class Writer:
             # a cut-off capture keeps the length of the text it showed (see settle.settle)
             cut = len(version_text(rec.body)) if partial and rec.body and version_id is not None else None
             seen.append((item_id, dump_id, role, position, version_id, cut))
-            if role == "article" and rec.body:
+            # a new item has no other capture to settle its versions with
+            if role == "article" and rec.body and self.report.items_new == items_before:
                 article_item = item_id
             if rec.url:  # the first address seen for an item stays (kcna_cli.links)
                 self.conn.execute("UPDATE items SET url = ? WHERE id = ? AND url IS NULL", (rec.url, item_id))
