@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import re
 from dataclasses import asdict, dataclass, field
 
@@ -632,7 +633,12 @@ def _teaser(group: tuple) -> tuple[Record, tuple[str, ...], int]:
         group=group_id or ("kcna" if "(KCNA)" in normalize(lede) else ""),
     )
     rec.key  # noqa: B018 - computed once here, for every copy
+    rec.__dict__["_tid"] = next(_NUMBERS)  # sent by its number once a worker sent it (``wire``)
     return rec, tuple(said), skip
+
+
+#: numbers of the teaser records ``_teaser`` read (``wire.to_wire``)
+_NUMBERS = itertools.count()
 
 
 def parse_pages(texts, start: int = 1):

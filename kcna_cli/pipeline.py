@@ -49,7 +49,7 @@ from .inputs import (
 from .packing import prepare
 from .parse import Page, parse_pages, split_pages
 from .readahead import open_stored, page_found, recorded_pages
-from .wire import from_wire, to_wire
+from .wire import KeptRecords, SentRecords, from_wire, to_wire
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -282,7 +282,11 @@ def _work(task: tuple) -> tuple[bytes, str | None] | list[tuple[bytes, str | Non
         error = str(exc)
     except Exception as exc:  # in a worker too, one input fails alone (and without a traceback)
         error = f"cannot read this input ({type(exc).__name__}: {exc})"
-    return to_wire(out), error
+    return to_wire(out, _RECORDS_SENT), error
+
+
+#: in a worker: the teaser records it sent whole lately (``wire``)
+_RECORDS_SENT: SentRecords = {}
 
 
 def _refused(error: str) -> str:
@@ -467,14 +471,14 @@ def _parse_in_workers(
         if entry[0] == "here":
             yield from _parse_here(entry[1])
         elif entry[0] == "batch":
-            answers = iter(worker.result() if worker else ())
+            answers, kept = iter(worker.result() if worker else ()), worker.kept if worker else {}
             for _src, answer in entry[1]:
                 if answer.known is None and answer.error is None:  # sent to the worker
                     reply = next(answers)
                     if isinstance(reply, int):  # the file index knows its bytes: not parsed
                         answer.known = reply
                     else:
-                        answer.pages, answer.error = from_wire(reply[0]), reply[1]
+                        answer.pages, answer.error = from_wire(reply[0], kept), reply[1]
                 yield answer
         else:
             _, src, task, final = entry
@@ -483,7 +487,7 @@ def _parse_in_workers(
                 return
             assert worker is not None  # every task but "error" went to a worker
             wire, error = worker.result()
-            pages = from_wire(wire)
+            pages = from_wire(wire, worker.kept)
             if task[0] == "range":  # numbered from 1 in each range: number them in the file
                 first = numbered.get(src.path, 0)
                 for k, page in enumerate(pages, first + 1):
@@ -540,6 +544,7 @@ class _Worker:
             env=env,
         )
         self.tasks: queue.SimpleQueue = queue.SimpleQueue()
+        self.kept: KeptRecords = {}  # the records it sent whole lately (``wire``)
         # a thread writes the tasks: a large task must not block this process
         # while the worker is still writing an earlier answer
         self.feeder = threading.Thread(target=self._feed, daemon=True)

@@ -1,5 +1,6 @@
 """Parsing in worker processes gives the database exactly what a one-process ingest gives."""
 
+import marshal
 import sqlite3
 import sys
 from pathlib import Path
@@ -106,6 +107,52 @@ def test_pages_sent_by_workers_arrive_as_parsed():
                 assert [r.key for r in a.dump.records] == [r.key for r in b.dump.records]
                 assert a.dump.article == b.dump.article
                 assert a.prepared["raw_bytes"] > 0 and a.chars > 0 and a.text == ""
+
+
+def test_teasers_sent_again_by_number_arrive_whole_and_apart():
+    # a worker sends a teaser's fields once, then its number; the writer's side reads
+    # every page as sent, each record its own (changing one changes no later page)
+    from kcna_cli import wire
+    from kcna_cli.inputs import iter_page_texts
+    from kcna_cli.packing import prepare
+    from kcna_cli.parse import parse_pages
+
+    files = sorted(FIXTURES.rglob("*.txt"))
+    sent: dict = {}
+    kept: dict = {}
+    by_number = []
+    for _ in range(3):
+        for f in files:
+            pages = [prepare(p) for p in parse_pages(iter_page_texts(Source(str(f))))]
+            data = pipeline.to_wire(pages, sent)
+            by_number += [r for p in marshal.loads(data) if p[4] for r in p[4][1] if isinstance(r, int)]
+            back = pipeline.from_wire(data, kept)
+            assert back == pages, f
+            for page in back:
+                for rec in page.dump.teasers if page.dump else []:
+                    rec.title = rec.lede = "changed"
+    assert len(by_number) > 50  # teasers sent again went by number
+    assert len(sent) == len(kept) <= wire.KEPT and list(sent) == list(kept)
+    # a number never sent is an error, not a wrong record
+    numbered = next(p for f in files for p in parse_pages(iter_page_texts(Source(str(f)))) if p.dump and p.dump.teasers)
+    data = pipeline.to_wire([prepare(numbered)], {numbered.dump.teasers[0].__dict__["_tid"]: None})
+    with pytest.raises(RuntimeError, match="never sent"):
+        pipeline.from_wire(data, {})
+
+
+def test_both_sides_drop_the_same_records_when_full(monkeypatch):
+    from kcna_cli import wire
+    from kcna_cli.inputs import iter_page_texts
+    from kcna_cli.packing import prepare
+    from kcna_cli.parse import parse_pages
+
+    monkeypatch.setattr(wire, "KEPT", 5)
+    sent: dict = {}
+    kept: dict = {}
+    for f in sorted(FIXTURES.rglob("*.txt")) * 2:
+        pages = [prepare(p) for p in parse_pages(iter_page_texts(Source(str(f))))]
+        assert pipeline.from_wire(pipeline.to_wire(pages, sent), kept) == pages
+        assert list(sent) == list(kept) and len(kept) <= 5
 
 
 def test_a_worker_that_dies_stops_the_ingest_in_one_line_and_keeps_what_was_stored(tmp_path, monkeypatch):
