@@ -1,7 +1,7 @@
 """The form parsed pages travel in between a parse worker and the writer: plain tuples
 in ``marshal`` form (``to_wire``, ``from_wire``).
 
-A teaser read from the parser's memo carries a number (``parse._teaser``): a worker
+A teaser read from the parser's memo carries a number (``teasers._teaser``): a worker
 sends its fields the first time and then only the number, while the writer's side
 keeps it (``SentRecords`` and ``KeptRecords``, the last ``KEPT`` numbers on each side,
 in the same order since answers are read in the order they were written).

@@ -16,7 +16,7 @@ LAYERS = [
     # rules with no kcna imports
     ["errors", "text", "dates", "facets", "grams", "language", "sitedates", "paths", "terminal", "spans"],
     # text -> records; shared pure rules
-    ["split", "parse", "captures", "sitepage", "reposts", "sites", "places", "versions", "urls"],
+    ["split", "parse", "teasers", "captures", "sitepage", "reposts", "sites", "places", "versions", "urls"],
     ["names", "people", "activities"],
     [
         "inputs",

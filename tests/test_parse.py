@@ -100,10 +100,10 @@ def test_prefix_cut_of_a_page_keeps_title_and_never_invents_teasers(suffix):
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.sampled_from(TEXTS), min_size=1, max_size=6), st.integers(0, 2**32))
 def test_teasers_read_before_are_read_the_same_again(texts, seed):
-    """Teaser groups and lists are remembered across pages (``parse._GROUPS``, ``_LISTS``): pages parsed after
+    """Teaser groups and lists are remembered across pages (``teasers._GROUPS``, ``_LISTS``): pages parsed after
     others (with teaser lines spliced between them) read exactly as on their own, and a
     record changed after parsing changes no later page."""
-    import kcna_cli.parse as parse_module
+    import kcna_cli.teasers as teaser_memo
 
     rng = random.Random(seed)
     lines = [ln for t in texts for ln in t.splitlines()]
@@ -112,11 +112,11 @@ def test_teasers_read_before_are_read_the_same_again(texts, seed):
     def read(text):
         return [p.dump.to_dict() if p.dump else p.error for p in parse_text(text)]
 
-    parse_module._GROUPS.clear()
-    parse_module._LISTS.clear()
+    teaser_memo._GROUPS.clear()
+    teaser_memo._LISTS.clear()
     cold = [read(t) for t in [*texts, mixed]]
-    parse_module._GROUPS.clear()
-    parse_module._LISTS.clear()
+    teaser_memo._GROUPS.clear()
+    teaser_memo._LISTS.clear()
     warm = []
     for t in [*texts, mixed]:
         warm.append(read(t))
