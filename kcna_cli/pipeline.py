@@ -257,9 +257,10 @@ def _work(task: tuple) -> tuple[bytes, str | None] | list[tuple[bytes, str | Non
     a list of those, one per file, or for a file the file index knows, its pages).
     """
     if task[0] == "files":
-        reader, shas = task[2] or ("", None)
+        reader, shas = task[2] or ("", [])
+        known = recorded_pages(shas, reader) if shas else {}  # one statement for the task's files
         answers: list = [  # one per file
-            pages if shas and (pages := recorded_pages(shas[k], reader)) is not None else _work(("blob", data))
+            pages if known and (pages := known.get(shas[k])) is not None else _work(("blob", data))
             for k, data in enumerate(task[1])
         ]
         return answers

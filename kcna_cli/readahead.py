@@ -128,19 +128,26 @@ def open_stored(path: str) -> None:
     _STORED = conn
 
 
-def recorded_pages(sha: str, reader: str) -> int | None:
-    """In a parse worker: the pages of a file with these bytes that the file index of the
-    database holds for this reader (``db.files.FileIndex.pages_of_hash``, on what is
-    committed), or None."""
-    if _STORED is None or not sha:
-        return None
+def recorded_pages(shas: list[str], reader: str) -> dict[str, int]:
+    """In a parse worker: the pages of the files with these bytes that the file index of
+    the database holds for this reader (``db.files.FileIndex.pages_of_hash``, on what is
+    committed), by hash; one statement for a task's files."""
+    shas = [sha for sha in shas if sha]
+    if _STORED is None or not shas:
+        return {}
+    found: dict[str, int] = {}
     try:
-        row = _STORED.execute(
-            "SELECT pages FROM files WHERE sha256 = ? AND reader = ? LIMIT 1", (sha, reader)
-        ).fetchone()
+        for at in range(0, len(shas), 500):  # under any limit on SQL variables
+            part = shas[at : at + 500]
+            found.update(
+                _STORED.execute(
+                    f"SELECT sha256, pages FROM files WHERE sha256 IN ({','.join('?' * len(part))}) AND reader = ?",
+                    (*part, reader),
+                )
+            )
     except sqlite3.Error:
-        return None
-    return row[0] if row else None
+        return {}
+    return found
 
 
 def _stored(rec) -> bool:
