@@ -24,6 +24,7 @@ LAYERS = [
         "htmltext",
         "packing",
         "wire",
+        "workers",
         "pipeline",
         "readahead",
     ],  # bytes -> page texts -> parsed pages
