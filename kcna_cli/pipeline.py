@@ -80,6 +80,9 @@ class Parsed:
     sha: str | None = None
     #: the file index knows these bytes: the pages they hold (none parsed)
     known: int | None = None
+    #: the same bytes as a file given to a worker a little before, in this ingest: not
+    #: sent, and answered by the file index once that file is stored (``_again``)
+    again: bool = False
 
 
 #: the file index's answer for a file's bytes: how many pages it holds, or None
@@ -404,6 +407,8 @@ def _tasks(sources: Iterable[Source], known_hash: KnownHash | None, ask: str | N
     blobs: list[bytes] = []
     shas: list[str] = []
     size = 0
+    #: the hashes of the files given to workers lately, which the database cannot tell yet
+    recent: dict[str, None] = {}
 
     def flush() -> Iterator[_Entry]:
         nonlocal batch, blobs, shas, size
@@ -416,9 +421,16 @@ def _tasks(sources: Iterable[Source], known_hash: KnownHash | None, ask: str | N
             data, answer = _read_hashed(src, None if ask else known_hash, reading)
             batch.append((src, answer))
             if data is not None and answer is not None and answer.error is None:
-                blobs.append(data)
-                shas.append(answer.sha or "")
-                size += len(data)
+                if known_hash is not None and answer.sha and answer.sha in recent:
+                    answer.again = True  # a copy of a file on its way: not parsed twice
+                else:
+                    blobs.append(data)
+                    shas.append(answer.sha or "")
+                    size += len(data)
+                    if answer.sha:
+                        recent[answer.sha] = None
+                        if len(recent) > RECENT_FILES:
+                            del recent[next(iter(recent))]
             if size >= FILE_TASK_BYTES or len(batch) >= BATCH_FILES:
                 yield from flush()
             continue
@@ -445,6 +457,24 @@ def _tasks(sources: Iterable[Source], known_hash: KnownHash | None, ask: str | N
                 continue
             yield "part", src, ("texts", texts, number), True
     yield from flush()
+
+
+#: files given to workers that ``_tasks`` remembers by hash: more than are on their way and
+#: not committed (tasks in flight, files read ahead, a write transaction), a few hundred
+RECENT_FILES = 4096
+
+
+def _again(src: Source, answer: Parsed, known_hash: KnownHash | None) -> Iterator[Parsed]:
+    """A file with the same bytes as one given to a worker a little before it. By now that
+    one is stored (answers come in input order, each stored before the next is read), so
+    the file index knows these bytes, as it would have if they had come later; else (that
+    file could not be recorded) this one is read again and parsed here."""
+    pages = known_hash(answer.sha) if known_hash is not None and answer.sha else None
+    if pages is not None:
+        answer.known = pages
+        yield answer
+    else:
+        yield from _parse_here(src, known_hash)
 
 
 def _cuts_or_none(path: str, size: int) -> list[int] | None:
@@ -474,7 +504,10 @@ def _parse_in_workers(
             yield from _parse_here(entry[1])
         elif entry[0] == "batch":
             answers, kept = iter(worker.result() if worker else ()), worker.kept if worker else {}
-            for _src, answer in entry[1]:
+            for src, answer in entry[1]:
+                if answer.again:
+                    yield from _again(src, answer, known_hash)
+                    continue
                 if answer.known is None and answer.error is None:  # sent to the worker
                     reply = next(answers)
                     if isinstance(reply, int):  # the file index knows its bytes: not parsed

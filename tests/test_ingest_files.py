@@ -597,3 +597,31 @@ def test_listing_a_folder_keeps_nothing_per_file(tmp_path):
 
     small, large = peak(160), peak(1600)
     assert large < 2 * small, (small, large)
+
+
+def test_copies_of_a_file_on_its_way_to_a_worker_are_not_parsed_twice(tmp_path, monkeypatch):
+    """A file with the same bytes as one given to a worker a little before is not sent:
+    it is known by the time it is stored, with what one process stores and counts."""
+    folder = tmp_path / "captures"
+    files = generate.write_captures(40, folder)
+    for k, f in enumerate(files[:25]):  # copies next to their originals, and a copy of a copy
+        (f.parent / f"copy-{k}-{f.name}").write_bytes(f.read_bytes())
+    (folder / "2024" / "zz-copy-again.txt").write_bytes(files[0].read_bytes())
+    (folder / "2024" / "notes.txt").write_text("Dear diary,\nnothing happened today.\n")
+    (folder / "2024" / "notes-copy.txt").write_text("Dear diary,\nnothing happened today.\n")
+    sent = []
+    real_submit = pipeline._Worker.submit
+    monkeypatch.setattr(pipeline._Worker, "submit", lambda self, task: sent.extend(task[1]) or real_submit(self, task))
+    monkeypatch.setattr(pipeline, "BATCH_FILES", 16)
+    monkeypatch.setattr(pipeline, "MIN_PARALLEL_BYTES", 0)
+    summary = []
+    for jobs in ("0", "1"):
+        r = runner.invoke(app, ["ingest", str(folder), "--db", str(tmp_path / f"j{jobs}.db"), "--json", "--jobs", jobs])
+        assert r.exit_code == 1, r.output  # the notes
+        summary.append(counts(json.loads(r.stdout)))
+    assert db_state(tmp_path / "j0.db") == db_state(tmp_path / "j1.db")
+    assert summary[0] == summary[1]
+    assert summary[1]["dumps_known"] >= 26 and len(summary[1]["failed"]) == 2  # the notes fail, copy or not
+    # each content went to the worker once (the notes' copy, not recorded, was parsed here)
+    distinct = {f.read_bytes() for f in files} | {b"Dear diary,\nnothing happened today.\n"}
+    assert len(sent) == len(set(sent)) and set(sent) == distinct
