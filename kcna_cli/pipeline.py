@@ -13,7 +13,9 @@ index knows (``known_hash``) is not parsed at all. With workers, the
 worker asks the file index (what is committed of it) before it parses a
 file, so that the one process that writes does not; a file recorded
 since is parsed, and its pages found known by the writer: the same
-result. The files go to the workers as batches of file contents
+result. A copy of a file given to a worker lately is not sent: by its
+turn its original is stored, and the file index knows it (``_again``).
+The files go to the workers as batches of file contents
 (``BATCH_FILES`` files or ``FILE_TASK_BYTES`` bytes a task), since one
 task per file of one page cost more in messages than the page cost to
 parse. A large UTF-8 file is cut
