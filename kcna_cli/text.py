@@ -93,13 +93,25 @@ def normalize(text: str) -> str:
     return _SPACE_BEFORE_PUNCT.sub("", text)
 
 
-@functools.lru_cache(maxsize=1 << 14)
 def fold(text: str) -> str:
     """The identity form of a title: normalized, case-folded, no trailing punctuation.
 
-    Cached: titles and teaser ledes repeat across the pages of a collection.
+    Cached: titles and teaser ledes repeat across the pages of a collection. A text
+    longer than a paragraph is not kept (a hostile page of huge titles would keep
+    megabytes alive for the rest of an ingest).
     """
+    return _fold(text) if len(text) <= FOLD_KEPT_CHARS else _folded(text)
+
+
+#: the longest text ``fold`` remembers
+FOLD_KEPT_CHARS = 2048
+
+
+def _folded(text: str) -> str:
     return normalize(text).casefold().rstrip(_TRAILING_PUNCT)
+
+
+_fold = functools.lru_cache(maxsize=1 << 14)(_folded)
 
 
 #: the end-of-article mark KCNA prints after the last paragraph

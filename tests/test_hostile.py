@@ -542,3 +542,14 @@ def test_remembered_lines_of_a_hostile_page_are_short_ones():
     assert dates.read_capture_line(huge) is None
     assert dates.read_capture_line("January 05, 2026Jan 05, 2026") == ("2026-01-05", True)
     assert dates._capture_line.cache_info().currsize <= 3  # the two short date lines at most
+
+
+def test_titles_are_remembered_only_when_short():
+    """Identity folding remembers titles and ledes (they repeat), but not a huge one."""
+    from kcna_cli import text
+
+    text._fold.cache_clear()
+    huge = "Great Victory " * 20_000
+    assert text.fold(huge) == text.fold(huge + "!") == huge.strip().casefold()
+    assert text.fold("Kim Jong Un Inspects Farm.") == "kim jong un inspects farm"
+    assert text._fold.cache_info().currsize == 1  # the short title only
