@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
 from .query import NOTHING, Filters, _date_bounds, _match, _where, place_ids
+from .sqlin import rows_in
 
 if TYPE_CHECKING:
     from .db import Corpus
@@ -101,18 +102,14 @@ def people(
 
 
 def _latest_posts(corpus: Corpus, ids: list[int]) -> dict[int, str]:
-    out: dict[int, str] = {}
-    for k in range(0, len(ids), 500):
-        chunk = ids[k : k + 500]
-        marks = ",".join("?" * len(chunk))
-        # SQLite takes the other columns from the row holding max(): the latest printed post
-        for pid, post, _ in corpus.conn.execute(
-            f"SELECT person_id, post, max(coalesce(date, '')) FROM person_mentions"
-            f" WHERE person_id IN ({marks}) AND post IS NOT NULL GROUP BY person_id",
-            chunk,
-        ):
-            out[pid] = post
-    return out
+    # SQLite takes the other columns from the row holding max(): the latest printed post
+    rows = rows_in(
+        corpus.conn,
+        "SELECT person_id, post, max(coalesce(date, '')) FROM person_mentions"
+        " WHERE person_id IN ({}) AND post IS NOT NULL GROUP BY person_id",
+        ids,
+    )
+    return {pid: post for pid, post, _ in rows}
 
 
 def find_person(corpus: Corpus, name: str) -> tuple[int, str] | None:
@@ -298,27 +295,26 @@ def _complete(corpus: Corpus, rows: list[tuple]) -> list[dict[str, Any]]:
     people: dict[tuple[int, str], list[str]] = {}
     places: dict[int, list[str]] = {}
     reports: dict[int, list[int]] = {}
-    q = corpus.conn.execute
-    for k in range(0, len(ids), 500):
-        chunk = ids[k : k + 500]
-        marks = ",".join("?" * len(chunk))
-        for eid, role, name in q(
-            f"SELECT ep.event_id, ep.role, p.name FROM event_people ep JOIN persons p ON p.id = ep.person_id"
-            f" WHERE ep.event_id IN ({marks}) ORDER BY ep.event_id, ep.role, ep.position",
-            chunk,
-        ):
-            people.setdefault((eid, role), []).append(name)
-        for eid, name in q(
-            f"SELECT ev.event_id, pl.full_name FROM event_places ev JOIN places pl ON pl.id = ev.place_id"
-            f" WHERE ev.event_id IN ({marks}) ORDER BY ev.event_id, ev.position",
-            chunk,
-        ):
-            places.setdefault(eid, []).append(name)
-        for eid, item_id in q(
-            f"SELECT event_id, item_id FROM event_reports WHERE event_id IN ({marks}) ORDER BY item_id", chunk
-        ):
-            if item_id not in reports.setdefault(eid, []):
-                reports[eid].append(item_id)
+    conn = corpus.conn
+    for eid, role, name in rows_in(
+        conn,
+        "SELECT ep.event_id, ep.role, p.name FROM event_people ep JOIN persons p ON p.id = ep.person_id"
+        " WHERE ep.event_id IN ({}) ORDER BY ep.event_id, ep.role, ep.position",
+        ids,
+    ):
+        people.setdefault((eid, role), []).append(name)
+    for eid, name in rows_in(
+        conn,
+        "SELECT ev.event_id, pl.full_name FROM event_places ev JOIN places pl ON pl.id = ev.place_id"
+        " WHERE ev.event_id IN ({}) ORDER BY ev.event_id, ev.position",
+        ids,
+    ):
+        places.setdefault(eid, []).append(name)
+    for eid, item_id in rows_in(
+        conn, "SELECT event_id, item_id FROM event_reports WHERE event_id IN ({}) ORDER BY item_id", ids
+    ):
+        if item_id not in reports.setdefault(eid, []):
+            reports[eid].append(item_id)
     return [
         {
             "id": r[0],

@@ -35,6 +35,7 @@ from .grams import fts_query as fts_query
 from .language import codes as language_codes
 from .showing import place_spans as place_spans
 from .showing import with_provenance as with_provenance
+from .sqlin import PART, rows_in
 
 if TYPE_CHECKING:
     from .db import Corpus
@@ -581,16 +582,12 @@ _SEEN = (
 
 
 #: ids read by one statement, under any limit on SQL parameters (32,766 by default)
-_IDS_CHUNK = 500
+_IDS_CHUNK = PART
 
 
 def _by_ids(corpus: Corpus, sql: str, ids: list[int]) -> list[tuple]:
     """The rows of ``sql`` (``IN ({})`` for the ids) for any number of ids, in chunks."""
-    out: list[tuple] = []
-    for k in range(0, len(ids), _IDS_CHUNK):
-        chunk = ids[k : k + _IDS_CHUNK]
-        out += corpus.conn.execute(sql.format(",".join("?" * len(chunk))), chunk).fetchall()
-    return out
+    return rows_in(corpus.conn, sql, ids, size=_IDS_CHUNK)
 
 
 def _beside(corpus: Corpus, sql: str, ids: list[int]) -> Callable[[], list[tuple]]:

@@ -14,6 +14,8 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 
+from .sqlin import rows_in
+
 #: texts at least this long have their places found before the transaction
 #: (shorter ones cost microseconds, and most records are known duplicates
 #: whose places are never looked for)
@@ -135,19 +137,12 @@ def recorded_pages(shas: list[str], reader: str) -> dict[str, int]:
     shas = [sha for sha in shas if sha]
     if _STORED is None or not shas:
         return {}
-    found: dict[str, int] = {}
     try:
-        for at in range(0, len(shas), 500):  # under any limit on SQL variables
-            part = shas[at : at + 500]
-            found.update(
-                _STORED.execute(
-                    f"SELECT sha256, pages FROM files WHERE sha256 IN ({','.join('?' * len(part))}) AND reader = ?",
-                    (*part, reader),
-                )
-            )
+        return dict(
+            rows_in(_STORED, "SELECT sha256, pages FROM files WHERE sha256 IN ({}) AND reader = ?", shas, (reader,))
+        )
     except sqlite3.Error:
         return {}
-    return found
 
 
 def _stored(rec) -> bool:

@@ -14,7 +14,7 @@ PACKAGE = ROOT / "kcna_cli"
 #: lowest first; a module may import its own layer or a lower one, never a higher one
 LAYERS = [
     # rules with no kcna imports
-    ["errors", "text", "dates", "facets", "grams", "language", "sitedates", "paths", "terminal", "spans"],
+    ["errors", "text", "dates", "facets", "grams", "language", "sitedates", "paths", "terminal", "spans", "sqlin"],
     # text -> records; shared pure rules
     ["split", "parse", "teasers", "captures", "sitepage", "reposts", "sites", "places", "versions", "urls"],
     ["names", "people", "activities"],

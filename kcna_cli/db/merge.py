@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from ..grams import item_forms
 from ..parse import Record
 from ..sitedates import read_dateline
+from ..sqlin import rows_in
 from ..text import normalize, version_text
 from ..versions import body_fingerprint, capture_order, lede_matches, sha1
 
@@ -169,12 +170,7 @@ class KeyRows:
         """The stored row of the key at ``position`` (None: no item has it)."""
         if self.conn.total_changes != self.mark:
             rest = list(dict.fromkeys(self.keys[position:]))
-            self.rows = {}
-            for at in range(0, len(rest), 500):  # under any limit on SQL variables
-                part = rest[at : at + 500]
-                marks = ",".join("?" * len(part))
-                rows = self.conn.execute(_FOUND + f" WHERE key IN ({marks})", part)
-                self.rows.update((r[_KEY], r) for r in rows)
+            self.rows = {r[_KEY]: r for r in rows_in(self.conn, _FOUND + " WHERE key IN ({})", rest)}
             self.mark = self.conn.total_changes
         return self.rows.get(self.keys[position])
 

@@ -20,6 +20,7 @@ from ..grams import item_forms
 from ..packing import pack
 from ..parse import Dump, Page
 from ..readahead import install_found, remove_found
+from ..sqlin import rows_in
 from ..text import version_text
 from .merge import KeyRows, renumber, upsert
 from .schema import rollback
@@ -148,15 +149,12 @@ class Writer:
                 " VALUES ('delete', ?, ?, ?, ?, ?, ?, ?)",
                 (item_id, *old),
             )
-        ids = sorted(self.fts_new | set(self.fts_old))
-        for k in range(0, len(ids), 500):
-            chunk = ids[k : k + 500]
-            self.conn.execute(
-                "INSERT INTO items_fts(rowid, title, lede, body, facets, gram_title, gram_text)"
-                " SELECT id, title, lede, body, facets, gram_title, gram_text FROM items"
-                f" WHERE id IN ({','.join('?' * len(chunk))})",
-                chunk,
-            )
+        rows_in(
+            self.conn,
+            "INSERT INTO items_fts(rowid, title, lede, body, facets, gram_title, gram_text)"
+            " SELECT id, title, lede, body, facets, gram_title, gram_text FROM items WHERE id IN ({})",
+            sorted(self.fts_new | set(self.fts_old)),
+        )
         self.fts_new.clear()
         self.fts_old.clear()
 
