@@ -51,7 +51,7 @@ from .inputs import (
 from .packing import prepare
 from .parse import Page, parse_pages, split_pages
 from .readahead import open_stored, page_found, recorded_pages
-from .wire import SentRecords, from_wire, to_wire
+from .wire import SentRecords, to_wire
 from .workers import _receive, _send, _Worker  # noqa: F401 - _Worker: patched by tests as pipeline._Worker
 
 if TYPE_CHECKING:
@@ -505,7 +505,7 @@ def _parse_in_workers(
         if entry[0] == "here":
             yield from _parse_here(entry[1])
         elif entry[0] == "batch":
-            answers, kept = iter(worker.result() if worker else ()), worker.kept if worker else {}
+            answers = iter(worker.result() if worker else ())
             for src, answer in entry[1]:
                 if answer.again:
                     yield from _again(src, answer, known_hash)
@@ -515,7 +515,7 @@ def _parse_in_workers(
                     if isinstance(reply, int):  # the file index knows its bytes: not parsed
                         answer.known = reply
                     else:
-                        answer.pages, answer.error = from_wire(reply[0], kept), reply[1]
+                        answer.pages, answer.error = reply
                 yield answer
         else:
             _, src, task, final = entry
@@ -523,8 +523,7 @@ def _parse_in_workers(
                 yield Parsed(src, [], task[1], final)
                 return
             assert worker is not None  # every task but "error" went to a worker
-            wire, error = worker.result()
-            pages = from_wire(wire, worker.kept)
+            pages, error = worker.result()
             if task[0] == "range":  # numbered from 1 in each range: number them in the file
                 first = numbered.get(src.path, 0)
                 for k, page in enumerate(pages, first + 1):

@@ -1,6 +1,10 @@
 """A parse worker process as the process that writes sees it (``_Worker``), and the
 messages between them: an 8-byte length, then ``marshal`` (``_send``, ``_receive``).
 The worker's side is ``pipeline._serve`` (``python -m kcna_cli.pipeline``).
+
+An answer is read back into pages (``wire.from_wire``) by the thread that reads the
+worker's output, not by the one that writes: the writer's thread is the one an ingest
+waits for, and the reading thread runs while the writer waits on SQLite.
 """
 
 from __future__ import annotations
@@ -8,7 +12,7 @@ from __future__ import annotations
 import marshal
 import os
 
-from .wire import KeptRecords
+from .wire import KeptRecords, from_wire
 
 
 class _Worker:
@@ -69,7 +73,11 @@ class _Worker:
     def _drain(self) -> None:
         try:
             while (data := _receive(self.proc.stdout)) is not None:
-                self.answers.put(data)
+                try:
+                    answer = _pages(marshal.loads(data), self.kept)
+                except Exception as exc:  # an answer that cannot be read: result() raises it
+                    answer = _Unreadable(exc)
+                self.answers.put(answer)
         except (OSError, ValueError):  # the worker is gone; result() says so
             pass
         finally:
@@ -78,12 +86,15 @@ class _Worker:
     def submit(self, task: tuple) -> None:
         self.tasks.put(task)
 
-    def result(self):  # the answer of ``_work`` to the oldest task
-        data = self.answers.get()
-        if data is None:
+    def result(self):
+        """The answer of ``_work`` to the oldest task, its pages read back (``_pages``)."""
+        answer = self.answers.get()
+        if answer is None:
             self.answers.put(None)  # the end stays the end
             raise RuntimeError(f"a parse worker stopped (exit status {self.proc.wait()})")
-        return marshal.loads(data)
+        if isinstance(answer, _Unreadable):
+            raise answer.error
+        return answer
 
     def close(self, *, kill: bool = False) -> None:
         self.tasks.put(None)  # the worker reads the end of its input and exits
@@ -94,6 +105,22 @@ class _Worker:
         self.reader.join()  # its output ended with it
         if self.proc.stdout is not None:
             self.proc.stdout.close()
+
+
+class _Unreadable:
+    """An answer ``_pages`` could not read: the error, raised in the writer's thread."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+
+def _pages(answer, kept: KeptRecords):
+    """``_work``'s answer with its pages read back: for files, a list of (pages, error) or
+    the pages the file index knows; else (pages, error). The answers are read in the order
+    the worker wrote them, as ``kept`` needs."""
+    if isinstance(answer, list):
+        return [a if isinstance(a, int) else (from_wire(a[0], kept), a[1]) for a in answer]
+    return from_wire(answer[0], kept), answer[1]
 
 
 def _larger_pipe(fh) -> None:

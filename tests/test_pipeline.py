@@ -9,7 +9,7 @@ import generate
 import pytest
 from support import FIXTURES, db_state
 
-from kcna_cli import pipeline
+from kcna_cli import pipeline, wire
 from kcna_cli.db import Corpus, IngestReport
 from kcna_cli.inputs import Source, expand
 from kcna_cli.parse import split_pages
@@ -100,7 +100,7 @@ def test_pages_sent_by_workers_arrive_as_parsed():
     assert len(files) > 20
     for f in files:
         pages = [prepare(p) for p in parse_pages(iter_page_texts(Source(str(f))))]
-        back = pipeline.from_wire(pipeline.to_wire(pages))
+        back = wire.from_wire(wire.to_wire(pages))
         assert back == pages, f
         for a, b in zip(back, pages, strict=True):
             if a.dump:
@@ -112,7 +112,6 @@ def test_pages_sent_by_workers_arrive_as_parsed():
 def test_teasers_sent_again_by_number_arrive_whole_and_apart():
     # a worker sends a teaser's fields once, then its number; the writer's side reads
     # every page as sent, each record its own (changing one changes no later page)
-    from kcna_cli import wire
     from kcna_cli.inputs import iter_page_texts
     from kcna_cli.packing import prepare
     from kcna_cli.parse import parse_pages
@@ -124,9 +123,9 @@ def test_teasers_sent_again_by_number_arrive_whole_and_apart():
     for _ in range(3):
         for f in files:
             pages = [prepare(p) for p in parse_pages(iter_page_texts(Source(str(f))))]
-            data = pipeline.to_wire(pages, sent)
+            data = wire.to_wire(pages, sent)
             by_number += [r for p in marshal.loads(data) if p[4] for r in p[4][1] if isinstance(r, int)]
-            back = pipeline.from_wire(data, kept)
+            back = wire.from_wire(data, kept)
             assert back == pages, f
             for page in back:
                 for rec in page.dump.teasers if page.dump else []:
@@ -135,13 +134,12 @@ def test_teasers_sent_again_by_number_arrive_whole_and_apart():
     assert len(sent) == len(kept) <= wire.KEPT and list(sent) == list(kept)
     # a number never sent is an error, not a wrong record
     numbered = next(p for f in files for p in parse_pages(iter_page_texts(Source(str(f)))) if p.dump and p.dump.teasers)
-    data = pipeline.to_wire([prepare(numbered)], {numbered.dump.teasers[0].__dict__["_tid"]: None})
+    data = wire.to_wire([prepare(numbered)], {numbered.dump.teasers[0].__dict__["_tid"]: None})
     with pytest.raises(RuntimeError, match="never sent"):
-        pipeline.from_wire(data, {})
+        wire.from_wire(data, {})
 
 
 def test_both_sides_drop_the_same_records_when_full(monkeypatch):
-    from kcna_cli import wire
     from kcna_cli.inputs import iter_page_texts
     from kcna_cli.packing import prepare
     from kcna_cli.parse import parse_pages
@@ -151,7 +149,7 @@ def test_both_sides_drop_the_same_records_when_full(monkeypatch):
     kept: dict = {}
     for f in sorted(FIXTURES.rglob("*.txt")) * 2:
         pages = [prepare(p) for p in parse_pages(iter_page_texts(Source(str(f))))]
-        assert pipeline.from_wire(pipeline.to_wire(pages, sent), kept) == pages
+        assert wire.from_wire(wire.to_wire(pages, sent), kept) == pages
         assert list(sent) == list(kept) and len(kept) <= 5
 
 
@@ -188,6 +186,35 @@ def test_a_worker_that_dies_stops_the_ingest_in_one_line_and_keeps_what_was_stor
     monkeypatch.setattr(pipeline._Worker, "command", None)
     again = CliRunner().invoke(app, ["ingest", *map(str, files), "--db", str(db), "--json", "--jobs", "1"])
     assert again.exit_code == 0, again.output
+
+
+def test_a_workers_answers_come_back_as_pages_and_an_unreadable_one_raises_where_asked_for(monkeypatch):
+    # the thread that reads a worker's output reads its pages back (``workers._pages``); an
+    # answer it cannot read is raised by ``result`` for the task it answers, in order
+    text = (FIXTURES / "page-kcna-kp.txt").read_bytes()
+    monkeypatch.setattr(
+        pipeline._Worker,
+        "command",
+        [
+            sys.executable,
+            "-c",
+            "import marshal, sys; from kcna_cli import pipeline as p;"
+            " p._send(sys.stdout.buffer, marshal.dumps(p._work(marshal.loads(p._receive(sys.stdin.buffer)))));"
+            " p._receive(sys.stdin.buffer); p._send(sys.stdout.buffer, marshal.dumps((b'not marshal', None)))",
+        ],
+    )
+    w = pipeline._Worker()
+    try:
+        w.submit(("files", [text], None))
+        w.submit(("files", [text], None))
+        [(pages, error)] = w.result()
+        assert error is None and pages and pages[0].dump is not None and pages[0].dump.article is not None
+        with pytest.raises(ValueError):
+            w.result()
+        with pytest.raises(RuntimeError, match="a parse worker stopped"):
+            w.result()
+    finally:
+        w.close()
 
 
 def test_workers_find_the_places_and_persons_of_articles_once(tmp_path, monkeypatch):

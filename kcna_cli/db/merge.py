@@ -238,8 +238,8 @@ def split_found(w: Writer, found: Found, rec: Record) -> None:
 def new_item(w: Writer, rec: Record, capture: str, *, partial: bool) -> tuple[int, int | None]:
     cur = w.conn.execute(
         "INSERT INTO items (id, key, lede_key, kind, title, date, source, outlet, language,"
-        " dateline, lede, body, date_note, source_note, gram_title, gram_text)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " dateline, lede, body, date_note, source_note, gram_title, gram_text, version_capture)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             w.new_id(rec.key),
             rec.key,
@@ -256,6 +256,7 @@ def new_item(w: Writer, rec: Record, capture: str, *, partial: bool) -> tuple[in
             rec.date_note,
             rec.source_note,
             *item_forms(rec.title, rec.lede, rec.body),
+            capture if rec.kind == "teaser" else None,  # a teaser: the capture its lede is from
         ),
     )
     item_id = cur.lastrowid
@@ -266,8 +267,6 @@ def new_item(w: Writer, rec: Record, capture: str, *, partial: bool) -> tuple[in
     w.report.items_new += 1
     w.corpus.index_places(item_id, rec.title, rec.lede, rec.body, new=True, date=rec.date)
     version_id = None
-    if rec.kind == "teaser":  # the capture its lede is from
-        w.conn.execute("UPDATE items SET version_capture = ? WHERE id = ?", (capture, item_id))
     if rec.kind == "article" and rec.body and w.corpus.track_versions:
         version_id = store_version(
             w, item_id, "body", rec.body, rec.title, partial=partial, fp=body_fingerprint(rec), fresh=True
