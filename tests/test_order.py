@@ -190,24 +190,55 @@ def test_rows_read_ahead_by_key_are_what_one_lookup_reads(monkeypatch):
     # after storing an earlier record of the dump changed the items
     from kcna_cli.db import merge
 
-    real = merge.KeyRows.row
-    used, reread_after_write = [], []
+    real, real_read = merge.KeyRows.row, merge.KeyRows._read
+    used, reread_after_write, reads = [], [], []
 
     def row(self, position):
-        stale = self.conn.total_changes != self.mark
+        before = len(reads)
         got = real(self, position)
         alone = self.conn.execute(merge._FOUND + " WHERE key = ?", (self.keys[position],)).fetchone()
         assert got == alone, (position, self.keys[position])
         used.append(got is not None)
-        reread_after_write.append(stale and position > 1)
+        reread_after_write.append(len(reads) > before and position > 0)
         return got
 
+    def read(self, keys):
+        reads.append(keys)
+        return real_read(self, keys)
+
     monkeypatch.setattr(merge.KeyRows, "row", row)
+    monkeypatch.setattr(merge.KeyRows, "_read", read)
     corpus = Corpus(":memory:")
     for name, data in fixture_dumps() + generated_dumps() + fixture_dumps():
         corpus.ingest_pages((name, page) for page in parse_pages(read_pages(data)))
     assert sum(used) > 100 and not all(used)  # known keys and new ones
     assert any(reread_after_write)  # a teaser stored as a change, then the rest read again
+
+
+def test_rows_read_ahead_are_read_again_for_the_item_the_writer_says_it_changed():
+    # storing a record changes its own item only, and the writer says which
+    # (``KeyRows.wrote``): that item's row, and rows of keys no item had, are read again
+    from kcna_cli.db import merge
+
+    corpus = Corpus(":memory:")
+    for name, data in fixture_dumps()[:6]:
+        corpus.ingest_pages((name, page) for page in parse_pages(read_pages(data)))
+    conn = corpus.conn
+    rows = conn.execute("SELECT id, key FROM items ORDER BY id LIMIT 3").fetchall()
+    (a, ka), (b, kb), (c, kc) = rows
+    ahead = merge.KeyRows(conn, [ka, kb, kc, "no|such|key"])
+    reads = []
+    real_read = ahead._read
+    ahead._read = lambda keys: reads.append(list(keys)) or real_read(keys)  # type: ignore[method-assign]
+    assert ahead.row(0)[0] == a and reads == [[ka, kb, kc, "no|such|key"]]
+    # the record at 0 was item b (found by its opening words) and gave it its key ...
+    conn.execute("UPDATE items SET key = 'no|such|key' WHERE id = ?", (b,))
+    ahead.wrote(b)
+    assert ahead.row(1) is None and ahead.row(2)[0] == c and ahead.row(3)[0] == b
+    assert reads[1:] == [[kb, "no|such|key"]]  # c's row was not read again
+    # a change the writer does not account for: every key still to come is read again
+    conn.execute("UPDATE items SET title = 'Changed' WHERE id = ?", (c,))
+    assert ahead.row(2)[2] == "Changed" and reads[2:] == [[kc, "no|such|key"]]
 
 
 def test_rows_read_ahead_are_read_again_after_a_write():

@@ -31,41 +31,17 @@ commits.
 from __future__ import annotations
 
 import sqlite3
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from ..grams import item_forms
 from ..parse import Record
 from ..sitedates import read_dateline
-from ..sqlin import rows_in
 from ..text import normalize, version_text
 from ..versions import body_fingerprint, capture_order, lede_matches, sha1
+from .found import _FOUND, Found, KeyRows
 
 if TYPE_CHECKING:
     from .writer import Writer
-
-
-class Found(NamedTuple):
-    """The stored item a record was matched to (its columns that the rules read)."""
-
-    id: int
-    kind: str
-    title: str | None
-    lede: str | None
-    version_id: int | None
-    version_capture: str | None
-    key: str
-    date: str | None = None
-    source: str | None = None
-    source_note: str | None = None
-    #: a teaser item: has it a version (a lede it was seen with before)? None: an article
-    versioned: int | None = None
-
-
-_FOUND = (
-    "SELECT id, kind, title, lede, version_id, version_capture, key, date, source, source_note,"
-    " CASE WHEN kind = 'teaser' THEN EXISTS (SELECT 1 FROM versions v WHERE v.item_id = items.id) END FROM items"
-)
-_KEY = Found._fields.index("key")  # where ``_FOUND`` puts it
 
 
 def upsert(
@@ -149,30 +125,6 @@ def find(
     if row is None and rec.lede_key:
         row = _same_day(conn, rec, undated)
     return Found(*row) if row else None
-
-
-class KeyRows:
-    """The stored rows of a dump's record keys, read in one statement instead of one
-    each (``find`` reads most records by key, and one statement costs about as much
-    as two of one key each).
-
-    The rows stay true while nothing is written: SQLite counts every row changed on
-    the connection, and no other connection writes during the writer's transaction.
-    After any change, the keys still to come are read again.
-    """
-
-    def __init__(self, conn: sqlite3.Connection, keys: list[str]) -> None:
-        self.conn, self.keys = conn, keys
-        self.rows: dict[str, tuple] = {}
-        self.mark = -1
-
-    def row(self, position: int) -> tuple | None:
-        """The stored row of the key at ``position`` (None: no item has it)."""
-        if self.conn.total_changes != self.mark:
-            rest = list(dict.fromkeys(self.keys[position:]))
-            self.rows = {r[_KEY]: r for r in rows_in(self.conn, _FOUND + " WHERE key IN ({})", rest)}
-            self.mark = self.conn.total_changes
-        return self.rows.get(self.keys[position])
 
 
 #: the years a capture whose text gives none may be of (the lookups are exact keys)

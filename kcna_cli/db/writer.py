@@ -22,7 +22,8 @@ from ..parse import Dump, Page
 from ..readahead import install_found, remove_found
 from ..sqlin import rows_in
 from ..text import version_text
-from .merge import KeyRows, renumber, upsert
+from .found import KeyRows
+from .merge import renumber, upsert
 from .schema import rollback
 from .settle import absorb, settle
 
@@ -269,10 +270,7 @@ class Writer:
             role = "article" if rec.kind == "article" and position == 0 and dump.article else "teaser"
             partial = role == "article" and not dump.complete
             items_before = self.report.items_new
-            # (the first record, the page's article, is read alone: storing it usually writes)
-            item_id, version_id = upsert(
-                self, rec, capture, partial=partial, ahead=ahead if position else None, position=position
-            )
+            item_id, version_id = upsert(self, rec, capture, partial=partial, ahead=ahead, position=position)
             # a cut-off capture keeps the length of the text it showed (see settle.settle)
             cut = len(version_text(rec.body)) if partial and rec.body and version_id is not None else None
             seen.append((item_id, dump_id, role, position, version_id, cut))
@@ -281,6 +279,7 @@ class Writer:
                 article_item = item_id
             if rec.url:  # the first address seen for an item stays (kcna_cli.links)
                 self.conn.execute("UPDATE items SET url = ? WHERE id = ? AND url IS NULL", (rec.url, item_id))
+            ahead.wrote(item_id)  # (the rows of the keys still to come that this may have changed)
         self.conn.executemany(
             "INSERT OR IGNORE INTO sightings (item_id, dump_id, role, position, version_id, cut)"
             " VALUES (?, ?, ?, ?, ?, ?)",
