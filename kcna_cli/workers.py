@@ -2,9 +2,9 @@
 messages between them: an 8-byte length, then ``marshal`` (``_send``, ``_receive``).
 The worker's side is ``pipeline._serve`` (``python -m kcna_cli.pipeline``).
 
-An answer is read back into pages (``wire.from_wire``) by the thread that reads the
-worker's output, not by the one that writes: the writer's thread is the one an ingest
-waits for, and the reading thread runs while the writer waits on SQLite.
+An answer is read back into pages (``wire.from_wire``) by a thread of its own, not by the
+one that writes: the writer's thread is the one an ingest waits for, and the other runs
+while the writer waits on SQLite. It reads back one answer ahead of the writer.
 """
 
 from __future__ import annotations
@@ -55,6 +55,13 @@ class _Worker:
         self.answers: queue.SimpleQueue = queue.SimpleQueue()
         self.reader = threading.Thread(target=self._drain, daemon=True)
         self.reader.start()
+        # and one reads the answers back into pages, one answer ahead of the writer (pages
+        # take several times the memory of their message)
+        self.ready: queue.SimpleQueue = queue.SimpleQueue()
+        self.room = threading.Semaphore(1)
+        self.closing = False
+        self.decoder = threading.Thread(target=self._read_back, daemon=True)
+        self.decoder.start()
 
     def _feed(self) -> None:
         stdin = self.proc.stdin
@@ -73,25 +80,39 @@ class _Worker:
     def _drain(self) -> None:
         try:
             while (data := _receive(self.proc.stdout)) is not None:
-                try:
-                    answer = _pages(marshal.loads(data), self.kept)
-                except Exception as exc:  # an answer that cannot be read: result() raises it
-                    answer = _Unreadable(exc)
-                self.answers.put(answer)
+                self.answers.put(data)
         except (OSError, ValueError):  # the worker is gone; result() says so
             pass
         finally:
             self.answers.put(None)
+
+    def _read_back(self) -> None:
+        """The answers as pages (``_pages``), in the order the worker wrote them (as ``kept``
+        needs), each once the writer has taken the one before."""
+        while True:
+            self.room.acquire()
+            if self.closing:
+                return
+            data = self.answers.get()
+            if data is None:
+                self.ready.put(None)
+                return
+            try:
+                answer = _pages(marshal.loads(data), self.kept)
+            except Exception as exc:  # an answer that cannot be read: result() raises it
+                answer = _Unreadable(exc)
+            self.ready.put(answer)
 
     def submit(self, task: tuple) -> None:
         self.tasks.put(task)
 
     def result(self):
         """The answer of ``_work`` to the oldest task, its pages read back (``_pages``)."""
-        answer = self.answers.get()
+        answer = self.ready.get()
         if answer is None:
-            self.answers.put(None)  # the end stays the end
+            self.ready.put(None)  # the end stays the end
             raise RuntimeError(f"a parse worker stopped (exit status {self.proc.wait()})")
+        self.room.release()  # the next one may be read back
         if isinstance(answer, _Unreadable):
             raise answer.error
         return answer
@@ -103,6 +124,9 @@ class _Worker:
         self.feeder.join()
         self.proc.wait()
         self.reader.join()  # its output ended with it
+        self.closing = True
+        self.room.release()  # (a reading back that waits for room stops)
+        self.decoder.join()
         if self.proc.stdout is not None:
             self.proc.stdout.close()
 
