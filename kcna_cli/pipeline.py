@@ -51,6 +51,7 @@ from .inputs import (
 from .packing import prepare
 from .parse import Page, parse_pages, split_pages
 from .readahead import open_stored, page_found, recorded_pages
+from .recent import remember
 from .wire import SentRecords, to_wire
 from .workers import _receive, _send, _Worker  # noqa: F401 - _Worker: patched by tests as pipeline._Worker
 
@@ -430,9 +431,7 @@ def _tasks(sources: Iterable[Source], known_hash: KnownHash | None, ask: str | N
                     shas.append(answer.sha or "")
                     size += len(data)
                     if answer.sha:
-                        recent[answer.sha] = None
-                        if len(recent) > RECENT_FILES:
-                            del recent[next(iter(recent))]
+                        remember(recent, answer.sha, None, RECENT_FILES)
             if size >= FILE_TASK_BYTES or len(batch) >= BATCH_FILES:
                 yield from flush()
             continue

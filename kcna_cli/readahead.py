@@ -14,6 +14,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 
+from .recent import remember
 from .sqlin import rows_in
 
 #: texts at least this long have their places found before the transaction
@@ -185,9 +186,7 @@ def page_found(dump, prepared: dict | None = None) -> tuple | None:
         seen = hash((rec.title, rec.body))
         if seen in _SENT or _stored(rec):
             continue
-        _SENT[seen] = None
-        if len(_SENT) > SENT_MAX:
-            del _SENT[next(iter(_SENT))]
+        remember(_SENT, seen, None, SENT_MAX)
         if prepared is not None and rec is dump.article:
             prepared["body_fp"] = body_fingerprint(rec)
         for field in ("title", "body"):

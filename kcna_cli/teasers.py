@@ -25,6 +25,7 @@ from .parse import (
     outlet_group,
     split_label,
 )
+from .recent import remember
 from .text import fold, normalize
 
 
@@ -38,9 +39,8 @@ def parse_teasers(lines: list[str], label: str | None, warnings: list[str]) -> l
     got = _LISTS.get(whole)
     if got is None:
         said: list[str] = []
-        got = _LISTS[whole] = (_read_teasers(lines, label, said), tuple(said))
-        if len(_LISTS) > _LISTS_MAX:
-            del _LISTS[next(iter(_LISTS))]  # the oldest
+        got = (_read_teasers(lines, label, said), tuple(said))
+        remember(_LISTS, whole, got, _LISTS_MAX)
     records, said_before = got
     warnings.extend(said_before)
     out = []

@@ -14,6 +14,7 @@ import operator
 from dataclasses import fields
 
 from .parse import Dump, Page, Record
+from .recent import remember
 
 _record_tuple = operator.attrgetter(*(f.name for f in fields(Record)))
 
@@ -47,7 +48,7 @@ def to_wire(pages: list[Page], sent: SentRecords | None = None) -> bytes:
                 continue
             recs.append((*_record_tuple(r), r.key, number))  # the key, worked out here once
             if number is not None:
-                _keep(sent, number, None)  # type: ignore[arg-type]
+                remember(sent, number, None, KEPT)  # type: ignore[arg-type]
         head = (d.rendering, d.capture_date, d.source, d.warnings, d.complete, d.article is not None)
         flat.append((p.number, p.text, p.error, p.prepared, (head, recs)))
     return marshal.dumps(flat)
@@ -72,7 +73,7 @@ def from_wire(data: bytes, kept: KeptRecords | None = None) -> list[Page]:
                 template = Record(*r[:-2])
                 template.__dict__["_key"] = r[-2]  # as ``Record.key`` caches it
                 if r[-1] is not None:
-                    _keep(kept, r[-1], template)
+                    remember(kept, r[-1], template, KEPT)  # both sides drop alike
             # a copy: the writer may change a record (``reposts``), a kept one stays as sent
             rec = object.__new__(Record)
             rec.__dict__.update(template.__dict__)
@@ -81,10 +82,3 @@ def from_wire(data: bytes, kept: KeptRecords | None = None) -> list[Page]:
         d = Dump(rendering, capture_date, source, article, records, warnings, complete)
         pages.append(Page(number, text, d, error, prepared))
     return pages
-
-
-def _keep(table: dict, number: int, value: object) -> None:
-    """Add to either side's table, dropping the oldest past ``KEPT`` (both sides drop alike)."""
-    table[number] = value
-    if len(table) > KEPT:
-        del table[next(iter(table))]

@@ -14,7 +14,20 @@ PACKAGE = ROOT / "kcna_cli"
 #: lowest first; a module may import its own layer or a lower one, never a higher one
 LAYERS = [
     # rules with no kcna imports
-    ["errors", "text", "dates", "facets", "grams", "language", "sitedates", "paths", "terminal", "spans", "sqlin"],
+    [
+        "errors",
+        "text",
+        "dates",
+        "facets",
+        "grams",
+        "language",
+        "sitedates",
+        "paths",
+        "terminal",
+        "spans",
+        "sqlin",
+        "recent",
+    ],
     # text -> records; shared pure rules
     ["split", "parse", "teasers", "captures", "sitepage", "reposts", "sites", "places", "versions", "urls"],
     ["names", "people", "activities"],

@@ -153,6 +153,17 @@ def test_both_sides_drop_the_same_records_when_full(monkeypatch):
         assert list(sent) == list(kept) and len(kept) <= 5
 
 
+def _worker_answering_once(then: str) -> list[str]:
+    """A worker's command line: it answers its first task as a worker does, then runs ``then``."""
+    return [
+        sys.executable,
+        "-c",
+        "import marshal, sys; from kcna_cli import pipeline as p;"
+        " p._send(sys.stdout.buffer, marshal.dumps(p._work(marshal.loads(p._receive(sys.stdin.buffer)))));"
+        f" {then}",
+    ]
+
+
 def test_a_worker_that_dies_stops_the_ingest_in_one_line_and_keeps_what_was_stored(tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
@@ -160,17 +171,7 @@ def test_a_worker_that_dies_stops_the_ingest_in_one_line_and_keeps_what_was_stor
 
     files = generate.write(300, tmp_path / "dumps", per_file=30)
     # a worker that answers its first task, then dies
-    monkeypatch.setattr(
-        pipeline._Worker,
-        "command",
-        [
-            sys.executable,
-            "-c",
-            "import marshal, sys; from kcna_cli import pipeline as p;"
-            " p._send(sys.stdout.buffer, marshal.dumps(p._work(marshal.loads(p._receive(sys.stdin.buffer)))));"
-            " sys.exit(3)",
-        ],
-    )
+    monkeypatch.setattr(pipeline._Worker, "command", _worker_answering_once("sys.exit(3)"))
     db = tmp_path / "k.db"
     r = CliRunner().invoke(app, ["ingest", *map(str, files), "--db", str(db), "-q", "--jobs", "1"])
     assert r.exit_code == 70
@@ -189,20 +190,11 @@ def test_a_worker_that_dies_stops_the_ingest_in_one_line_and_keeps_what_was_stor
 
 
 def test_a_workers_answers_come_back_as_pages_and_an_unreadable_one_raises_where_asked_for(monkeypatch):
-    # the thread that reads a worker's output reads its pages back (``workers._pages``); an
-    # answer it cannot read is raised by ``result`` for the task it answers, in order
+    # a thread of the writer's side reads a worker's answers back into pages (``workers._pages``);
+    # an answer it cannot read is raised by ``result`` for the task it answers, in order
     text = (FIXTURES / "page-kcna-kp.txt").read_bytes()
-    monkeypatch.setattr(
-        pipeline._Worker,
-        "command",
-        [
-            sys.executable,
-            "-c",
-            "import marshal, sys; from kcna_cli import pipeline as p;"
-            " p._send(sys.stdout.buffer, marshal.dumps(p._work(marshal.loads(p._receive(sys.stdin.buffer)))));"
-            " p._receive(sys.stdin.buffer); p._send(sys.stdout.buffer, marshal.dumps((b'not marshal', None)))",
-        ],
-    )
+    then = "p._receive(sys.stdin.buffer); p._send(sys.stdout.buffer, marshal.dumps((b'not marshal', None)))"
+    monkeypatch.setattr(pipeline._Worker, "command", _worker_answering_once(then))
     w = pipeline._Worker()
     try:
         w.submit(("files", [text], None))
