@@ -135,13 +135,20 @@ def recorded_pages(shas: list[str], reader: str) -> dict[str, int]:
     """In a parse worker: the pages of the files with these bytes that the file index of
     the database holds for this reader (``db.files.FileIndex.pages_of_hash``, on what is
     committed), by hash; one statement for a task's files."""
-    shas = [sha for sha in shas if sha]
-    if _STORED is None or not shas:
+    wanted = {sha for sha in shas if sha}
+    if _STORED is None or not wanted:
         return {}
+    # the index holds the first digits of each hash (``db.schema.FILE_HASH_KEY``, spelled
+    # here as there, so that SQLite uses it); the rows say which hashes are the ones
+    keys = sorted({sha[:10] for sha in wanted})
     try:
-        return dict(
-            rows_in(_STORED, "SELECT sha256, pages FROM files WHERE sha256 IN ({}) AND reader = ?", shas, (reader,))
+        rows = rows_in(
+            _STORED,
+            "SELECT sha256, pages FROM files WHERE substr(sha256, 1, 10) IN ({}) AND reader = ?",
+            keys,
+            (reader,),
         )
+        return {sha: pages for sha, pages in rows if sha in wanted}
     except sqlite3.Error:
         return {}
 

@@ -419,9 +419,105 @@ def test_schema_6_database_gets_the_file_index(tmp_path, captures):
     as_schema_6(db)
     first = ingest_json(str(folder), "--db", str(db))
     with Corpus(db) as corpus:
-        assert corpus.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
+        assert corpus.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 10
         assert corpus.conn.execute("SELECT count(*) FROM files").fetchone()[0] == 60
     assert first["dumps_known"] == 60 and counts(ingest_json(str(folder), "--db", str(db))) == counts(first)
+
+
+def test_schema_9_database_keeps_its_file_index_in_the_new_shape(tmp_path, captures, monkeypatch):
+    """Schema 9 -> 10: the file index keeps every row; known files stay unread, renamed
+    ones known by their bytes, as before the upgrade."""
+    from test_schema import as_schema_9
+
+    folder, files = captures
+    db = tmp_path / "v9.db"
+    ingest_json(str(folder), "--db", str(db))
+    rows = "SELECT path, size, mtime_ns, ctime_ns, inode, sha256, pages, reader FROM files ORDER BY path"
+    conn = sqlite3.connect(db)
+    before = conn.execute(rows).fetchall()
+    conn.close()
+    as_schema_9(db)
+    with Corpus(db) as corpus:
+        assert corpus.conn.execute(rows).fetchall() == before and len(before) == 60
+        indexes = {r[0] for r in corpus.conn.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'files'")}
+        assert "files_hash" in indexes and "files_sha256" not in indexes
+    (folder / "renamed").mkdir()
+    for f in files[:3]:
+        f.rename(folder / "renamed" / f"copy-{f.name}")
+    reads = Reads(monkeypatch)
+    again = ingest_json(str(folder), "--db", str(db))
+    assert len(reads.files) == 1 + 3 and reads.pages == 1  # the renamed ones read, known by their bytes
+    assert again["dumps_known"] == 60 and again["dumps_new"] == 0
+
+
+def _colliding(sha: str, digit: int) -> str:
+    """Another hash whose first ``digit`` hex digits are those of ``sha``."""
+    flip = "0" if sha[digit] != "0" else "1"
+    return sha[:digit] + flip + sha[digit + 1 :]
+
+
+@given(st.lists(st.tuples(st.integers(10, 63), st.integers(1, 5)), min_size=1, max_size=6))
+@settings(max_examples=25, deadline=None)
+def test_hash_look_ups_answer_the_bytes_asked_for_not_a_hash_that_starts_alike(others):
+    """The file index finds hashes by their first digits; a file whose hash shares them
+    with the one asked for is never the answer, in the writer or in a worker."""
+    import hashlib
+    import tempfile
+
+    from kcna_cli import readahead
+    from kcna_cli.db.files import FileIndex
+
+    sha = hashlib.sha256(repr(others).encode()).hexdigest()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "k.db"
+        with Corpus(db) as corpus:
+            index = FileIndex(corpus.conn)
+            lookalikes = {_colliding(sha, digit): pages for digit, pages in others}
+            for k, (other, pages) in enumerate(sorted(lookalikes.items())):
+                corpus.conn.execute(
+                    "INSERT INTO files VALUES (?, 1, 1, 1, 1, ?, ?, ?)", (f"/x/{k}", other, pages, index.reader)
+                )
+            assert index.pages_of_hash(sha) is None
+            readahead.open_stored(str(db))
+            try:
+                assert readahead.recorded_pages([sha], index.reader) == {}
+                assert readahead.recorded_pages([*lookalikes, sha], index.reader) == lookalikes
+                corpus.conn.execute("INSERT INTO files VALUES ('/x/it', 1, 1, 1, 1, ?, 7, ?)", (sha, index.reader))
+                assert index.pages_of_hash(sha) == 7
+                assert readahead.recorded_pages([sha], index.reader) == {sha: 7}
+                assert all(index.pages_of_hash(other) == pages for other, pages in lookalikes.items())
+            finally:
+                readahead._STORED.close()
+                readahead._STORED = None
+
+
+def test_hash_look_ups_use_the_hash_index(tmp_path, captures):
+    """A file not known by its path is looked up by its bytes through the index, never by
+    a walk over every recorded file (a million at the sizes users keep)."""
+    from kcna_cli import readahead
+    from kcna_cli.db.files import FileIndex
+
+    folder, _ = captures
+    db = tmp_path / "k.db"
+    ingest_json(str(folder), "--db", str(db))
+    with Corpus(db) as corpus:
+        sha = corpus.conn.execute("SELECT sha256 FROM files LIMIT 1").fetchone()[0]
+        statements: list[str] = []
+        corpus.conn.set_trace_callback(statements.append)
+        assert FileIndex(corpus.conn).pages_of_hash(sha) == 1
+        readahead.open_stored(str(db))
+        try:
+            readahead._STORED.set_trace_callback(statements.append)
+            assert readahead.recorded_pages([sha], FileIndex(corpus.conn).reader) == {sha: 1}
+        finally:
+            readahead._STORED.close()
+            readahead._STORED = None
+        corpus.conn.set_trace_callback(None)
+        looked_up = [s for s in statements if "FROM files" in s]
+        assert len(looked_up) == 2
+        for sql in looked_up:
+            plan = " ".join(r[-1] for r in corpus.conn.execute("EXPLAIN QUERY PLAN " + sql))
+            assert "USING INDEX files_hash" in plan, plan
 
 
 def _pages_stored(db: Path) -> bool:

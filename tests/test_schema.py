@@ -28,10 +28,31 @@ def orchard(corpus):
     return item_id
 
 
+def as_schema_9(db) -> None:
+    """Make a database written by this kcna look as schema 9 left it (the file index keyed
+    by path, its hashes whole in their index)."""
+    conn = sqlite3.connect(db)
+    conn.executescript(
+        """
+        ALTER TABLE files RENAME TO files_10;
+        DROP INDEX files_hash;
+        CREATE TABLE files (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+            ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL, sha256 TEXT, pages INTEGER NOT NULL,
+            reader TEXT NOT NULL) WITHOUT ROWID;
+        CREATE INDEX files_sha256 ON files(sha256);
+        INSERT INTO files SELECT * FROM files_10;
+        DROP TABLE files_10;
+        PRAGMA user_version = 9;
+        """
+    )
+    conn.close()
+
+
 def as_schema_8(db) -> None:
     """Make a database written by this kcna look as schema 8 left it (no person tokens in the index)."""
     import re
 
+    as_schema_9(db)
     conn = sqlite3.connect(db)
     rows = conn.execute("SELECT id, facets FROM items").fetchall()
     strip = [(re.sub(r"(^| )n[0-9]+", "", f or "").strip(), i) for i, f in rows]
@@ -298,7 +319,7 @@ def test_version_8_schema_is_migrated_with_persons_in_the_index(tmp_path):
     conn.close()
     facets = "SELECT id, facets FROM items ORDER BY id"
     with Corpus(fresh) as a, Corpus(old) as b:
-        assert b.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
+        assert b.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 10
         assert b.conn.execute(facets).fetchall() == a.conn.execute(facets).fetchall()
         assert a.conn.execute("SELECT count(*) FROM items WHERE facets GLOB '*n[0-9]*'").fetchone()[0] >= 5
         b.conn.execute("INSERT INTO items_fts(items_fts, rank) VALUES ('integrity-check', 1)")

@@ -171,7 +171,7 @@ def test_schema_6_database_is_migrated_with_watches_urls_and_map_columns(tmp_pat
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 7
     conn.close()
     with Corpus(path) as corpus:
-        assert corpus.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
+        assert corpus.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 10
         places = corpus.conn.execute("SELECT count(*), count(latitude) FROM places WHERE lat IS latitude").fetchone()
         assert places[0] == corpus.conn.execute("SELECT count(*) FROM places").fetchone()[0] and places[1] > 50
         assert corpus.conn.execute("SELECT count(*) FROM items WHERE url IS NOT NULL").fetchone()[0] == 0

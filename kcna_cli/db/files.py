@@ -105,10 +105,15 @@ class FileIndex:
 
     def pages_of_hash(self, sha: str) -> int | None:
         """The pages of a recorded file with these bytes, or None."""
-        row = self.conn.execute(
-            "SELECT pages FROM files WHERE sha256 = ? AND reader = ? LIMIT 1", (sha, self.reader)
-        ).fetchone()
-        return row[0] if row else None
+        from .schema import FILE_HASH_DIGITS, FILE_HASH_KEY
+
+        # the hash is compared here: ``sha256 = ?`` in the statement would let SQLite put
+        # the value into the indexed expression, and then not use the index
+        rows = self.conn.execute(
+            f"SELECT sha256, pages FROM files WHERE {FILE_HASH_KEY} = ? AND reader = ?",
+            (sha[:FILE_HASH_DIGITS], self.reader),
+        )
+        return next((pages for stored, pages in rows if stored == sha), None)
 
     def row(self, path: str, st: FileStat, sha: str | None, pages: int) -> tuple:
         """The ``files`` row of a file whose every page is stored."""

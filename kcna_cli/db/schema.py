@@ -22,7 +22,7 @@ from ..versions import fingerprint
 if TYPE_CHECKING:
     from ..places import Gazetteer
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 SCHEMA = """
 CREATE TABLE dumps (
@@ -258,8 +258,14 @@ def store_places(conn: sqlite3.Connection, g: Gazetteer) -> None:
 
 
 #: the file index (``db.files``): each file read whole by an ingest,
-#: as it was on disk then, so that the next ingest skips it unread
-FILES_SCHEMA = """
+#: as it was on disk then, so that the next ingest skips it unread. Its rows
+#: come in the order of a folder's listing, which the path index follows; the
+#: hashes come in no order, so their index holds only the first ten hex digits
+#: (``FILE_HASH_KEY``) and the row's ``sha256`` says whether it is the one:
+#: a few bytes per file instead of the hash and the path (about 16 bytes, not
+#: 160), so that the index mostly stays in SQLite's cache, and a new file
+#: seldom splits one of its pages
+FILES_TABLE = """
 CREATE TABLE files (
     path TEXT PRIMARY KEY,
     size INTEGER NOT NULL,
@@ -269,9 +275,14 @@ CREATE TABLE files (
     sha256 TEXT,
     pages INTEGER NOT NULL,
     reader TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX files_sha256 ON files(sha256);
+);
 """
+#: what the hash index holds of a file's ``sha256``; a look-up names it as is,
+#: so that SQLite uses the index (``files.FileIndex``, ``readahead.recorded_pages``)
+FILE_HASH_KEY = "substr(sha256, 1, 10)"
+FILE_HASH_DIGITS = 10
+FILES_INDEX = f"CREATE INDEX files_hash ON files({FILE_HASH_KEY});\n"
+FILES_SCHEMA = FILES_TABLE + FILES_INDEX
 SCHEMA += FILES_SCHEMA
 
 
@@ -325,6 +336,18 @@ def _migrate_person_facets(conn: sqlite3.Connection) -> None:
         )
 
 
+#: schema 9 -> 10: the file index keyed by row, its hashes by their first ten hex digits
+#: (``FILES_SCHEMA``); the rows are copied in path order, as an ingest writes them
+_MIGRATE_9 = f"""
+ALTER TABLE files RENAME TO files_9;
+DROP INDEX IF EXISTS files_sha256;
+DROP INDEX IF EXISTS files_hash;
+{FILES_TABLE}
+INSERT INTO files (path, size, mtime_ns, ctime_ns, inode, sha256, pages, reader)
+    SELECT path, size, mtime_ns, ctime_ns, inode, sha256, pages, reader FROM files_9 ORDER BY path;
+DROP TABLE files_9;
+{FILES_INDEX}"""
+
 #: MIGRATIONS[n] upgrades a database from schema version n to n + 1: SQL, or a
 #: function of the connection (run inside the upgrade's transaction).
 MIGRATIONS: dict[int, str | Callable] = {
@@ -336,6 +359,7 @@ MIGRATIONS: dict[int, str | Callable] = {
     6: _migrate_files,
     7: _migrate_watches_urls_map,
     8: _migrate_person_facets,
+    9: _MIGRATE_9,
 }
 
 
