@@ -23,7 +23,7 @@ from ..packing import unpack
 from ..parse import Page
 from .failures import check_place, explain
 from .schema import check_header, check_readonly_schema, ensure_schema, rollback
-from .writer import Writer
+from .writer import Writer, merge_index
 
 if TYPE_CHECKING:
     import threading
@@ -273,6 +273,8 @@ class Corpus:
         finally:
             self._places_ahead, self._persons_ahead = {}, {}
             writer.close()
+        if writer.indexed:
+            merge_index(self)
         return report
 
     def ingest_text(self, text: str, path: str = "-", report: IngestReport | None = None) -> IngestReport:

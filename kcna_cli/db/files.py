@@ -220,7 +220,7 @@ def ingest_sources(
     """
     from .checkpoint import background_checkpoints
     from .corpus import IngestReport
-    from .writer import Writer
+    from .writer import Writer, merge_index
 
     report = report or IngestReport()
     index = FileIndex(corpus.conn)
@@ -261,4 +261,6 @@ def ingest_sources(
                         writer.record_file(index.row(stored, src.stat, part.sha, pages_read))
         finally:
             writer.close()
+        if writer.indexed:
+            merge_index(corpus)
     return report
