@@ -24,8 +24,12 @@ def answers(corpus: Corpus) -> list:
 
 @pytest.fixture
 def folder(tmp_path):
-    folder = tmp_path / "captures"
-    generate.write_captures(40, folder)
+    """40 captures; the next two of the same collection wait in ``later``."""
+    folder, later = tmp_path / "captures", tmp_path / "later"
+    for k, path in enumerate(generate.write_captures(42, tmp_path / "all")):
+        to = (folder if k < 40 else later) / path.relative_to(tmp_path / "all")
+        to.parent.mkdir(parents=True, exist_ok=True)
+        path.rename(to)
     return folder
 
 
@@ -45,6 +49,11 @@ def ingest(db, folder, monkeypatch, most: int, new: int = 20) -> tuple[int, list
         return segments(corpus.conn), answers(corpus), merged
 
 
+def items(db) -> int:
+    with Corpus(db) as corpus:
+        return corpus.conn.execute("SELECT count(*) FROM items").fetchone()[0]
+
+
 def test_an_ingest_that_leaves_many_segments_merges_them_and_searches_alike(tmp_path, folder, monkeypatch):
     kept, before, none = ingest(tmp_path / "a.db", folder, monkeypatch, 10**6)
     assert kept > 8 and not none  # what an ingest leaves without the merge
@@ -53,16 +62,24 @@ def test_an_ingest_that_leaves_many_segments_merges_them_and_searches_alike(tmp_
     assert after == before and any(before)
 
 
-def test_an_ingest_that_indexes_nothing_or_leaves_few_segments_does_not_merge(tmp_path, folder, monkeypatch):
+def test_a_daily_run_of_a_few_new_files_does_not_merge_a_larger_one_does(tmp_path, folder, monkeypatch):
     db = tmp_path / "k.db"
     kept, _, _ = ingest(db, folder, monkeypatch, 10**6)
+    assert kept > 8
     # the same folder again: every file known, nothing indexed, nothing merged
-    again, _, merged = ingest(db, folder, monkeypatch, 1, new=0)
-    assert again == kept > 1 and not merged
-    # new files whose segments stay within the bound: not merged either
-    generate.write_captures(3, folder / "more", seed=5)
-    more, _, merged = ingest(db, folder, monkeypatch, kept + 10, new=1)
-    assert 1 < more <= kept + 10 and not merged  # (FTS5's own merges may have run)
+    again, _, merged = ingest(db, folder, monkeypatch, 8, new=0)
+    assert again == kept and not merged
+    # a new file or two (a daily run): fewer new items than a tenth of those stored,
+    # more segments than the bound, and no merge of the whole index
+    stored = items(db)
+    (tmp_path / "later").rename(folder / "later")
+    more, _, merged = ingest(db, folder, monkeypatch, 8, new=1)
+    assert (items(db) - stored) * 10 < stored
+    assert more > 8 and not merged
+    # as many new files as there were: merged
+    generate.write_captures(40, folder / "most", seed=6)
+    most, _, merged = ingest(db, folder, monkeypatch, 8, new=10)
+    assert len(merged) == 1 and most == 1
 
 
 def test_a_merge_that_fails_leaves_the_index_and_the_corpus_as_they_were(tmp_path, folder, monkeypatch):
@@ -73,9 +90,10 @@ def test_a_merge_that_fails_leaves_the_index_and_the_corpus_as_they_were(tmp_pat
         other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
         monkeypatch.setattr(writer_mod, "INDEX_SEGMENTS", 1)
         corpus.conn.execute("PRAGMA busy_timeout = 0")
-        assert writer_mod.merge_index(corpus) is False
+        assert writer_mod.merge_index(corpus, 10**6) is False
         other.rollback()
         other.close()
         assert segments(corpus.conn) == kept and answers(corpus) == before
         assert not corpus.conn.in_transaction
-        assert writer_mod.merge_index(corpus) is True and segments(corpus.conn) == 1
+        assert writer_mod.merge_index(corpus, 0) is False  # nothing indexed: nothing to merge
+        assert writer_mod.merge_index(corpus, 10**6) is True and segments(corpus.conn) == 1

@@ -274,7 +274,7 @@ class Corpus:
             self._places_ahead, self._persons_ahead = {}, {}
             writer.close()
         if writer.indexed:
-            merge_index(self)
+            merge_index(self, writer.indexed)
         return report
 
     def ingest_text(self, text: str, path: str = "-", report: IngestReport | None = None) -> IngestReport:

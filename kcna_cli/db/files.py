@@ -262,5 +262,5 @@ def ingest_sources(
         finally:
             writer.close()
         if writer.indexed:
-            merge_index(corpus)
+            merge_index(corpus, writer.indexed)
     return report

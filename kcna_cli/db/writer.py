@@ -33,9 +33,10 @@ if TYPE_CHECKING:
 #: a write transaction ends after this many seconds or dumps
 BATCH_SECONDS = 0.5
 BATCH_DUMPS = 500
-#: more segments than this in the full-text index when an ingest ends: merge them into one
-#: (``merge_index``)
+#: more segments than this in the full-text index when an ingest that indexed at least one
+#: item in ``INDEX_SHARE`` of those it holds ends: merge them into one (``merge_index``)
 INDEX_SEGMENTS = 8
+INDEX_SHARE = 10
 
 
 class Writer:
@@ -57,7 +58,7 @@ class Writer:
         self.fts = fts
         self.fts_new: set[int] = set()
         self.fts_old: dict[int, tuple] = {}
-        #: transactions that changed the full-text index (``merge_index``)
+        #: items this writer (re)indexed, counted once per transaction (``merge_index``)
         self.indexed = 0
         #: items whose versions may change order with this dump: a new version,
         #: or a sighting that may be earlier than its version's first capture
@@ -149,8 +150,7 @@ class Writer:
         """Bring the full-text index up to date with this transaction's items."""
         if not self.fts:
             return
-        if self.fts_new or self.fts_old:
-            self.indexed += 1
+        self.indexed += len(self.fts_new) + len(self.fts_old)
         for item_id, old in self.fts_old.items():
             self.conn.execute(
                 "INSERT INTO items_fts(items_fts, rowid, title, lede, body, facets, gram_title, gram_text)"
@@ -320,17 +320,23 @@ class Writer:
                 renumber(self.conn, item_id)
 
 
-def merge_index(corpus: Corpus) -> bool:
-    """When an ingest that changed the full-text index ends: if the index has more than
+def merge_index(corpus: Corpus, indexed: int) -> bool:
+    """When an ingest that (re)indexed ``indexed`` items ends: if they are at least one
+    in ``INDEX_SHARE`` of the items stored, and the full-text index has more than
     ``INDEX_SEGMENTS`` segments, merge them into one, in a transaction of its own.
 
-    Each write transaction adds a segment, and FTS5 merges them only in groups of
-    four of a size, so a long ingest leaves many (22 after a million one-page files),
-    and a search reads every one: a search with words and a person took 40-47 ms
-    there, 33-35 ms after the merge, which took 6 s. A failure leaves the index as it
-    was, and the next ingest merges; True when it merged."""
+    Each write transaction adds a segment, and FTS5 merges them only four of a size
+    at a time, so a long ingest leaves many (22 after a million one-page files), and
+    a search reads every one: a search with words and a person took 40-47 ms there,
+    33-35 ms after the merge, which took 6 s (about 20 µs an item). A daily run of a
+    few new files among many known ones adds small segments, which FTS5 merges as
+    they come, and does not pay for a merge of the whole index. A failure leaves the
+    index as it was; True when it merged."""
     conn = corpus.conn
     try:
+        (stored,) = conn.execute("SELECT max(id) FROM items").fetchone()
+        if not indexed or indexed * INDEX_SHARE < (stored or 0):
+            return False
         (segments,) = conn.execute("SELECT count(DISTINCT segid) FROM items_fts_idx").fetchone()
         if segments <= INDEX_SEGMENTS:
             return False
