@@ -131,24 +131,33 @@ def open_stored(path: str) -> None:
     _STORED = conn
 
 
-def recorded_pages(shas: list[str], reader: str) -> dict[str, int]:
-    """In a parse worker: the pages of the files with these bytes that the file index of
-    the database holds for this reader (``db.files.FileIndex.pages_of_hash``, on what is
-    committed), by hash; one statement for a task's files."""
+#: what the file index's hash index holds of a file's ``sha256`` (``db.schema.FILES_INDEX``);
+#: a look-up names it as is, so that SQLite uses the index
+FILE_HASH_KEY = "substr(sha256, 1, 10)"
+FILE_HASH_DIGITS = 10
+
+
+def hashed_pages(conn: sqlite3.Connection, shas: list[str], reader: str) -> dict[str, int]:
+    """The pages of the files with these bytes that the file index holds for this reader,
+    by hash; one statement for up to ``sqlin.PART`` hashes. The index finds the first
+    digits of a hash, the rows say which hashes are the ones: ``sha256 IN (...)`` in the
+    statement would let SQLite put the values into the indexed expression, and then
+    not use the index."""
     wanted = {sha for sha in shas if sha}
-    if _STORED is None or not wanted:
+    if not wanted:
         return {}
-    # the index holds the first digits of each hash (``db.schema.FILE_HASH_KEY``, spelled
-    # here as there, so that SQLite uses it); the rows say which hashes are the ones
-    keys = sorted({sha[:10] for sha in wanted})
+    keys = sorted({sha[:FILE_HASH_DIGITS] for sha in wanted})
+    sql = f"SELECT sha256, pages FROM files WHERE {FILE_HASH_KEY} IN ({{}}) AND reader = ?"
+    return {sha: pages for sha, pages in rows_in(conn, sql, keys, (reader,)) if sha in wanted}
+
+
+def recorded_pages(shas: list[str], reader: str) -> dict[str, int]:
+    """In a parse worker: ``hashed_pages`` in the database the ingest writes (what is
+    committed of it), for a task's files; nothing when it cannot be read."""
+    if _STORED is None:
+        return {}
     try:
-        rows = rows_in(
-            _STORED,
-            "SELECT sha256, pages FROM files WHERE substr(sha256, 1, 10) IN ({}) AND reader = ?",
-            keys,
-            (reader,),
-        )
-        return {sha: pages for sha, pages in rows if sha in wanted}
+        return hashed_pages(_STORED, shas, reader)
     except sqlite3.Error:
         return {}
 

@@ -273,8 +273,7 @@ class Corpus:
         finally:
             self._places_ahead, self._persons_ahead = {}, {}
             writer.close()
-        if writer.indexed:
-            merge_index(self, writer.indexed)
+        merge_index(self, writer.indexed)
         return report
 
     def ingest_text(self, text: str, path: str = "-", report: IngestReport | None = None) -> IngestReport:

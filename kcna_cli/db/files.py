@@ -105,15 +105,9 @@ class FileIndex:
 
     def pages_of_hash(self, sha: str) -> int | None:
         """The pages of a recorded file with these bytes, or None."""
-        from .schema import FILE_HASH_DIGITS, FILE_HASH_KEY
+        from ..readahead import hashed_pages
 
-        # the hash is compared here: ``sha256 = ?`` in the statement would let SQLite put
-        # the value into the indexed expression, and then not use the index
-        rows = self.conn.execute(
-            f"SELECT sha256, pages FROM files WHERE {FILE_HASH_KEY} = ? AND reader = ?",
-            (sha[:FILE_HASH_DIGITS], self.reader),
-        )
-        return next((pages for stored, pages in rows if stored == sha), None)
+        return hashed_pages(self.conn, [sha], self.reader).get(sha)
 
     def row(self, path: str, st: FileStat, sha: str | None, pages: int) -> tuple:
         """The ``files`` row of a file whose every page is stored."""
@@ -261,6 +255,5 @@ def ingest_sources(
                         writer.record_file(index.row(stored, src.stat, part.sha, pages_read))
         finally:
             writer.close()
-        if writer.indexed:
-            merge_index(corpus, writer.indexed)
+        merge_index(corpus, writer.indexed)
     return report

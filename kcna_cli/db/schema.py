@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from ..errors import KcnaError
 from ..facets import facets, person_facet
 from ..grams import item_forms
+from ..readahead import FILE_HASH_KEY
 from ..versions import fingerprint
 
 if TYPE_CHECKING:
@@ -261,7 +262,7 @@ def store_places(conn: sqlite3.Connection, g: Gazetteer) -> None:
 #: as it was on disk then, so that the next ingest skips it unread. Its rows
 #: come in the order of a folder's listing, which the path index follows; the
 #: hashes come in no order, so their index holds only the first ten hex digits
-#: (``FILE_HASH_KEY``) and the row's ``sha256`` says whether it is the one:
+#: (``readahead.FILE_HASH_KEY``) and the row's ``sha256`` says whether it is the one:
 #: a few bytes per file instead of the hash and the path (about 16 bytes, not
 #: 160), so that the index mostly stays in SQLite's cache, and a new file
 #: seldom splits one of its pages
@@ -277,10 +278,6 @@ CREATE TABLE files (
     reader TEXT NOT NULL
 );
 """
-#: what the hash index holds of a file's ``sha256``; a look-up names it as is,
-#: so that SQLite uses the index (``files.FileIndex``, ``readahead.recorded_pages``)
-FILE_HASH_KEY = "substr(sha256, 1, 10)"
-FILE_HASH_DIGITS = 10
 FILES_INDEX = f"CREATE INDEX files_hash ON files({FILE_HASH_KEY});\n"
 FILES_SCHEMA = FILES_TABLE + FILES_INDEX
 SCHEMA += FILES_SCHEMA

@@ -332,10 +332,12 @@ def merge_index(corpus: Corpus, indexed: int) -> bool:
     few new files among many known ones adds small segments, which FTS5 merges as
     they come, and does not pay for a merge of the whole index. A failure leaves the
     index as it was; True when it merged."""
+    if not indexed:
+        return False
     conn = corpus.conn
     try:
         (stored,) = conn.execute("SELECT max(id) FROM items").fetchone()
-        if not indexed or indexed * INDEX_SHARE < (stored or 0):
+        if indexed * INDEX_SHARE < (stored or 0):
             return False
         (segments,) = conn.execute("SELECT count(DISTINCT segid) FROM items_fts_idx").fetchone()
         if segments <= INDEX_SEGMENTS:
