@@ -7,18 +7,23 @@ parses ahead of the consumer, a bounded number of tasks at a time, so the
 database sees exactly what a one-process ingest would give it and memory
 stays flat.
 
-Small files (most dumps are one page, a few kilobytes) are read whole
-here, in one system call each, and hashed: a file whose bytes the file
-index knows (``known_hash``) is not parsed at all. With workers, the
-worker asks the file index (what is committed of it) before it parses a
-file, so that the one process that writes does not; a file recorded
-since is parsed, and its pages found known by the writer: the same
-result. A copy of a file given to a worker lately is not sent: by its
-turn its original is stored, and the file index knows it (``_again``).
-The files go to the workers as batches of file contents
-(``BATCH_FILES`` files or ``FILE_TASK_BYTES`` bytes a task), since one
-task per file of one page cost more in messages than the page cost to
-parse. A large UTF-8 file is cut
+Small files (most dumps are one page, a few kilobytes) are read whole, in
+one system call each, and hashed: a file whose bytes the file index knows
+is not parsed at all. In an ingest of files into a database with parse
+workers (the usual case), the workers do that: a task names up to
+``BATCH_FILES`` small files (or ``FILE_TASK_BYTES`` of them), and the
+worker reads them (threads read the next ones while it parses), asks the
+file index (what is committed of it) about their hashes, and parses the
+others (``_read_and_work``). The process that writes, the one an ingest
+waits for, then neither reads, hashes nor sends a file's bytes. A file
+recorded since the worker asked is parsed, and its pages found known by
+the writer: the same result. A copy of a file the worker parsed lately is
+not parsed again: by its turn its original is stored, and the file index
+knows it (``_again``). Otherwise (no database to ask, ``--verify``, or no
+workers) threads of this process read and hash the files ahead, and
+(with workers) their contents go to the workers in batches of the same
+size: one task per file of one page cost more in messages than the page
+cost to parse. A large UTF-8 file is cut
 into byte ranges at capture-date lines that certainly start a page (the
 worker reads, decodes, splits and parses a range; this process renumbers
 the pages). Other large files are streamed and split here and parsed by
@@ -30,15 +35,13 @@ from __future__ import annotations
 import itertools
 import marshal
 import os
-import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from . import inputs
+from . import cuts, inputs
 from .inputs import (
-    MAX_PAGE_CHARS,
     InputError,
     Source,
     _lines_decode,
@@ -56,7 +59,7 @@ from .wire import SentRecords, to_wire
 from .workers import _receive, _send, _Worker  # noqa: F401 - _Worker: patched by tests as pipeline._Worker
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 #: pages per task when a large file is parsed by workers
 BATCH_PAGES = 200
@@ -196,6 +199,29 @@ def _read_chunk(chunk: list[tuple[Source, bool]]) -> list[tuple[bytes | None, st
     return [_read_bytes(src) if whole else None for src, whole in chunk]
 
 
+#: in a worker: the threads that read a task's files (``_reading``)
+_READERS: ThreadPoolExecutor | None = None
+
+
+def _reading(paths: list[str]) -> Callable[[int], tuple[bytes | None, str]]:
+    """In a worker: ``_read_file`` of the ``k``-th path, as a function of ``k``; threads read
+    the files a chunk at a time, the chunks after the one asked for meanwhile."""
+    global _READERS
+    if len(paths) <= READ_CHUNK_FILES:
+        return [_read_file(path) for path in paths].__getitem__
+    if _READERS is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _READERS = ThreadPoolExecutor(max_workers=READ_THREADS, thread_name_prefix="kcna-read")
+    read = _READERS.submit
+    chunks = [read(_read_files, paths[a : a + READ_CHUNK_FILES]) for a in range(0, len(paths), READ_CHUNK_FILES)]
+    return lambda k: chunks[k // READ_CHUNK_FILES].result()[k % READ_CHUNK_FILES]
+
+
+def _read_files(paths: list[str]) -> list[tuple[bytes | None, str]]:
+    return [_read_file(path) for path in paths]
+
+
 def _read_ahead(sources: Iterable[Source]) -> Iterator[tuple[Source, tuple[bytes | None, str] | None]]:
     """The sources in order, each small regular file with what ``_read_bytes`` gave for it
     (None for other sources): threads read and hash them ahead, so that a first ingest of
@@ -256,13 +282,16 @@ def _parse_here(src: Source, known_hash: KnownHash | None = None) -> Iterator[Pa
     yield Parsed(src, batch, sha=sha)
 
 
-def _work(task: tuple) -> tuple[bytes, str | None] | list[tuple[bytes, str | None] | int]:
-    """In a worker: ("files", [file contents], (file index reader, [their hashes]) or None),
+def _work(task: tuple) -> tuple[bytes, str | None] | list:
+    """In a worker: ("paths", [small files' paths], file index reader: ``_read_and_work``),
+    ("files", [file contents], (file index reader, [their hashes]) or None),
     ("range", path, start, end) or ("texts", [page texts], first number).
 
     Returns the prepared pages in ``to_wire`` form, and an error or None (for "files",
     a list of those, one per file, or for a file the file index knows, its pages).
     """
+    if task[0] == "paths":
+        return _read_and_work(task[1], task[2])
     if task[0] == "files":
         reader, shas = task[2] or ("", [])
         known = recorded_pages(shas, reader) if shas else {}  # one statement for the task's files
@@ -295,6 +324,45 @@ def _work(task: tuple) -> tuple[bytes, str | None] | list[tuple[bytes, str | Non
 
 #: in a worker: the teaser records it sent whole lately (``wire``)
 _RECORDS_SENT: SentRecords = {}
+#: in a worker: the hashes of the files it parsed lately (``_read_and_work``)
+_FILES_SEEN: dict[str, None] = {}
+
+
+def _read_file(path: str) -> tuple[bytes | None, str]:
+    """In a worker: (a small file's bytes, their hash), or (None, why it could not be read),
+    as ``_read_bytes`` gives them for a listed file."""
+    try:
+        data = inputs._read_whole(path)
+    except InputError as exc:
+        return None, str(exc)
+    except OSError as exc:
+        return None, inputs._reason(exc)
+    return data, file_hash(data)
+
+
+def _read_and_work(paths: list[str], reader: str | None) -> list[tuple]:
+    """In a worker, a "paths" task: read the files (threads read the ones after the file
+    being parsed), hash them, and answer each with (hash, "known", its pages) when the file
+    index knows its bytes, (hash, "again", None) when this worker parsed the same bytes
+    lately, (hash, "pages", what ``_work`` answers for its bytes), or (None, "error", why)."""
+    reads = _reading(paths)
+    answers: list[tuple] = []
+    known: dict[str, int] = {}
+    for k in range(len(paths)):
+        if k % READ_CHUNK_FILES == 0 and reader:  # one statement for each chunk's files
+            chunk = [reads(j) for j in range(k, min(k + READ_CHUNK_FILES, len(paths)))]
+            known = recorded_pages([sha for data, sha in chunk if data is not None], reader)
+        data, sha = reads(k)
+        if data is None:
+            answers.append((None, "error", sha))
+        elif reader and (pages := known.get(sha)) is not None:
+            answers.append((sha, "known", pages))
+        elif sha in _FILES_SEEN:
+            answers.append((sha, "again", None))
+        else:
+            remember(_FILES_SEEN, sha, None, RECENT_FILES)
+            answers.append((sha, "pages", _work(("blob", data))))
+    return answers
 
 
 def _refused(error: str) -> str:
@@ -317,86 +385,6 @@ def _read_range(path: str, start: int, end: int) -> str:
     return text
 
 
-def cut_points(path: str, size: int, every: int | None = None) -> list[int] | None:
-    """Byte offsets, about ``every`` (default ``FILE_TASK_BYTES``) apart, where a
-    large UTF-8 file can be cut between pages; None when it is not plain UTF-8 text.
-
-    The file is scanned in chunks (memory stays small whatever its size).
-    """
-    every = every or FILE_TASK_BYTES
-    longest = MAX_PAGE_CHARS  # a longer stretch without a page start: stream the file instead
-    with open(path, "rb") as fh:
-        head = fh.read(65536)
-        if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
-            return None
-        try:
-            head[: head.rfind(b"\n") + 1].decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-        if b"<html" in head.lower() or b"<!doctype" in head.lower():
-            return None
-        cuts = [0]
-        fh.seek(0)
-        offset = 0  # file offset of buf[0]
-        buf = b""
-        while True:
-            chunk = fh.read(SCAN_BYTES)
-            if not chunk:
-                break
-            buf += chunk
-            # only whole lines are scanned; the rest waits for the next chunk
-            end = buf.rfind(b"\n") + 1
-            if not end and len(buf) > longest:
-                return None
-            last = cuts[-1]
-            for m in _CAPTURE.finditer(buf, 0, end):
-                at = offset + m.start()
-                if at - last > longest:
-                    return None
-                if _starts_page(fh, at):
-                    last = at
-                    if at - cuts[-1] >= every:
-                        cuts.append(at)
-            offset += end
-            buf = buf[end:]
-        if size - last > longest:
-            return None
-        cuts.append(size)
-        return cuts
-
-
-#: bytes read at a time when looking for cut points
-SCAN_BYTES = 4 * 1024 * 1024
-# a glued capture-date line ("March 06, 2026Mar 06, 2026"), or the long form
-# followed by a "KCNA <label>" line, starts a page, unless it directly follows
-# another capture-date line (both checked by _starts_page)
-_DATE = rb"[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2},[ \t]*\d{4}"
-_CAPTURE = re.compile(
-    rb"(?m)^[ \t]*" + _DATE + rb"[ \t]*(?:" + _DATE + rb"[ \t]*\r?$|\r?\n(?:[ \t]*\r?\n)*[ \t]*KCNA[ \t])"
-)
-
-
-def _starts_page(fh, at: int) -> bool:
-    """Is the capture-date line at byte ``at`` a page start (not right after another one)?"""
-    from . import dates
-    from .parse import _LABEL_LINE
-
-    back = min(at, 4096)
-    data = os.pread(fh.fileno(), back + 4096, at - back)
-    line, _, after = data[back:].partition(b"\n")
-    cap = dates.read_capture_line(line.decode("utf-8", "replace").strip())
-    if cap is None:
-        return False
-    if not cap[1]:  # the long form: a label line must follow (as split_pages wants)
-        following = [ln.strip() for ln in after.decode("utf-8", "replace").split("\n")]
-        nxt = next((ln for ln in following[:-1] if ln), None)  # the last may be cut short
-        if nxt is None or not _LABEL_LINE.match(nxt):
-            return False
-    before = [ln.strip() for ln in data[:back].decode("utf-8", "replace").split("\n")]
-    previous = next((ln for ln in reversed(before) if ln), None)
-    return previous is None or dates.read_capture_line(previous) is None
-
-
 #: an entry of the window of tasks in flight: ("batch", [(source, answer)], task),
 #: ("part", source, task, final part?), or ("here", source) to parse in this process
 _Entry = tuple
@@ -404,22 +392,37 @@ _Entry = tuple
 
 def _tasks(sources: Iterable[Source], known_hash: KnownHash | None, ask: str | None = None) -> Iterator[_Entry]:
     """The work for the workers, in input order (see ``_Entry``). ``ask``: the reader of
-    the file index (``db.files.reader_version``) when the workers look the files' hashes
-    up in it (``readahead.recorded_pages``) instead of this process (``known_hash``)."""
+    the file index (``db.files.reader_version``) when the workers read the small files
+    and look their hashes up in it (``_read_and_work``) instead of this process reading
+    them and asking ``known_hash``."""
     batch: list[tuple[Source, Parsed]] = []
     blobs: list[bytes] = []
+    paths: list[str] = []  # of the small files the workers read (with ``ask``)
     shas: list[str] = []
     size = 0
     #: the hashes of the files given to workers lately, which the database cannot tell yet
     recent: dict[str, None] = {}
 
     def flush() -> Iterator[_Entry]:
-        nonlocal batch, blobs, shas, size
-        if batch:
+        nonlocal batch, blobs, paths, shas, size
+        if batch and paths:
+            yield "batch", batch, ("paths", paths, ask)
+        elif batch:
             yield "batch", batch, ("files", blobs, (ask, shas) if ask else None) if blobs else None
-        batch, blobs, shas, size = [], [], [], 0
+        batch, blobs, paths, shas, size = [], [], [], [], 0
 
-    for src, reading in _read_ahead(sources):
+    if ask:  # the workers read the small files, and answer for known ones
+        listed: Iterable[tuple[Source, tuple | None]] = ((src, None) for src in sources)
+    else:
+        listed = _read_ahead(sources)
+    for src, reading in listed:
+        if ask and _whole(src, FILE_TASK_BYTES):
+            batch.append((src, Parsed(src, [])))
+            paths.append(src.path)
+            size += src.size
+            if size >= FILE_TASK_BYTES or len(batch) >= BATCH_FILES:
+                yield from flush()
+            continue
         if reading is not None:
             data, answer = _read_hashed(src, None if ask else known_hash, reading)
             batch.append((src, answer))
@@ -478,6 +481,12 @@ def _again(src: Source, answer: Parsed, known_hash: KnownHash | None) -> Iterato
         yield from _parse_here(src, known_hash)
 
 
+def cut_points(path: str, size: int, every: int | None = None) -> list[int] | None:
+    """``cuts.cut_points``: where a large UTF-8 file can be cut between pages, about
+    ``every`` (default ``FILE_TASK_BYTES``) bytes apart."""
+    return cuts.cut_points(path, size, every or FILE_TASK_BYTES)
+
+
 def _cuts_or_none(path: str, size: int) -> list[int] | None:
     try:
         return cut_points(path, size)
@@ -506,15 +515,23 @@ def _parse_in_workers(
         elif entry[0] == "batch":
             answers = iter(worker.result() if worker else ())
             for src, answer in entry[1]:
-                if answer.again:
-                    yield from _again(src, answer, known_hash)
-                    continue
-                if answer.known is None and answer.error is None:  # sent to the worker
+                if answer.known is None and answer.error is None and not answer.again:  # sent to the worker
                     reply = next(answers)
                     if isinstance(reply, int):  # the file index knows its bytes: not parsed
                         answer.known = reply
+                    elif len(reply) == 3:  # a file the worker read (``_read_and_work``)
+                        answer.sha, what, got = reply
+                        if what == "pages":
+                            answer.pages, answer.error = got
+                        else:
+                            answer.known, answer.again, answer.error = (
+                                (got, False, None) if what == "known" else (None, what == "again", got)
+                            )
                     else:
                         answer.pages, answer.error = reply
+                if answer.again:
+                    yield from _again(src, answer, known_hash)
+                    continue
                 yield answer
         else:
             _, src, task, final = entry

@@ -140,10 +140,21 @@ class _Unreadable:
 
 def _pages(answer, kept: KeptRecords):
     """``_work``'s answer with its pages read back: for files, a list of (pages, error) or
-    the pages the file index knows; else (pages, error). The answers are read in the order
+    the pages the file index knows (for files a worker read, see ``_read_and_work``);
+    else (pages, error). The answers are read in the order
     the worker wrote them, as ``kept`` needs."""
     if isinstance(answer, list):
-        return [a if isinstance(a, int) else (from_wire(a[0], kept), a[1]) for a in answer]
+        return [_file_pages(a, kept) for a in answer]
+    return from_wire(answer[0], kept), answer[1]
+
+
+def _file_pages(answer, kept: KeptRecords):
+    """One file's answer: its pages read back, if it has any."""
+    if isinstance(answer, int):
+        return answer
+    if len(answer) == 3:  # (its hash, what, ...): a file the worker read
+        sha, what, got = answer
+        return (sha, what, (from_wire(got[0], kept), got[1])) if what == "pages" else answer
     return from_wire(answer[0], kept), answer[1]
 
 

@@ -38,6 +38,7 @@ LAYERS = [
         "packing",
         "wire",
         "workers",
+        "cuts",
         "pipeline",
         "readahead",
     ],  # bytes -> page texts -> parsed pages

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from support import db_state
 from typer.testing import CliRunner
 
-from kcna_cli import inputs, pipeline
+from kcna_cli import inputs, pipeline, workers
 from kcna_cli.cli import app
 from kcna_cli.db import Corpus, IngestReport
-from kcna_cli.inputs import Source, expand
+from kcna_cli.inputs import Source, expand, file_hash
 
 
 def _looks_binary_reference(text: str) -> bool:
@@ -207,6 +207,38 @@ def test_a_file_that_cannot_be_read_is_one_failure_in_a_batch(tmp_path, monkeypa
     report = _ingest(tmp_path / "k.db", [str(folder)], jobs=jobs)
     assert report["failed"] == [{"path": str(files[7]), "error": "permission denied"}]
     assert report["dumps_read"] == 29
+
+
+def test_a_file_the_worker_cannot_read_is_one_failure_as_in_one_process(tmp_path, monkeypatch):
+    """In an ingest of a folder the worker reads the small files itself: one it cannot read
+    fails alone, with the reason one process gives, and the rest is stored the same."""
+    folder = tmp_path / "captures"
+    locked = str(generate.write_captures(30, folder)[7])
+    worker = (
+        "import kcna_cli.inputs as i\nreal = i._read_whole\n"
+        "def locked(path):\n"
+        f"    if path == {locked!r}: raise PermissionError(13, 'Permission denied', path)\n"
+        "    return real(path)\n"
+        "i._read_whole = locked\nfrom kcna_cli.pipeline import _serve\n_serve()\n"
+    )
+    monkeypatch.setattr(pipeline._Worker, "command", [sys.executable, "-c", worker])
+    monkeypatch.setattr(pipeline, "MIN_PARALLEL_BYTES", 0)
+    real = inputs._read_whole
+
+    def here(path):  # the same file, locked for one process too
+        if path == locked:
+            raise PermissionError(13, "Permission denied", path)
+        return real(path)
+
+    monkeypatch.setattr(inputs, "_read_whole", here)
+    out = []
+    for jobs in ("0", "1"):
+        r = runner.invoke(app, ["ingest", str(folder), "--db", str(tmp_path / f"j{jobs}.db"), "--json", "--jobs", jobs])
+        assert r.exit_code == 1, r.output
+        out.append(json.loads(r.stdout))
+    assert out[0]["failed"] == out[1]["failed"] == [{"path": locked, "error": "permission denied"}]
+    assert counts(out[0]) == counts(out[1]) and out[1]["dumps_read"] == 29
+    assert db_state(tmp_path / "j0.db") == db_state(tmp_path / "j1.db")
 
 
 # --- the file index: known files skipped unread, with the counts reading them gives -------------
@@ -710,6 +742,9 @@ def test_copies_of_a_file_on_its_way_to_a_worker_are_not_parsed_twice(tmp_path, 
     monkeypatch.setattr(pipeline._Worker, "submit", lambda self, task: sent.extend(task[1]) or real_submit(self, task))
     monkeypatch.setattr(pipeline, "BATCH_FILES", 16)
     monkeypatch.setattr(pipeline, "MIN_PARALLEL_BYTES", 0)
+    answers = []  # what the worker said of each file it read: (its hash, what)
+    real_answer = workers._file_pages
+    monkeypatch.setattr(workers, "_file_pages", lambda a, kept: answers.append(a[:2]) or real_answer(a, kept))
     summary = []
     for jobs in ("0", "1"):
         r = runner.invoke(app, ["ingest", str(folder), "--db", str(tmp_path / f"j{jobs}.db"), "--json", "--jobs", jobs])
@@ -718,6 +753,12 @@ def test_copies_of_a_file_on_its_way_to_a_worker_are_not_parsed_twice(tmp_path, 
     assert db_state(tmp_path / "j0.db") == db_state(tmp_path / "j1.db")
     assert summary[0] == summary[1]
     assert summary[1]["dumps_known"] >= 26 and len(summary[1]["failed"]) == 2  # the notes fail, copy or not
-    # each content went to the worker once (the notes' copy, not recorded, was parsed here)
+    # the worker read every file, and parsed each content once: a copy of a file it parsed
+    # lately is answered "again", and the file index knows it by its turn, unless it knew it
+    # already (the notes' copy, not recorded, was parsed here)
+    listed = sorted(str(p) for p in folder.rglob("*.txt"))
+    assert sorted(sent) == listed and len(answers) == len(listed)
     distinct = {f.read_bytes() for f in files} | {b"Dear diary,\nnothing happened today.\n"}
-    assert len(sent) == len(set(sent)) and set(sent) == distinct
+    parsed = [sha for sha, what in answers if what == "pages"]
+    assert sorted(parsed) == sorted(file_hash(data) for data in distinct)
+    assert {what for _, what in answers} <= {"pages", "again", "known"}  # (known: its original was committed)
