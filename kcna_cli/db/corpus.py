@@ -23,7 +23,7 @@ from ..packing import unpack
 from ..parse import Page
 from .failures import check_place, explain
 from .schema import check_header, check_readonly_schema, ensure_schema, rollback
-from .writer import Writer, merge_index
+from .writer import Writer, journal_in_memory, merge_index
 
 if TYPE_CHECKING:
     import threading
@@ -256,23 +256,24 @@ class Corpus:
 
         report = report or IngestReport()
         writer = Writer(self, report)
-        try:
-            # pages are parsed, and the places of long texts found, with no transaction open
-            for batch in batches(pages, report.failed):
-                self._places_ahead = places_ahead(self.gazetteer, batch)
-                self._persons_ahead = persons_ahead(batch) if self.track_people else {}
-                for failures, pair in batch:
-                    report.failed.extend(failures)
-                    if pair is None:
-                        continue
-                    report.dumps_read += 1
-                    writer.add(*pair)
-                    if progress:
-                        progress(report)
-                writer.close()  # commit before reading more
-        finally:
-            self._places_ahead, self._persons_ahead = {}, {}
-            writer.close()
+        with journal_in_memory(self.conn):
+            try:
+                # pages are parsed, and the places of long texts found, with no transaction open
+                for batch in batches(pages, report.failed):
+                    self._places_ahead = places_ahead(self.gazetteer, batch)
+                    self._persons_ahead = persons_ahead(batch) if self.track_people else {}
+                    for failures, pair in batch:
+                        report.failed.extend(failures)
+                        if pair is None:
+                            continue
+                        report.dumps_read += 1
+                        writer.add(*pair)
+                        if progress:
+                            progress(report)
+                    writer.close()  # commit before reading more
+            finally:
+                self._places_ahead, self._persons_ahead = {}, {}
+                writer.close()
         merge_index(self, writer.indexed)
         return report
 

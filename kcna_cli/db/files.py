@@ -214,13 +214,13 @@ def ingest_sources(
     """
     from .checkpoint import background_checkpoints
     from .corpus import IngestReport
-    from .writer import Writer, merge_index
+    from .writer import Writer, journal_in_memory, merge_index
 
     report = report or IngestReport()
     index = FileIndex(corpus.conn)
     cwd = os.getcwd()
     writer = Writer(corpus, report)
-    with background_checkpoints(corpus):  # the writer never waits for a checkpoint
+    with background_checkpoints(corpus), journal_in_memory(corpus.conn):  # (the writer never waits for a checkpoint)
         try:
             current: Source | None = None
             failures = pages_read = 0
