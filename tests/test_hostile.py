@@ -553,3 +553,31 @@ def test_titles_are_remembered_only_when_short():
     assert text.fold(huge) == text.fold(huge + "!") == huge.strip().casefold()
     assert text.fold("Kim Jong Un Inspects Farm.") == "kim jong un inspects farm"
     assert text._fold.cache_info().currsize == 1  # the short title only
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="file names are bytes on Linux; other systems refuse these")
+def test_file_names_that_are_not_utf8_are_stored_and_known_again(tmp_path):
+    """A name's bytes that are not UTF-8 (a folder copied from an old system) cannot go into
+    SQLite as they are: kept as ``\\xNN``, the file is stored, its path is valid text, and
+    the next ingest knows it unread, with one process as with a worker."""
+    import sqlite3
+
+    folder = tmp_path / "captures"
+    made = generate.write_captures(60, folder)
+    odd = os.fsencode(folder) + b"/caf\xe9-\xff.txt"  # Latin-1 and a byte no encoding has
+    with open(odd, "wb") as fh:
+        fh.write(made[0].read_bytes().replace(b"KCNA", b"KCNA ", 1))  # a page of its own
+    os.remove(made[0])
+    summaries = {}
+    for jobs in ("0", "1"):
+        db = tmp_path / f"k{jobs}.db"
+        first = runner.invoke(app, ["ingest", str(folder), "--db", str(db), "--json", "--jobs", jobs])
+        assert first.exit_code == 0, first.output
+        summaries[jobs] = json.loads(first.stdout)
+        again = json.loads(runner.invoke(app, ["ingest", str(folder), "--db", str(db), "--json"]).stdout)
+        assert again["dumps_known"] == again["dumps_read"] == summaries[jobs]["dumps_read"] == 60
+        conn = sqlite3.connect(db)
+        paths = {p for (p,) in conn.execute("SELECT path FROM dumps UNION SELECT path FROM files")}
+        conn.close()
+        assert f"{folder}/caf\\xe9-\\xff.txt" in paths
+    assert summaries["0"] == summaries["1"]

@@ -120,8 +120,26 @@ def stored_path(src: Source, cwd: str | None = None) -> str:
     if src.path == "-":
         return src.path
     if cwd is None:
-        return os.path.abspath(src.path)
-    return os.path.normpath(os.path.join(cwd, src.path))
+        return storable(os.path.abspath(src.path))
+    return storable(os.path.normpath(os.path.join(cwd, src.path)))
+
+
+def storable(path: str) -> str:
+    """A path as SQLite can keep it (UTF-8): the bytes of a file name that are not UTF-8,
+    which Python keeps as lone surrogates, are written ``\\xNN``. Two names can then be
+    kept the same only if one holds that text itself; the file index tells such files
+    apart by their inode and times."""
+    if path.isascii():
+        return path
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        pass
+    try:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no file name's byte gives
+        return path.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def with_stat(src: Source) -> Source:
@@ -154,7 +172,7 @@ class _Folders:
             return stored_path(src, self.cwd)
         if folder != self.folder:  # (a folder is never standard input, even one named "-")
             self.folder, self.under = folder, os.path.normpath(os.path.join(self.cwd, folder)).rstrip(os.sep) + os.sep
-        return self.under + name
+        return storable(self.under + name)
 
 
 def _chunks(items: Iterable[Source], size: int) -> Iterator[list[Source]]:
