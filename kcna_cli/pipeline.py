@@ -523,10 +523,12 @@ def _parse_in_workers(
                         answer.sha, what, got = reply
                         if what == "pages":
                             answer.pages, answer.error = got
-                        else:
-                            answer.known, answer.again, answer.error = (
-                                (got, False, None) if what == "known" else (None, what == "again", got)
-                            )
+                        elif what == "known":
+                            answer.known = got
+                        elif what == "again":
+                            answer.again = True
+                        else:  # "error": why it could not be read
+                            answer.error = got
                     else:
                         answer.pages, answer.error = reply
                 if answer.again:
