@@ -336,3 +336,154 @@ def test_an_article_first_stored_has_nothing_to_settle():
             assert corpus.conn.total_changes == before and not w.reorder, name
         corpus.close()
     assert cut_first > 0  # first captures cut off among them
+
+
+def _fresh_lookups(monkeypatch) -> dict:
+    """Make every row the writer uses be checked against a lookup of its key alone, and count
+    the rows served by the rows kept from earlier dumps (``found.RowCache``)."""
+    from kcna_cli.db import found, merge
+
+    real_row, real_rows_of = merge.KeyRows.row, found.RowCache.rows_of
+    counts = {"used": 0, "kept": 0}
+
+    def row(self, position):
+        got = real_row(self, position)
+        alone = self.conn.execute(merge._FOUND + " WHERE key = ?", (self.keys[position],)).fetchone()
+        assert got == alone, (position, self.keys[position])
+        counts["used"] += got is not None
+        return got
+
+    def rows_of(self, keys):
+        out = real_rows_of(self, keys)
+        counts["kept"] += len(out)
+        return out
+
+    monkeypatch.setattr(merge.KeyRows, "row", row)
+    monkeypatch.setattr(found.RowCache, "rows_of", rows_of)
+    return counts
+
+
+def test_rows_kept_from_earlier_dumps_are_what_one_lookup_reads(monkeypatch):
+    # in one ingest the writer keeps the rows of the keys it read (teasers recur in every
+    # capture); each row it uses is still the one a lookup reads, across dumps and
+    # transactions, and the corpus is the one stored without kept rows
+    from kcna_cli.db import writer
+
+    dumps = fixture_dumps() + generated_dumps() + fixture_dumps()
+
+    def pages():
+        for name, data in dumps:
+            for page in parse_pages(read_pages(data)):
+                yield name, page
+
+    def stored(keep: bool) -> tuple:
+        corpus = Corpus(":memory:")
+        if not keep:
+            monkeypatch.setattr(corpus, "row_cache", lambda: None)
+        report = corpus.ingest_pages(pages())
+        out = snapshot(corpus), report.to_dict()
+        corpus.close()
+        return out
+
+    monkeypatch.setattr(writer, "BATCH_DUMPS", 3)  # many transactions
+    counts = _fresh_lookups(monkeypatch)
+    with_kept = stored(True)
+    assert counts["kept"] > 200 and counts["used"] > counts["kept"]
+    kept = counts["kept"]
+    assert stored(False) == with_kept
+    assert counts["kept"] == kept  # (none served without them)
+
+
+def test_rows_kept_are_dropped_when_another_connection_writes(tmp_path, monkeypatch):
+    # another kcna process may store pages between two of the writer's transactions: the
+    # rows kept before are not used after that
+    from kcna_cli.db import writer
+
+    dumps = generated_dumps()
+    db = tmp_path / "kcna.db"
+    other_done = []
+
+    def pages():
+        for k, (name, data) in enumerate(dumps):
+            if k == len(dumps) // 2:
+                # (between two batches: no transaction open) another connection changes
+                # the title of every item stored so far
+                other = Corpus(db)
+                other.conn.execute("UPDATE items SET title = title || ' (2)' WHERE title IS NOT NULL")
+                other.close()
+                other_done.append(k)
+            for page in parse_pages(read_pages(data)):
+                yield name, page
+
+    from kcna_cli import readahead
+
+    real_batches = readahead.batches
+    monkeypatch.setattr(readahead, "batches", lambda pages, failed: real_batches(pages, failed, most=3))
+    monkeypatch.setattr(writer, "BATCH_DUMPS", 2)
+    counts = _fresh_lookups(monkeypatch)
+    corpus = Corpus(db)
+    report = corpus.ingest_pages(pages())
+    corpus.close()
+    assert other_done and counts["kept"] > 20
+    assert report.dumps_read == len(dumps) and not report.failed
+
+
+def test_rows_kept_follow_every_change_and_every_undo(tmp_path):
+    from kcna_cli.db import found
+
+    db = tmp_path / "kcna.db"
+    corpus = Corpus(db)
+    for name, data in fixture_dumps()[:6]:
+        corpus.ingest_pages((name, page) for page in parse_pages(read_pages(data)))
+    conn = corpus.conn
+    cache = corpus.row_cache()
+    assert cache is not None
+    (a, ka), (b, kb) = conn.execute("SELECT id, key FROM items ORDER BY id LIMIT 2").fetchall()
+
+    def read(keys):
+        conn.execute("BEGIN IMMEDIATE")
+        cache.begun()
+        ahead = found.KeyRows(conn, keys, cache)
+        return [ahead.row(i) for i in range(len(keys))]
+
+    def alone(key):
+        return conn.execute(found._FOUND + " WHERE key = ?", (key,)).fetchone()
+
+    rows = read([ka, kb])
+    conn.execute("COMMIT")
+    cache.committed()
+    assert cache.rows_of([ka, kb]) == {ka: rows[0], kb: rows[1]}
+    # any statement that changes an item's row or its versions drops it
+    conn.execute("UPDATE items SET title = 'Changed' WHERE id = ?", (a,))
+    assert cache.rows_of([ka, kb]) == {kb: rows[1]}
+    conn.execute("INSERT INTO versions (item_id, number, kind, fingerprint) VALUES (?, 9, 'lede', 'x')", (b,))
+    assert cache.rows_of([ka, kb]) == {}
+    # rows read in a transaction, or a savepoint, that is rolled back are not kept
+    assert read([ka])[0] == alone(ka)
+    conn.execute("SAVEPOINT dump")
+    conn.execute("UPDATE items SET title = 'Undone' WHERE id = ?", (a,))
+    assert found.KeyRows(conn, [ka], cache).row(0)[2] == "Undone"
+    conn.execute("ROLLBACK TO dump")
+    conn.execute("RELEASE dump")
+    cache.rolled_back()
+    assert cache.rows_of([ka]) == {}
+    conn.execute("ROLLBACK")
+    # kept rows are dropped when another connection has committed since
+    read([ka, kb])
+    conn.execute("COMMIT")
+    cache.committed()
+    assert len(cache.rows_of([ka, kb])) == 2
+    other = Corpus(db)
+    other.conn.execute("UPDATE items SET title = 'Elsewhere' WHERE id = ?", (b,))
+    other.close()
+    assert read([kb])[0][2] == "Elsewhere"
+    conn.execute("ROLLBACK")
+    # and when the triggers that keep them true are gone (changing temp_store drops them)
+    read([ka])
+    conn.execute("COMMIT")
+    cache.committed()
+    conn.execute("PRAGMA temp_store = MEMORY")
+    conn.execute("UPDATE items SET title = 'Unseen' WHERE id = ?", (a,))
+    assert read([ka])[0][2] == "Unseen"
+    conn.execute("ROLLBACK")
+    corpus.close()

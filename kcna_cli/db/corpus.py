@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
     from ..places import Gazetteer
+    from .found import RowCache
 
 #: seconds a writer waits for another one before giving up
 BUSY_TIMEOUT = 60.0
@@ -146,6 +147,18 @@ class Corpus:
         self._places_ahead: dict[str, list] = {}
         self._persons_ahead: dict[tuple[str, bool], list] = {}
         self._side: sqlite3.Connection | None = None
+        self._rows: RowCache | None = None
+
+    def row_cache(self) -> RowCache | None:
+        """The rows the writer read lately (``found.RowCache``), one for the connection; None
+        inside a transaction (``reparse``: its writer works in a transaction of its own)."""
+        if self.conn.in_transaction:
+            return None
+        if self._rows is None:
+            from .found import RowCache
+
+            self._rows = RowCache(self.conn)
+        return self._rows
 
     @property
     def in_memory(self) -> bool:

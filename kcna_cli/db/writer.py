@@ -24,7 +24,7 @@ from ..parse import Dump, Page
 from ..readahead import install_found, remove_found
 from ..sqlin import rows_in
 from ..text import version_text
-from .found import KeyRows
+from .found import KeyRows, RowCache
 from .merge import renumber, upsert
 from .schema import rollback
 from .settle import absorb, settle
@@ -50,6 +50,9 @@ class Writer:
         self.corpus = corpus
         self.conn = corpus.conn
         self.report = report
+        #: the rows of keys read in earlier dumps (None in a transaction the writer did not begin:
+        #: ``reparse``)
+        self.rows: RowCache | None = corpus.row_cache()
         self.in_tx = False
         self.started = 0.0
         self.count = 0
@@ -93,6 +96,8 @@ class Writer:
             self._undated = None  # other processes may have stored some since
             self.conn.execute("BEGIN IMMEDIATE")
             self.in_tx = True
+            if self.rows is not None:
+                self.rows.begun()
             self.started = time.monotonic()
             self.count = 0
 
@@ -105,6 +110,8 @@ class Writer:
                 self._ended_by_sqlite()
                 raise
             self.in_tx = False
+            if self.rows is not None:
+                self.rows.committed()
 
     def _ended_by_sqlite(self) -> None:
         """After an error: if SQLite ended the transaction itself (disk full, I/O error),
@@ -202,6 +209,8 @@ class Writer:
         except BaseException as exc:
             # the dump is undone whole, and so are its counts
             rollback(self.conn, "dump")
+            if self.rows is not None:
+                self.rows.rolled_back()
             self._ended_by_sqlite()
             for k, v in before.items():
                 setattr(report, k, v)
@@ -274,7 +283,7 @@ class Writer:
         self.absorb.clear()
         seen = []
         article_item = None
-        ahead = KeyRows(self.conn, [rec.key for rec in dump.records])
+        ahead = KeyRows(self.conn, [rec.key for rec in dump.records], self.rows)
         for position, rec in enumerate(dump.records):
             role = "article" if rec.kind == "article" and position == 0 and dump.article else "teaser"
             partial = role == "article" and not dump.complete
