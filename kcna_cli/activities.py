@@ -44,6 +44,8 @@ EVENT_TYPES = (
 NOT_APPEARANCES = frozenset({"message", "letter"})
 #: the leaders whose activities are events, by person key
 LEADERS = ("kim jongun",)
+#: leader names as printed: an item without any of them has no events to look for
+LEADER_MARKS = ("Kim Jong Un", "Kim Jong-un", "Kim Jong-Un")
 
 _PAST = [
     ("field_guidance", r"gave (?:on-the-spot |on-site )?field guidance(?: to| at)?"),
@@ -154,6 +156,10 @@ class Event:
     def appearance(self) -> bool:
         return self.type not in NOT_APPEARANCES
 
+    def fields(self) -> tuple:
+        """The event as plain values (``marshal``), in field order: ``Event(*fields)``."""
+        return tuple(getattr(self, f) for f in self.__dataclass_fields__)
+
     def key(self) -> str:
         """The same activity reported by several captures or outlets has the same key."""
         return "|".join([self.leader, self.date or "", self.type, object_key(self.object)])
@@ -212,6 +218,12 @@ def resolve_date(text: str, article_date: str | None) -> tuple[str | None, bool]
         if m.group("year") or day_of <= ref + _dt.timedelta(days=1):
             return day_of.isoformat(), True
     return article_date, False
+
+
+def names_leader(title: str | None, text: str | None) -> bool:
+    """Can an item with this title and text report a leader's activity (``find_events``
+    finds nothing in one that names none of ``LEADER_MARKS``)?"""
+    return any(mark in (title or "") or mark in (text or "") for mark in LEADER_MARKS)
 
 
 def find_events(

@@ -178,7 +178,9 @@ def page_found(dump, prepared: dict | None = None) -> tuple | None:
     ``index_places`` and ``index_people`` would find them for a new item or a changed
     one: the title and body of each record with a body (an article), as
     ``(record number, field, places, persons)`` entries, each mention a plain tuple
-    (``marshal``). An article this worker sent lately is left out (a recapture: the
+    (``marshal``), and for a body that names the leader, ``(record number, "events",
+    date, events)``: the activities ``index_people`` finds for an item of the record's
+    date (``Event.fields``). An article this worker sent lately is left out (a recapture: the
     writer only needs them when the text is new to it, and finds them itself
     otherwise). None when nothing is left.
 
@@ -186,6 +188,7 @@ def page_found(dump, prepared: dict | None = None) -> tuple | None:
     distinct texts only, so the total work stays the same. So does the fingerprint
     of the article's body (``versions.body_fingerprint``), put in ``prepared``.
     """
+    from .activities import find_events, names_leader
     from .people import find_persons
     from .places import Gazetteer, strip_dateline
     from .versions import body_fingerprint
@@ -211,9 +214,13 @@ def page_found(dump, prepared: dict | None = None) -> tuple | None:
                 continue
             is_title = field == "title"
             plain = strip_dateline(text)
-            places = [_fields(m) for m in gazetteer.extract(plain)]
-            persons = [_fields(m) for m in find_persons(text if is_title else plain, title=is_title)]
-            out.append((number, field, places, persons))
+            places = gazetteer.extract(plain)
+            persons = find_persons(text if is_title else plain, title=is_title)
+            out.append((number, field, [_fields(m) for m in places], [_fields(m) for m in persons]))
+            if not is_title and names_leader(rec.title, text):
+                # the leader's activities, as ``index_people`` finds them for an item of this date
+                events = find_events(rec.title, plain, rec.date, places=gazetteer, mentions=persons)
+                out.append((number, "events", rec.date, [e.fields() for e in events]))
     return tuple(out) or None
 
 
@@ -225,12 +232,19 @@ def _fields(mention) -> tuple:
 def install_found(corpus, dump, found: tuple) -> list:
     """In the writer: put what ``page_found`` sent for ``dump`` where ``index_places`` and
     ``index_people`` look first; returns the keys to take out once the page is stored."""
+    from .activities import Event
     from .people import PersonMention
     from .places import Mention
 
-    keys = []
+    keys: list = []
     records = dump.records
     for number, field, places, persons in found:
+        if field == "events":  # (number, "events", date, events)
+            rec = records[number]
+            key = (rec.title, rec.body, places)
+            corpus._events_ahead[key] = [Event(*e) for e in persons]
+            keys.append(key)
+            continue
         text = getattr(records[number], field)
         is_title = field == "title"
         corpus._places_ahead[text] = [Mention(*m) for m in places]
@@ -240,6 +254,10 @@ def install_found(corpus, dump, found: tuple) -> list:
 
 
 def remove_found(corpus, keys: list) -> None:
-    for text, is_title in keys:
+    for key in keys:
+        if len(key) == 3:
+            corpus._events_ahead.pop(key, None)
+            continue
+        text, is_title = key
         corpus._places_ahead.pop(text, None)
         corpus._persons_ahead.pop((text, is_title), None)

@@ -73,6 +73,8 @@ STATE_QUERIES = (
     "SELECT * FROM person_mentions ORDER BY item_id, field, start, person_id",
     "SELECT * FROM events ORDER BY id",
     "SELECT * FROM event_reports ORDER BY item_id, ordinal",
+    "SELECT * FROM event_people ORDER BY event_id, role, position",
+    "SELECT * FROM event_places ORDER BY event_id, position",
 )
 
 

@@ -234,6 +234,38 @@ def test_workers_find_the_places_and_persons_of_articles_once(tmp_path, monkeypa
     assert db_state(tmp_path / "one.db") == db_state(tmp_path / "two.db")
 
 
+def test_workers_find_the_leaders_activities_of_articles(tmp_path, monkeypatch):
+    """With a parse worker, the writer does not look for the leader's activities in an
+    article's body either (the worker found them for the record's date); in one process
+    it does. The events, their people and places are the same either way."""
+    from kcna_cli import activities
+    from kcna_cli.db.files import ingest_sources
+
+    files = generate.write_captures(240, tmp_path / "captures")
+    bodies: list[str] = []
+    real = activities.find_events
+
+    def find_events(title, text, date, **kw):
+        bodies.append(text)
+        return real(title, text, date, **kw)
+
+    monkeypatch.setattr(activities, "find_events", find_events)
+
+    def events_found_here(jobs: int, db: Path) -> int:
+        bodies.clear()
+        corpus = Corpus(db)
+        ingest_sources(corpus, expand([str(f) for f in files]), jobs=jobs, min_bytes=0)
+        corpus.close()
+        return len(bodies)
+
+    assert events_found_here(0, tmp_path / "one.db") > 10
+    assert events_found_here(1, tmp_path / "two.db") == 0
+    one, two = db_state(tmp_path / "one.db"), db_state(tmp_path / "two.db")
+    assert one == two
+    events, people, places = one[-4], one[-2], one[-1]
+    assert len(events) >= 5 and people and places, (len(events), len(people), len(places))
+
+
 def test_a_worker_leaves_out_the_articles_the_database_holds_with_the_same_text(tmp_path, monkeypatch):
     """A worker reads the database (read-only) and finds no places or persons for an article
     stored with the same text, however long ago; a new or edited one it finds."""

@@ -146,6 +146,8 @@ class Corpus:
         #: places of the long texts of the batch being stored, found before its transaction
         self._places_ahead: dict[str, list] = {}
         self._persons_ahead: dict[tuple[str, bool], list] = {}
+        #: (title, body, date) -> the leader's activities found there, by a parse worker
+        self._events_ahead: dict[tuple, list] = {}
         self._side: sqlite3.Connection | None = None
         self._rows: RowCache | None = None
 
@@ -332,7 +334,16 @@ class Corpus:
             from .people import index_people
 
             persons = index_people(
-                self.conn, item_id, title, lede, body, date, self.gazetteer, fresh=new, ahead=self._persons_ahead
+                self.conn,
+                item_id,
+                title,
+                lede,
+                body,
+                date,
+                self.gazetteer,
+                fresh=new,
+                ahead=self._persons_ahead,
+                events_ahead=self._events_ahead,
             )
         # the filter tokens of the full-text index follow the places and persons
         # (the caller keeps the index in step, as for the text)

@@ -485,7 +485,7 @@ def body_version(w: Writer, item_id: int, rec: Record, partial: bool, capture: s
     others = w.conn.execute(
         "SELECT id, text, partial FROM versions WHERE item_id = ? AND kind = 'body' ORDER BY id DESC", (item_id,)
     ).fetchall()
-    norm = version_text(body)
+    norm = version_text(body) if others else ""  # (most items upgraded from a teaser have none)
     for vid, vtext, vpartial in others:
         vnorm = version_text(vtext)
         if partial and vnorm.startswith(norm):

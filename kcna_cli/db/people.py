@@ -98,8 +98,6 @@ CREATE INDEX event_places_place ON event_places(place_id, event_id);
 TABLES = ("event_places", "event_people", "event_reports", "events", "person_mentions", "persons")
 #: days two reports of one activity may differ by when either took the article's date
 DATE_SLACK = 2
-#: leader names as printed: an item without any of them has no events to look for
-_LEADER_MARKS = ("Kim Jong Un", "Kim Jong-un", "Kim Jong-Un")
 
 
 def create(conn: sqlite3.Connection) -> None:
@@ -158,14 +156,16 @@ def index_people(
     *,
     fresh: bool = False,
     ahead: dict[tuple[str, bool], list] | None = None,
+    events_ahead: dict[tuple, list] | None = None,
 ) -> set[int]:
     """(Re)compute the persons an item names and the leader activities it reports;
     returns the ids of the persons named (the item's ``facets`` hold them).
 
     ``fresh``: the item has no rows yet (a new item), so nothing is deleted first.
-    ``ahead``: (text, is it a title) -> persons found before the write transaction (``readahead``).
+    ``ahead``: (text, is it a title) -> persons found before the write transaction (``readahead``);
+    ``events_ahead``: (title, body, date) -> the events found there (by a parse worker).
     """
-    from ..activities import find_events
+    from ..activities import find_events, names_leader
     from ..people import find_persons
     from ..places import strip_dateline
 
@@ -190,9 +190,12 @@ def index_people(
         conn.executemany("INSERT OR IGNORE INTO person_mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     named = {r[1] for r in rows}
     text = body or lede
-    if not any(mark in (title or "") or mark in (text or "") for mark in _LEADER_MARKS):
+    if not names_leader(title, text):
         return named
-    events = find_events(title, strip_dateline(text) if text else None, date, places=gazetteer, mentions=found_in_text)
+    events = (events_ahead or {}).get((title, body, date)) if body else None
+    if events is None:
+        plain = strip_dateline(text) if text else None
+        events = find_events(title, plain, date, places=gazetteer, mentions=found_in_text)
     for ordinal, ev in enumerate(events):
         event_id = _store_event(conn, ev, cache)
         conn.execute(
