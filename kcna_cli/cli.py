@@ -141,12 +141,13 @@ def ingest(
 
 
 def _name_as_given(report: IngestReport, shown: dict[str, str]) -> None:
-    """Failures and warnings name files as the user gave them; each failure is a line on stderr."""
+    """Failures and warnings name files as given (bytes not UTF-8 as ``\\xNN``); each failure: a line on stderr."""
+    from .db.files import storable
     from .inputs import display_path
 
     def as_given(where: str) -> str:
         base, sep, rest = where.partition(" (page ")
-        return shown.get(base, display_path(base)) + sep + rest
+        return storable(shown.get(base, display_path(base))) + sep + rest
 
     for f in report.failed:
         f["path"] = as_given(f["path"])

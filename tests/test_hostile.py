@@ -581,3 +581,30 @@ def test_file_names_that_are_not_utf8_are_stored_and_known_again(tmp_path):
         conn.close()
         assert f"{folder}/caf\\xe9-\\xff.txt" in paths
     assert summaries["0"] == summaries["1"]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="file names are bytes on Linux; other systems refuse these")
+def test_a_file_that_fails_under_a_name_that_is_not_utf8_is_named_as_stored(tmp_path):
+    """Its failure names it as ``dumps.path`` would (``\\xNN``): valid UTF-8 in ``--json``, the
+    same text on the terminal, with one process as with a worker."""
+    import subprocess
+
+    folder = tmp_path / "captures"
+    generate.write_captures(30, folder)
+    odd = os.fsencode(folder) + b"/caf\xe9-\xff.txt"
+    with open(odd, "wb") as fh:
+        fh.write(b"\x00\x01binary\x00" * 100)
+    shown = f"{folder}/caf\\xe9-\\xff.txt"
+    for jobs in ("0", "1"):
+        db = str(tmp_path / f"k{jobs}.db")
+        out = subprocess.run(
+            [sys.executable, "-m", "kcna_cli", "ingest", str(folder), "--db", db, "--json", "--jobs", jobs],
+            capture_output=True,
+        )
+        summary = json.loads(out.stdout.decode("utf-8"))  # (strict: raw bytes would not decode)
+        assert [f["path"] for f in summary["failed"]] == [shown], summary["failed"]
+        db = str(tmp_path / f"t{jobs}.db")
+        out = subprocess.run(
+            [sys.executable, "-m", "kcna_cli", "ingest", str(folder), "--db", db, "--jobs", jobs], capture_output=True
+        )
+        assert shown in out.stderr.decode("utf-8") + out.stdout.decode("utf-8")

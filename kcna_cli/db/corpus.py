@@ -103,7 +103,10 @@ class IngestReport:
         return asdict(self)
 
     def fail(self, path: str, error: str) -> None:
-        self.failed.append({"path": path, "error": error})
+        from .files import storable
+
+        # (a name's bytes that are not UTF-8 as ``dumps.path`` keeps them: valid text in any output)
+        self.failed.append({"path": storable(path), "error": error})
 
 
 class Corpus:
