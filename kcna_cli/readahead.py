@@ -238,13 +238,15 @@ def install_found(corpus, dump, found: tuple) -> list:
 
     keys: list = []
     records = dump.records
-    for number, field, places, persons in found:
-        if field == "events":  # (number, "events", date, events)
+    for number, field, *found_there in found:
+        if field == "events":
+            date, events = found_there
             rec = records[number]
-            key = (rec.title, rec.body, places)
-            corpus._events_ahead[key] = [Event(*e) for e in persons]
+            key = (rec.title, rec.body, date)  # (three parts: ``remove_found`` tells them apart)
+            corpus._events_ahead[key] = [Event(*e) for e in events]
             keys.append(key)
             continue
+        places, persons = found_there
         text = getattr(records[number], field)
         is_title = field == "title"
         corpus._places_ahead[text] = [Mention(*m) for m in places]
@@ -254,6 +256,7 @@ def install_found(corpus, dump, found: tuple) -> list:
 
 
 def remove_found(corpus, keys: list) -> None:
+    """Take out what ``install_found`` put in for a page (its keys)."""
     for key in keys:
         if len(key) == 3:
             corpus._events_ahead.pop(key, None)
