@@ -156,10 +156,6 @@ class Event:
     def appearance(self) -> bool:
         return self.type not in NOT_APPEARANCES
 
-    def fields(self) -> tuple:
-        """The event as plain values (``marshal``), in field order: ``Event(*fields)``."""
-        return tuple(getattr(self, f) for f in self.__dataclass_fields__)
-
     def key(self) -> str:
         """The same activity reported by several captures or outlets has the same key."""
         return "|".join([self.leader, self.date or "", self.type, object_key(self.object)])

@@ -180,7 +180,7 @@ def page_found(dump, prepared: dict | None = None) -> tuple | None:
     ``(record number, field, places, persons)`` entries, each mention a plain tuple
     (``marshal``), and for a body that names the leader, ``(record number, "events",
     date, events)``: the activities ``index_people`` finds for an item of the record's
-    date (``Event.fields``). An article this worker sent lately is left out (a recapture: the
+    date (each ``_fields`` of an ``Event``). An article this worker sent lately is left out (a recapture: the
     writer only needs them when the text is new to it, and finds them itself
     otherwise). None when nothing is left.
 
@@ -220,12 +220,13 @@ def page_found(dump, prepared: dict | None = None) -> tuple | None:
             if not is_title and names_leader(rec.title, text):
                 # the leader's activities, as ``index_people`` finds them for an item of this date
                 events = find_events(rec.title, plain, rec.date, places=gazetteer, mentions=persons)
-                out.append((number, "events", rec.date, [e.fields() for e in events]))
+                out.append((number, "events", rec.date, [_fields(e) for e in events]))
     return tuple(out) or None
 
 
 def _fields(mention) -> tuple:
-    """A mention's fields in order (``Mention`` and ``PersonMention`` are flat dataclasses)."""
+    """A dataclass's fields in order, as plain values (``Mention``, ``PersonMention``,
+    ``activities.Event``): ``cls(*fields)`` makes it again."""
     return tuple(getattr(mention, f) for f in mention.__dataclass_fields__)
 
 

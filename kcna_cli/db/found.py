@@ -186,9 +186,8 @@ class RowCache:
 
     def rolled_back(self) -> None:
         """The transaction, or a savepoint in it, was rolled back: its rows may be untrue."""
-        for key, row in self.pending.items():
-            if self.kept.get(key) is None:
-                self.keys.pop(row[0], None)
+        for row in self.pending.values():
+            self.keys.pop(row[0], None)
         self.pending.clear()
 
     def clear(self) -> None:
@@ -197,6 +196,8 @@ class RowCache:
         self.keys.clear()
 
     def _drop(self, key: str) -> None:
+        # (a key is in ``pending`` or in ``kept``, never both: ``put`` takes only rows
+        # that ``rows_of`` did not have)
         row = self.pending.pop(key, None) or self.kept.pop(key, None)
-        if row is not None and self.pending.get(key) is None and self.kept.get(key) is None:
+        if row is not None:
             self.keys.pop(row[0], None)
