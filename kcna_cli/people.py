@@ -94,7 +94,9 @@ _KOREAN = re.compile(
     r" " + _WORD + r")?)"
     r"(?![\w\u014f\u016d])"
 )
-_CAPITAL = re.compile(r"(?<![\w'\u2019-])[A-Z][\w'\u2019-]*")
+#: a capitalized word: ``(?<![\w'\u2019-])[A-Z][\w'\u2019-]*``, with the look-behind after the
+#: capital so that ``re`` skips in C from capital to capital (a third of the time)
+_CAPITAL = re.compile(r"[A-Z](?<![\w'\u2019-][A-Z])[\w'\u2019-]*")
 
 #: words after a name that make it part of the name of something else
 _INSTITUTION_WORDS = frozenset(

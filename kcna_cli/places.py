@@ -199,6 +199,9 @@ _UNIT_AHEAD = r"(?!(?:Count(?:y|ies)|Cit(?:y|ies)|Districts?|Provinces?|Areas?|P
 #: a place name before its unit word: one to three capitalized words (``Kimhwa``, ``South
 #: Phyongan``, ``Kim Jong Suk``: counties named after people are three words long)
 _NAME = r"[A-Z][a-z]+(?:[ -]" + _UNIT_AHEAD + r"[A-Z][a-z]+){0,2}"
+#: ``\b`` + ``_NAME`` with the look-behind after the capital (``(?<!\w)[A-Z]``): a pattern
+#: that begins with a letter class lets ``re`` skip in C to the next capital
+_FIRST_NAME = r"[A-Z](?<!\w[A-Z])" + _NAME.removeprefix("[A-Z]")
 #: names in one list ("Kujang, Unsan and Jangphung counties"); real lists have under 15
 MAX_LIST = 30
 #: every match of the unit pattern holds one of these (a superset, found in one C scan)
@@ -259,7 +262,7 @@ class Gazetteer:
         # at most MAX_LIST names in a list: a match is tried at every name, and a
         # long run of names with no unit word after it must not be walked from each
         self._unit_re = re.compile(
-            r"\b(?P<names>" + _NAME + r"(?:(?:\s*,\s*|\s*,?\s+and\s+|\s+or\s+)" + _NAME + rf"){{0,{MAX_LIST - 1}}})"
+            r"(?P<names>" + _FIRST_NAME + r"(?:(?:\s*,\s*|\s*,?\s+and\s+|\s+or\s+)" + _NAME + rf"){{0,{MAX_LIST - 1}}})"
             r"\s+(?P<unit>[Pp]rovinces?|[Cc]ount(?:y|ies)|[Cc]it(?:y|ies)|[Dd]istricts?|[Aa]reas?|Provincial|Municipal)\b"
         )
 
