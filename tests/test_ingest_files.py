@@ -523,6 +523,41 @@ def test_hash_look_ups_answer_the_bytes_asked_for_not_a_hash_that_starts_alike(o
                 readahead._STORED = None
 
 
+_NAME_PART = st.sampled_from(["a", "b", "m", "z", "a/b", "m/n", "é", "\U0001f600", "0"])
+
+
+@given(
+    stored=st.dictionaries(
+        st.lists(_NAME_PART, min_size=1, max_size=4).map("/".join),
+        st.tuples(st.integers(1, 3), st.booleans()),  # (size, recorded by this reader?)
+        max_size=40,
+    ),
+    asked=st.lists(st.tuples(st.lists(_NAME_PART, min_size=1, max_size=4).map("/".join), st.integers(1, 3))),
+)
+@settings(max_examples=60, deadline=None)
+def test_known_files_are_those_recorded_by_this_reader_with_that_status(stored, asked):
+    """``FileIndex.unchanged`` answers the paths asked for that this reader recorded
+    with the status given, and no other."""
+    import tempfile
+
+    from kcna_cli.db import files
+    from kcna_cli.inputs import FileStat
+
+    with tempfile.TemporaryDirectory() as tmp, Corpus(Path(tmp) / "k.db") as corpus:
+        index = files.FileIndex(corpus.conn)
+        for path, (size, ours) in stored.items():
+            reader = index.reader if ours else "another"
+            row = ("/r/" + path, size, size, reader)
+            corpus.conn.execute("INSERT INTO files VALUES (?, ?, 5, 6, 7, NULL, ?, ?)", row)
+        wanted = {"/r/" + path: FileStat(0o100644, size, 5, 6, 7) for path, size in asked}
+        expected = {
+            path: stored[path[3:]][0]
+            for path, st in wanted.items()
+            if path[3:] in stored and stored[path[3:]] == (st.st_size, True)
+        }
+        assert index.unchanged(list(wanted.items())) == expected
+
+
 def test_hash_look_ups_use_the_hash_index(tmp_path, captures):
     """A file not known by its path is looked up by its bytes through the index, never by
     a walk over every recorded file (a million at the sizes users keep)."""
