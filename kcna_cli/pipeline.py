@@ -111,6 +111,33 @@ def default_jobs() -> int:
     return 1 if cpus >= 2 else 0
 
 
+class Spare:
+    """Parse workers started before an ingest knows it needs them: while the listing
+    of a folder passes over files the file index knows (a folder ingested again),
+    ``start`` lets the workers start (a process and its imports, a fifth of a second
+    or more) and load the gazetteer on the other CPU, so the first new files do not
+    wait for them. ``parsed_sources`` takes them when it uses workers; ``close``
+    stops those it never took."""
+
+    def __init__(self, jobs: int, stored: str | None) -> None:
+        self.jobs, self.stored = jobs, stored
+        self.workers: list[_Worker] = []
+        self.taken = False
+
+    def start(self) -> None:
+        if not self.workers and not self.taken and self.jobs > 0:
+            self.workers = [_Worker(self.stored) for _ in range(self.jobs)]
+
+    def take(self) -> list[_Worker]:
+        """The workers started (none if none were): once; they are the taker's to close."""
+        workers, self.workers, self.taken = self.workers, [], True
+        return workers
+
+    def close(self) -> None:
+        for w in self.take():
+            w.close(kill=True)  # it was given no task: nothing of it to wait for
+
+
 def parsed_sources(
     sources: Iterable[Source],
     *,
@@ -119,6 +146,7 @@ def parsed_sources(
     known_hash: KnownHash | None = None,
     stored: str | None = None,
     reader: str | None = None,
+    spare: Spare | None = None,
 ) -> Iterator[Parsed]:
     """Parse every source; results in input order (see the module docstring).
 
@@ -128,7 +156,8 @@ def parsed_sources(
     ``known_hash``: a file whose bytes it knows is answered without parsing.
     ``stored``: the database the pages go to, which workers read (``readahead.open_stored``);
     ``reader``: the reader its file index records (``db.files.reader_version``), with which
-    workers answer ``known_hash``'s question themselves.
+    workers answer ``known_hash``'s question themselves. ``spare``: workers started
+    ahead, used (and then stopped here) if workers are used at all.
     """
     floor = MIN_PARALLEL_BYTES if min_bytes is None else min_bytes
     it = iter(sources)
@@ -144,7 +173,8 @@ def parsed_sources(
         for src in itertools.chain(ahead, it):
             yield from _parse_here(src, known_hash)
         return
-    yield from _parse_in_workers(itertools.chain(ahead, it), jobs, known_hash, stored, reader)
+    started = spare.take() if spare else []
+    yield from _parse_in_workers(itertools.chain(ahead, it), jobs, known_hash, stored, reader, started)
 
 
 def _whole(src: Source, limit: int) -> bool:
@@ -500,8 +530,10 @@ def _parse_in_workers(
     known_hash: KnownHash | None = None,
     stored: str | None = None,
     reader: str | None = None,
+    started: list[_Worker] | None = None,
 ) -> Iterator[Parsed]:
-    workers = [_Worker(stored) for _ in range(jobs)]
+    workers = started or [_Worker(stored) for _ in range(jobs)]
+    jobs = len(workers)
     # tasks go to the workers in turn; each answers its own in order, so
     # reading the oldest task's worker gives the results in input order
     window: deque[tuple[_Entry, _Worker | None]] = deque()
@@ -577,6 +609,9 @@ def _serve() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     if len(sys.argv) > 1:
         open_stored(sys.argv[1])
+    from .places import Gazetteer
+
+    Gazetteer.load()  # (every task of new pages needs it: loaded before the first one comes)
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print must not break the answers
     inp = sys.stdin.buffer

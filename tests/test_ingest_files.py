@@ -797,3 +797,53 @@ def test_copies_of_a_file_on_its_way_to_a_worker_are_not_parsed_twice(tmp_path, 
     parsed = [sha for sha, what in answers if what == "pages"]
     assert sorted(parsed) == sorted(file_hash(data) for data in distinct)
     assert {what for _, what in answers} <= {"pages", "again", "known"}  # (known: its original was committed)
+
+
+@pytest.mark.parametrize("new", [0, 12])
+def test_workers_start_during_a_walk_of_known_files_and_parse_the_new_ones(tmp_path, captures, monkeypatch, new):
+    """A folder ingested again: once ``SPARE_AFTER`` files were known, the workers start
+    while the walk goes on, before the listing reaches the first new file, and parse the
+    new files (no worker started twice); with no new file they are stopped. The database
+    is the one a one-process ingest makes."""
+    from kcna_cli.db import files as file_index
+
+    folder, _ = captures
+    (folder / "notes.txt").unlink()  # (unknown every time, and listed first)
+    monkeypatch.setattr(file_index, "SPARE_AFTER", 10)
+    monkeypatch.setattr(file_index, "LOOKUP_CHUNK", 5)
+    events: list[str] = []
+    started: list[pipeline._Worker] = []
+
+    class Recorded(pipeline._Worker):
+        def __init__(self, stored=None):
+            events.append("worker")
+            started.append(self)
+            super().__init__(stored)
+
+    monkeypatch.setattr(pipeline, "_Worker", Recorded)
+
+    def listed(paths):
+        for src in expand(paths):
+            events.append("new file listed" if "new" in Path(src.path).parts else "listed")
+            yield src
+
+    def ingest(db: Path, jobs: int) -> dict:
+        corpus = Corpus(db)
+        report = file_index.ingest_sources(corpus, listed([str(folder)]), jobs=jobs, min_bytes=0)
+        corpus.close()
+        return report.to_dict()
+
+    ingest(tmp_path / "one.db", 0)
+    ingest(tmp_path / "two.db", 1)
+    assert events.count("worker") == 1  # the first ingest: nothing known, started when needed
+    generate.write_captures(new, folder / "new", seed=3)
+    one = ingest(tmp_path / "one.db", 0)
+    events.clear()
+    started.clear()
+    two = ingest(tmp_path / "two.db", 1)
+    assert one == two and one["dumps_known"] == 60 and one["dumps_new"] == new
+    assert db_state(tmp_path / "one.db") == db_state(tmp_path / "two.db")
+    assert events.count("worker") == 1 and len(started) == 1
+    assert started[0].proc.poll() is not None  # stopped, whether it was used or not
+    if new:
+        assert events.index("worker") < events.index("new file listed")

@@ -34,7 +34,7 @@ from itertools import islice
 from typing import TYPE_CHECKING
 
 from ..inputs import FileStat, Source
-from ..pipeline import Parsed, parsed_sources
+from ..pipeline import Parsed, Spare, parsed_sources
 
 if TYPE_CHECKING:
     import sqlite3
@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 READER_MODULES = ("inputs.py", "parse.py", "text.py", "dates.py")
 #: paths looked up in one query
 LOOKUP_CHUNK = 500
+#: files the file index knew in a listing before parse workers start (``pipeline.Spare``)
+SPARE_AFTER = 2000
 
 
 def reader_version() -> str:
@@ -190,14 +192,20 @@ def _unknown(
     verify: bool,
     on_part: Callable[[Parsed], None] | None,
     progress: Callable[[IngestReport], None] | None,
+    spare: Spare | None = None,
 ) -> Iterator[Source]:
     """The sources the file index does not know, as the listing streams them (nothing
     is kept per file: a folder of a million is never held in memory); the known ones
-    are counted as read and known."""
+    are counted as read and known. Once ``SPARE_AFTER`` files were known, ``spare``
+    workers start: new files may come after a long walk over known ones."""
     folders = _Folders(cwd)
+    skipped = 0
     for chunk in _chunks(sources, LOOKUP_CHUNK):
         pairs = [(folders.stored(s), s) for s in map(with_stat, chunk)]
         known = {} if verify else index.unchanged([(p, s.stat) for p, s in pairs if s.stat and indexable(s)])
+        skipped += len(known)
+        if spare and skipped >= SPARE_AFTER:
+            spare.start()
         for path, src in pairs:
             pages = known.get(path)
             if pages is None:
@@ -238,15 +246,24 @@ def ingest_sources(
     index = FileIndex(corpus.conn)
     cwd = os.getcwd()
     writer = Writer(corpus, report)
+    db_path = None if corpus.in_memory else str(corpus.path.resolve())
+    spare = Spare(jobs, db_path)
     with background_checkpoints(corpus), journal_in_memory(corpus.conn):  # (the writer never waits for a checkpoint)
         try:
             current: Source | None = None
             failures = pages_read = 0
             known_hash = None if verify else index.pages_of_hash
-            db_path = None if corpus.in_memory else str(corpus.path.resolve())
-            listed = _unknown(sources, index, report, cwd, verify=verify, on_part=on_part, progress=progress)
+            listed = _unknown(
+                sources, index, report, cwd, verify=verify, on_part=on_part, progress=progress, spare=spare
+            )
             parts = parsed_sources(
-                listed, jobs=jobs, min_bytes=min_bytes, known_hash=known_hash, stored=db_path, reader=index.reader
+                listed,
+                jobs=jobs,
+                min_bytes=min_bytes,
+                known_hash=known_hash,
+                stored=db_path,
+                reader=index.reader,
+                spare=spare,
             )
             for part in parts:
                 src = part.source
@@ -272,6 +289,7 @@ def ingest_sources(
                     if src.stat and indexable(src) and len(report.failed) == failures and pages_read:
                         writer.record_file(index.row(stored, src.stat, part.sha, pages_read))
         finally:
+            spare.close()
             writer.close()
         merge_index(corpus, writer.indexed)
     return report
