@@ -112,12 +112,12 @@ def default_jobs() -> int:
 
 
 class Spare:
-    """Parse workers started before an ingest knows it needs them: while the listing
-    of a folder passes over files the file index knows (a folder ingested again),
-    ``start`` lets the workers start (a process and its imports, a fifth of a second
-    or more) and load the gazetteer on the other CPU, so the first new files do not
-    wait for them. ``parsed_sources`` takes them when it uses workers; ``close``
-    stops those it never took."""
+    """The parse workers of an ingest, started (``start``) when ``parsed_sources`` uses
+    them, or before the ingest knows it needs them: while the listing of a folder
+    passes over files the file index knows (a folder ingested again), so that they
+    start (a process and its imports, a fifth of a second or more) and load the
+    gazetteer on the other CPU, and the first new files do not wait for them.
+    ``parsed_sources`` takes them; ``close`` stops those it never took."""
 
     def __init__(self, jobs: int, stored: str | None) -> None:
         self.jobs, self.stored = jobs, stored
@@ -156,8 +156,9 @@ def parsed_sources(
     ``known_hash``: a file whose bytes it knows is answered without parsing.
     ``stored``: the database the pages go to, which workers read (``readahead.open_stored``);
     ``reader``: the reader its file index records (``db.files.reader_version``), with which
-    workers answer ``known_hash``'s question themselves. ``spare``: workers started
-    ahead, used (and then stopped here) if workers are used at all.
+    workers answer ``known_hash``'s question themselves. ``spare``: where the workers
+    come from, if they are used (they may have started during the listing); they are
+    stopped here.
     """
     floor = MIN_PARALLEL_BYTES if min_bytes is None else min_bytes
     it = iter(sources)
@@ -173,8 +174,9 @@ def parsed_sources(
         for src in itertools.chain(ahead, it):
             yield from _parse_here(src, known_hash)
         return
-    started = spare.take() if spare else []
-    yield from _parse_in_workers(itertools.chain(ahead, it), jobs, known_hash, stored, reader, started)
+    spare = spare or Spare(jobs, stored)
+    spare.start()  # (nothing to do when they started during the listing)
+    yield from _parse_in_workers(itertools.chain(ahead, it), spare.take(), known_hash, stored, reader)
 
 
 def _whole(src: Source, limit: int) -> bool:
@@ -526,13 +528,12 @@ def _cuts_or_none(path: str, size: int) -> list[int] | None:
 
 def _parse_in_workers(
     sources: Iterable[Source],
-    jobs: int,
+    workers: list[_Worker],
     known_hash: KnownHash | None = None,
     stored: str | None = None,
     reader: str | None = None,
-    started: list[_Worker] | None = None,
 ) -> Iterator[Parsed]:
-    workers = started or [_Worker(stored) for _ in range(jobs)]
+    """The pages of ``sources`` parsed by ``workers`` (started: ``Spare``), which it stops."""
     jobs = len(workers)
     # tasks go to the workers in turn; each answers its own in order, so
     # reading the oldest task's worker gives the results in input order
