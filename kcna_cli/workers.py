@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import marshal
 import os
+import queue
+import threading
+from collections.abc import Callable
 
 from .wire import KeptRecords, from_wire
 
@@ -183,3 +186,19 @@ def _receive(fh) -> bytes | None:
     size = int.from_bytes(head, "little")
     data = fh.read(size)
     return data if len(data) == size else None
+
+
+def _receiving(fh, ahead: Callable[[tuple], tuple]) -> queue.SimpleQueue:
+    """The messages on ``fh``, each unmarshalled and given to ``ahead`` by a thread as it
+    comes (in a worker: while the one before is worked on), then None at the end."""
+    got: queue.SimpleQueue = queue.SimpleQueue()
+
+    def receive() -> None:
+        try:
+            while (data := _receive(fh)) is not None:
+                got.put(ahead(marshal.loads(data)))
+        finally:
+            got.put(None)  # the end of the input, or a message that cannot be read or prepared
+
+    threading.Thread(target=receive, name="kcna-tasks", daemon=True).start()
+    return got

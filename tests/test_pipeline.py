@@ -1,15 +1,17 @@
 """Parsing in worker processes gives the database exactly what a one-process ingest gives."""
 
+import io
 import marshal
 import sqlite3
 import sys
+import threading
 from pathlib import Path
 
 import generate
 import pytest
 from support import FIXTURES, db_state
 
-from kcna_cli import pipeline, wire
+from kcna_cli import pipeline, readahead, wire
 from kcna_cli.db import Corpus, IngestReport
 from kcna_cli.inputs import Source, expand
 from kcna_cli.parse import split_pages
@@ -207,6 +209,41 @@ def test_a_workers_answers_come_back_as_pages_and_an_unreadable_one_raises_where
             w.result()
     finally:
         w.close()
+
+
+def test_a_worker_reads_the_files_of_its_next_task_while_it_works_on_the_one_before(tmp_path, monkeypatch):
+    # the process that writes sends a worker its next task before it needs the answer to the
+    # one before; the worker starts reading that task's files as it comes (``_task_reading``)
+    files = [str(p) for p in generate.write_captures(90, tmp_path / "captures")]
+    first, second = files[:45], files[45:]
+    remembered = [(pipeline, "_FILES_SEEN"), (pipeline, "_RECORDS_SENT"), (readahead, "_SENT")]
+    for module, name in remembered:  # what a worker remembers of its earlier tasks: nothing yet
+        monkeypatch.setattr(module, name, {})
+    expected = [pipeline._work(("paths", first, None)), pipeline._work(("paths", second, None))]
+    for module, name in remembered:
+        monkeypatch.setattr(module, name, {})
+    read_second = threading.Event()
+    real = pipeline._read_file
+
+    def recording(path: str):
+        got = real(path)
+        if path == second[-1]:
+            read_second.set()
+        return got
+
+    monkeypatch.setattr(pipeline, "_read_file", recording)
+    inp = io.BytesIO()
+    for task in (("paths", first, None), ("paths", second, None)):
+        pipeline._send(inp, marshal.dumps(task))
+    inp.seek(0)
+    tasks = pipeline._receiving(inp, pipeline._task_reading)
+    task, reads = tasks.get(timeout=10)
+    assert task == ("paths", first, None) and reads is not None
+    assert read_second.wait(10)  # the second task's files are read before the first is worked on
+    answers = [pipeline._work(task, reads), pipeline._work(*tasks.get(timeout=10))]
+    assert tasks.get(timeout=10) is None  # the end of the input
+    assert answers == expected
+    assert [what for sha, what, got in answers[0]].count("pages") > 30
 
 
 def test_workers_find_the_places_and_persons_of_articles_once(tmp_path, monkeypatch):
