@@ -209,6 +209,32 @@ def test_a_file_that_cannot_be_read_is_one_failure_in_a_batch(tmp_path, monkeypa
     assert report["dumps_read"] == 29
 
 
+def test_a_small_file_that_grows_while_read_is_read_to_its_end_within_the_limit(tmp_path, monkeypatch):
+    """A file is read whole by the size its open descriptor tells; one that grew since
+    is read on to its end, and refused once it passes the limit."""
+    path = tmp_path / "growing.txt"
+    path.write_bytes(b"KCNA Watch page " * 1000)  # 16,000 bytes
+    real = os.fstat
+
+    def earlier(fd):  # the size the file had a moment before it was read
+        got = real(fd)
+        return os.stat_result((*got[:6], 100, *got[7:]))
+
+    monkeypatch.setattr(inputs.os, "fstat", earlier)
+    assert inputs._read_whole(str(path)) == path.read_bytes()
+    monkeypatch.setattr(inputs, "MAX_BYTES", 8000)
+    with pytest.raises(inputs.InputError, match="file too large"):
+        inputs._read_whole(str(path))
+    monkeypatch.setattr(inputs, "MAX_BYTES", 50)  # over the limit by the size it has when opened
+    with pytest.raises(inputs.InputError, match=r"file too large \(100 bytes"):
+        inputs._read_whole(str(path))
+    monkeypatch.undo()
+    with pytest.raises(OSError):
+        inputs._read_whole(str(tmp_path))  # a folder is no file to read
+    with pytest.raises(FileNotFoundError):
+        inputs._read_whole(str(tmp_path / "gone.txt"))
+
+
 def test_a_file_the_worker_cannot_read_is_one_failure_as_in_one_process(tmp_path, monkeypatch):
     """In an ingest of a folder the worker reads the small files itself: one it cannot read
     fails alone, with the reason one process gives, and the rest is stored the same."""
