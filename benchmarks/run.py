@@ -142,8 +142,8 @@ def tree_peaks(root: int) -> dict[int, int]:
     (``VmHWM``), by process id (empty when gone).
 
     Descendants are followed through ``/proc/<pid>/task/<tid>/children``: a few
-    small reads a sample. (Reading every process's status instead cost the
-    sampler about a sixth of a CPU at one sample every 20 ms, taken from the
+    small reads a sample. (Reading the status of every process on the machine
+    instead cost the sampler about a sixth of a CPU at one sample every 20 ms, taken from the
     process measured on a two-CPU machine.)
     """
     peaks: dict[int, int] = {}

@@ -56,7 +56,7 @@ from .parse import Page, parse_pages, split_pages
 from .readahead import open_stored, page_found, recorded_pages
 from .recent import remember
 from .wire import SentRecords, to_wire
-from .workers import _receive, _receiving, _send, _Worker  # noqa: F401 - _Worker: patched by tests as pipeline._Worker
+from .workers import _receive, _receiving, _send, _Worker  # noqa: F401 - _receive, _Worker: tests use them as pipeline's
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
